@@ -1,0 +1,67 @@
+using System.Net;
+using Akka.Actor;
+using AkkaTcp.Configuration;
+using AkkaTcp.Listening;
+
+namespace AkkaTcp;
+
+/// <summary>
+/// A running server: its supervisor actor (/user/akka-tcp-NAME) and the endpoint it listens on.
+/// Start one per <see cref="ServerSettings"/> with <see cref="StartAsync"/>, or all of a host's
+/// with <see cref="StartAllAsync"/>.
+/// </summary>
+public sealed class AkkaTcpServer
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private AkkaTcpServer(ServerSettings settings, IPEndPoint localEndPoint, IActorRef supervisor)
+    {
+        Settings = settings;
+        LocalEndPoint = localEndPoint;
+        Supervisor = supervisor;
+    }
+
+    public ServerSettings Settings { get; }
+
+    /// <summary>The endpoint actually bound (with the OS-chosen port when the configured one was 0).</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    public IActorRef Supervisor { get; }
+
+    /// <summary>
+    /// Starts a server and completes once its port is open. Throws <see cref="ServerStartException"/>
+    /// with a one-line reason if it cannot listen (port taken, no permission, bad address).
+    /// </summary>
+    public static async Task<AkkaTcpServer> StartAsync(ActorSystem system, ServerSettings settings)
+    {
+        var supervisor = system.ActorOf(Props.Create<ServerSupervisor>(settings), "akka-tcp-" + settings.Name);
+        var outcome = await supervisor.Ask<object>(ServerSupervisor.WhenStarted.Instance, StartTimeout).ConfigureAwait(false);
+        return outcome switch
+        {
+            ServerSupervisor.ServerStarted started => new AkkaTcpServer(settings, (IPEndPoint)started.LocalEndPoint, supervisor),
+            ServerSupervisor.ServerStartFailed failed => throw new ServerStartException(failed.Error),
+            _ => throw new ServerStartException($"server '{settings.Name}': unexpected answer {outcome}"),
+        };
+    }
+
+    /// <summary>Starts every configured server; if one cannot start, the ones already started are stopped.</summary>
+    public static async Task<IReadOnlyList<AkkaTcpServer>> StartAllAsync(ActorSystem system, AkkaTcpSettings settings)
+    {
+        var started = new List<AkkaTcpServer>();
+        try
+        {
+            foreach (var server in settings.Servers)
+                started.Add(await StartAsync(system, server).ConfigureAwait(false));
+            return started;
+        }
+        catch
+        {
+            foreach (var server in started)
+                system.Stop(server.Supervisor);
+            throw;
+        }
+    }
+
+    public Task<ServerStats> GetStatsAsync(TimeSpan? timeout = null) =>
+        Supervisor.Ask<ServerStats>(GetServerStats.Instance, timeout ?? TimeSpan.FromSeconds(10));
+}

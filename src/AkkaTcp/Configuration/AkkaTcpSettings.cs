@@ -1,0 +1,39 @@
+using Akka.Configuration;
+using AkkaTcp.Protocols;
+
+namespace AkkaTcp.Configuration;
+
+/// <summary>All servers of one host, parsed and validated once from HOCON.</summary>
+public sealed class AkkaTcpSettings
+{
+    private AkkaTcpSettings(IReadOnlyList<ServerSettings> servers) => Servers = servers;
+
+    public IReadOnlyList<ServerSettings> Servers { get; }
+
+    /// <summary>
+    /// Reads every block under <c>akka-tcp.servers</c>, each over <c>akka-tcp.server-defaults</c>,
+    /// merged over the reference configuration. Throws <see cref="InvalidConfigException"/> on the
+    /// first bad value.
+    /// </summary>
+    public static AkkaTcpSettings Load(Config config)
+    {
+        var full = AkkaTcpConfig.WithDefaults(config);
+        var root = new ConfigReader(full, "");
+        var protocols = ProtocolCatalog.Read(root.Section("akka-tcp.protocols"));
+        var defaults = full.GetConfig("akka-tcp.server-defaults");
+        var names = root.Keys("akka-tcp.servers");
+        if (names.Count == 0)
+            throw new InvalidConfigException("akka-tcp.servers", null, "no server is configured");
+
+        var servers = new List<ServerSettings>(names.Count);
+        foreach (var name in names)
+        {
+            var path = $"akka-tcp.servers.{name}";
+            var block = full.GetConfig(path);
+            if (block is null)
+                throw new InvalidConfigException(path, full.GetValue(path)?.ToString(), "must be a block { ... }");
+            servers.Add(ServerSettings.Read(name, new ConfigReader(block.WithFallback(defaults), path), protocols));
+        }
+        return new AkkaTcpSettings(servers);
+    }
+}

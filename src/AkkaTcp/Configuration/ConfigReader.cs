@@ -1,0 +1,121 @@
+using Akka.Configuration;
+
+namespace AkkaTcp.Configuration;
+
+/// <summary>
+/// Reads typed values from one HOCON block and turns every bad value into an
+/// <see cref="InvalidConfigException"/> naming the full key. All validation of AkkaTcp's
+/// settings goes through here, so every error reads the same way.
+/// </summary>
+public sealed class ConfigReader
+{
+    private readonly Config _config;
+
+    public ConfigReader(Config config, string path)
+    {
+        _config = config;
+        Path = path;
+    }
+
+    /// <summary>The full HOCON path of this block, used in error messages.</summary>
+    public string Path { get; }
+
+    public string FullKey(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    public ConfigReader Section(string key)
+    {
+        var section = _config.GetConfig(key) ?? throw Missing(key);
+        return new ConfigReader(section, FullKey(key));
+    }
+
+    /// <summary>The keys directly under <paramref name="key"/> (fallbacks included).</summary>
+    public IReadOnlyList<string> Keys(string key)
+    {
+        var section = _config.GetConfig(key);
+        if (section is null)
+            return [];
+        var keys = new List<string>();
+        foreach (var pair in section.AsEnumerable())
+            keys.Add(pair.Key);
+        return keys;
+    }
+
+    public string String(string key)
+    {
+        var value = Value(key);
+        if (!value.IsString())
+            throw new InvalidConfigException(FullKey(key), value.ToString(), "must be a string");
+        return value.GetString();
+    }
+
+    public int Int(string key, int min, int max) => (int)Long(key, min, max);
+
+    public long Long(string key, long min, long max)
+    {
+        var value = Value(key);
+        long result;
+        try
+        {
+            result = value.GetLong();
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new InvalidConfigException(FullKey(key), value.ToString(), "must be an integer");
+        }
+        return InRange(key, value, result, min, max, result.ToString());
+    }
+
+    /// <summary>A size in bytes; HOCON size units (64k, 4m) are accepted.</summary>
+    public int ByteSize(string key, int min, int max)
+    {
+        var value = Value(key);
+        long? size;
+        try
+        {
+            size = value.GetByteSize();
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            size = null;
+        }
+        if (size is null)
+            throw new InvalidConfigException(FullKey(key), value.ToString(), "must be a size in bytes (e.g. 65536, 64k, 4m)");
+        return (int)InRange(key, value, size.Value, min, max, $"{size.Value} bytes");
+    }
+
+    public TimeSpan Duration(string key, TimeSpan min, TimeSpan max)
+    {
+        var value = Value(key);
+        TimeSpan result;
+        try
+        {
+            result = value.GetTimeSpan(allowInfinite: false);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidConfigException(FullKey(key), value.ToString(), "must be a duration (e.g. 500ms, 10s, 2m)");
+        }
+        if (result < min || result > max)
+            throw new InvalidConfigException(FullKey(key), value.ToString(), $"must be between {min} and {max}");
+        return result;
+    }
+
+    private long InRange(string key, Akka.Configuration.Hocon.HoconValue value, long result, long min, long max, string shown)
+    {
+        if (result < min || result > max)
+            throw new InvalidConfigException(FullKey(key), value.ToString(), $"must be between {min} and {max} (got {shown})");
+        return result;
+    }
+
+    private Akka.Configuration.Hocon.HoconValue Value(string key)
+    {
+        var value = _config.HasPath(key) ? _config.GetValue(key) : null;
+        if (value is null || value.IsEmpty)
+            throw Missing(key);
+        if (value.IsObject())
+            throw new InvalidConfigException(FullKey(key), "{ ... }", "must be a single value, not a block");
+        return value;
+    }
+
+    private InvalidConfigException Missing(string key) => new(FullKey(key), null, "is missing");
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using AkkaTcp.Protocols;
+
+namespace AkkaTcp.Configuration;
+
+/// <summary>
+/// One server's settings, immutable, validated in <see cref="Read"/> (the one place each key of a
+/// server block is checked). Defaults and their reasons are in the library's reference.conf.
+/// </summary>
+public sealed record ServerSettings
+{
+    private const int MaxSize = 1 << 30;
+
+    public required string Name { get; init; }
+    public required IPEndPoint EndPoint { get; init; }
+    public required string ProtocolName { get; init; }
+    public required IProtocol Protocol { get; init; }
+    public required int Backlog { get; init; }
+    public required int MaxFrameSize { get; init; }
+    public required int WriteHighWaterMark { get; init; }
+    public required int WriteLowWaterMark { get; init; }
+    public required TimeSpan CloseTimeout { get; init; }
+
+    /// <summary>Reads and validates one server block (already merged over server-defaults).</summary>
+    public static ServerSettings Read(string name, ConfigReader config, ProtocolCatalog protocols)
+    {
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new InvalidConfigException(config.Path, null, "a server name may hold only letters, digits, '-' and '_'");
+
+        var host = config.String("host");
+        var port = config.Int("port", 0, 65535);
+        var highWater = config.ByteSize("write-high-water-mark", 1, MaxSize);
+        var lowWater = config.ByteSize("write-low-water-mark", 0, MaxSize);
+        if (lowWater >= highWater)
+            throw new InvalidConfigException(config.FullKey("write-low-water-mark"), lowWater.ToString(),
+                $"must be below write-high-water-mark ({highWater})");
+        var maxFrameSize = config.ByteSize("max-frame-size", 1, MaxSize);
+        var protocolName = config.String("protocol");
+
+        return new ServerSettings
+        {
+            Name = name,
+            EndPoint = new IPEndPoint(ParseHost(config, host), port),
+            ProtocolName = protocolName,
+            Backlog = config.Int("backlog", 1, 65535),
+            MaxFrameSize = maxFrameSize,
+            WriteHighWaterMark = highWater,
+            WriteLowWaterMark = lowWater,
+            CloseTimeout = config.Duration("close-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
+            Protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, config)),
+        };
+    }
+
+    private static IPAddress ParseHost(ConfigReader config, string host)
+    {
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+            return IPAddress.Loopback;
+        if (IPAddress.TryParse(host, out var address))
+            return address;
+        throw new InvalidConfigException(config.FullKey("host"), host, "must be an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0) or localhost");
+    }
+}

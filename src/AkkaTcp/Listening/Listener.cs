@@ -1,0 +1,149 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using AkkaTcp.Configuration;
+using AkkaTcp.Connections;
+using AkkaTcp.Protocols;
+
+namespace AkkaTcp.Listening;
+
+/// <summary>
+/// Binds the server's port through Akka.IO and spawns one <see cref="Connection"/> child per
+/// accepted socket. Watches Akka.IO's internal listener and binds again if it dies.
+/// States: <see cref="Binding"/> until the port is open, then <see cref="Listening"/>.
+/// </summary>
+internal sealed class Listener : UntypedActor, IWithTimers
+{
+    private static readonly TimeSpan FirstRebindDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRebindDelay = TimeSpan.FromSeconds(5);
+
+    private readonly ServerSettings _settings;
+    private readonly ConnectionCounters _counters = new();
+    private readonly Dictionary<IActorRef, ConnectionInfo> _connections = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private IActorRef? _tcpListener;
+    private EndPoint _endPoint;
+    private bool _everBound;
+    private TimeSpan _rebindDelay = FirstRebindDelay;
+    private long _nextId;
+
+    public Listener(ServerSettings settings)
+    {
+        _settings = settings;
+        _endPoint = settings.EndPoint;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override SupervisorStrategy SupervisorStrategy() => new ConnectionFailureStrategy(Describe);
+
+    protected override void PreStart() => Bind();
+
+    protected override void OnReceive(object message) => Unhandled(message);
+
+    private void Bind()
+    {
+        Become(Binding);
+        // After a re-bind the port must be the one clients already know, even if it was 0 at first.
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endPoint, _settings.Backlog, [new Inet.SO.ReuseAddress(true)]));
+    }
+
+    private void Binding(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Bound bound:
+                _tcpListener = Sender;
+                Context.Watch(_tcpListener);
+                _endPoint = bound.LocalAddress;
+                _everBound = true;
+                _rebindDelay = FirstRebindDelay;
+                Context.Parent.Tell(new ListenerBound(bound.LocalAddress));
+                Become(Listening);
+                break;
+            case Tcp.CommandFailed failed when failed.Cmd is Tcp.Bind:
+                var reason = failed.Cause.HasValue ? failed.Cause.Value.Message : "bind failed";
+                if (!_everBound)
+                {
+                    Context.Parent.Tell(new ListenerBindFailed(reason));
+                    Context.Stop(Self);
+                    break;
+                }
+                _log.Warning("Server {Server}: re-binding {EndPoint} failed ({Reason}); retrying in {Delay}", _settings.Name, _endPoint, reason, _rebindDelay);
+                Timers.StartSingleTimer(RetryBind.Instance, RetryBind.Instance, _rebindDelay);
+                _rebindDelay = TimeSpan.FromTicks(Math.Min(_rebindDelay.Ticks * 2, MaxRebindDelay.Ticks));
+                break;
+            case RetryBind:
+                Bind();
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void Listening(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Connected connected:
+                Accept(connected, Sender);
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_tcpListener):
+                _log.Warning("Server {Server}: Akka.IO's listener on {EndPoint} stopped; binding again", _settings.Name, _endPoint);
+                _tcpListener = null;
+                Bind();
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void HandleCommon(object message)
+    {
+        switch (message)
+        {
+            case ConnectionEnded ended:
+                _connections.Remove(Sender);
+                _counters.OnClosed(ended.Reason);
+                break;
+            case GetServerStats:
+                Sender.Tell(_counters.Snapshot());
+                break;
+            case GetTcpListener:
+                Sender.Tell(new TcpListenerRef(_tcpListener));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Accept(Tcp.Connected connected, IActorRef socket)
+    {
+        var id = ++_nextId;
+        var info = new ConnectionInfo(id, _settings.Name, connected.RemoteAddress, connected.LocalAddress);
+        var props = Props.Create<Connection>(info, socket, _settings).WithDispatcher(ConnectionDispatcher.Id);
+        var connection = Context.ActorOf(props, "conn-" + id);
+        _connections[connection] = info;
+        _counters.OnAccepted();
+    }
+
+    private string Describe(IActorRef child) =>
+        _connections.TryGetValue(child, out var info) ? info.ToString() : child.Path.Name;
+
+    private sealed class RetryBind
+    {
+        public static readonly RetryBind Instance = new();
+    }
+
+    /// <summary>Asks for Akka.IO's internal listener actor (for tests that kill it).</summary>
+    internal sealed class GetTcpListener
+    {
+        public static readonly GetTcpListener Instance = new();
+    }
+
+    internal sealed record TcpListenerRef(IActorRef? Listener);
+}

@@ -1,0 +1,61 @@
+using AkkaTcp.Connections;
+using AkkaTcp.Framing;
+
+namespace AkkaTcp.Protocols;
+
+/// <summary>
+/// Glues a decoder, a handler and an encoder into one connection's session: decodes every whole
+/// frame in the input, hands each to the handler, and encodes its replies straight into the
+/// connection's output.
+/// </summary>
+internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnectionContext<TReply>
+    where TFrame : allows ref struct
+    where TReply : allows ref struct
+{
+    private readonly IFrameDecoder<TFrame> _decoder;
+    private readonly IFrameEncoder<TReply> _encoder;
+    private readonly IFrameHandler<TFrame, TReply> _handler;
+    private IConnectionSink? _sink;
+
+    public FramedSession(IFrameDecoder<TFrame> decoder, IFrameEncoder<TReply> encoder, IFrameHandler<TFrame, TReply> handler, ConnectionInfo connection)
+    {
+        _decoder = decoder;
+        _encoder = encoder;
+        _handler = handler;
+        Connection = connection;
+    }
+
+    public ConnectionInfo Connection { get; }
+
+    private IConnectionSink Sink => _sink ?? throw new InvalidOperationException("the session is not connected yet");
+
+    public void OnConnected(IConnectionSink sink)
+    {
+        _sink = sink;
+        _handler.OnConnected(this);
+    }
+
+    public int OnReceived(ReadOnlySpan<byte> input, IConnectionSink sink)
+    {
+        var consumed = 0;
+        while (!sink.IsClosing && consumed < input.Length)
+        {
+            var status = _decoder.Decode(input[consumed..], out var frame, out var length, out var error);
+            if (status == DecodeStatus.NeedMoreData)
+                break;
+            if (status == DecodeStatus.Error)
+            {
+                _handler.OnProtocolError(error, this);
+                sink.Close(error.Reason);
+                break;
+            }
+            consumed += length;
+            _handler.OnFrame(frame, this);
+        }
+        return consumed;
+    }
+
+    public void Reply(TReply reply) => _encoder.Encode(reply, Sink.Output);
+
+    public void Close() => Sink.Close(CloseReason.HandlerClosed);
+}

@@ -1,0 +1,13 @@
+namespace AkkaTcp.Protocols;
+
+/// <summary>A frame handler's view of its connection.</summary>
+public interface IConnectionContext<TReply> where TReply : allows ref struct
+{
+    ConnectionInfo Connection { get; }
+
+    /// <summary>Encodes a reply into the connection's output at once; it is sent in request order.</summary>
+    void Reply(TReply reply);
+
+    /// <summary>Closes the connection gracefully after the replies given so far (e.g. on QUIT).</summary>
+    void Close();
+}

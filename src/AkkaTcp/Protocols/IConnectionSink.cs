@@ -1,0 +1,22 @@
+using System.Buffers;
+using AkkaTcp.Connections;
+
+namespace AkkaTcp.Protocols;
+
+/// <summary>What a protocol session may do to its connection: write bytes, and ask it to close.</summary>
+public interface IConnectionSink
+{
+    ConnectionInfo Connection { get; }
+
+    /// <summary>
+    /// Output not yet sent. Bytes written here are sent, in order, when the current message has
+    /// been handled; replies written while a write is in flight go out together in the next one.
+    /// </summary>
+    IBufferWriter<byte> Output { get; }
+
+    /// <summary>True once <see cref="Close"/> was called: handle no more frames.</summary>
+    bool IsClosing { get; }
+
+    /// <summary>Closes the connection gracefully once everything written so far has been sent.</summary>
+    void Close(CloseReason reason);
+}

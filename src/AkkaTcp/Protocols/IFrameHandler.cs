@@ -1,0 +1,27 @@
+using AkkaTcp.Framing;
+
+namespace AkkaTcp.Protocols;
+
+/// <summary>
+/// A protocol's logic: frames in, replies out. Runs inside the connection actor, one call at a
+/// time, with no message hop per frame. Created per connection, so it may keep session state.
+/// An exception thrown here stops only this connection (it is reset, logged and counted).
+/// </summary>
+public interface IFrameHandler<TFrame, TReply>
+    where TFrame : allows ref struct
+    where TReply : allows ref struct
+{
+    /// <summary>Called once when the connection is ready; may send a greeting.</summary>
+    void OnConnected(IConnectionContext<TReply> connection)
+    {
+    }
+
+    /// <summary>Handles one frame. The frame is only valid during this call: copy what you keep.</summary>
+    void OnFrame(TFrame frame, IConnectionContext<TReply> connection);
+
+    /// <summary>
+    /// The decoder refused the input. Reply with the protocol's error if it has one; the connection
+    /// is closed afterwards with the error's reason.
+    /// </summary>
+    void OnProtocolError(ProtocolError error, IConnectionContext<TReply> connection);
+}

@@ -1,0 +1,12 @@
+namespace AkkaTcp.Protocols;
+
+/// <summary>
+/// A protocol a server speaks, named in HOCON (<c>akka-tcp.protocols</c>). One instance per server,
+/// created at start-up with a public constructor taking a <see cref="ProtocolContext"/>; it must be
+/// safe to call from any thread. Most protocols derive from <see cref="FramedProtocol{TFrame,TReply}"/>.
+/// </summary>
+public interface IProtocol
+{
+    /// <summary>Creates the per-connection state for a newly accepted connection.</summary>
+    IProtocolSession OpenSession(ConnectionInfo connection);
+}

@@ -1,0 +1,17 @@
+namespace AkkaTcp.Protocols;
+
+/// <summary>
+/// One connection's protocol state. Runs inside the connection actor: its methods are never called
+/// concurrently, and must not block.
+/// </summary>
+public interface IProtocolSession
+{
+    /// <summary>Called once the connection is registered; may write a greeting.</summary>
+    void OnConnected(IConnectionSink sink);
+
+    /// <summary>
+    /// Handles the bytes received so far and not yet consumed, and returns how many it consumed
+    /// (whole frames). The rest is offered again, with more bytes after it, on the next call.
+    /// </summary>
+    int OnReceived(ReadOnlySpan<byte> input, IConnectionSink sink);
+}

@@ -1,0 +1,33 @@
+using AkkaTcp.Configuration;
+using AkkaTcp.Framing;
+
+namespace AkkaTcp.Protocols.Random;
+
+/// <summary>
+/// Each line is answered with a random number: an empty line with one in [random.min, random.max],
+/// a line "&lt;lo&gt; &lt;hi&gt;" with one in [lo, hi]; anything else gets an "ERR ..." line and the
+/// connection stays open.
+/// </summary>
+public sealed class RandomProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
+{
+    private readonly LineCodec _codec;
+    private readonly long _min;
+    private readonly long _max;
+
+    public RandomProtocol(ProtocolContext context)
+    {
+        _codec = LineCodecSettings.CreateCodec(context);
+        var random = context.Config.Section("random");
+        _min = random.Long("min", long.MinValue, long.MaxValue);
+        _max = random.Long("max", long.MinValue, long.MaxValue);
+        if (_min > _max)
+            throw new InvalidConfigException(random.FullKey("min"), _min.ToString(), $"must not be above random.max ({_max})");
+    }
+
+    protected override IFrameDecoder<ReadOnlySpan<byte>> CreateDecoder() => _codec;
+
+    protected override IFrameEncoder<ReadOnlySpan<byte>> CreateEncoder() => _codec;
+
+    protected override IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>> CreateHandler(ConnectionInfo connection) =>
+        new RandomHandler(_min, _max);
+}
