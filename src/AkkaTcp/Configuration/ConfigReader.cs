@@ -48,6 +48,21 @@ public sealed class ConfigReader
         return value.GetString();
     }
 
+    /// <summary>
+    /// A string kept exactly as written, white space included ("\n" stays a newline; Akka's own
+    /// GetString trims it away).
+    /// </summary>
+    public string ExactString(string key)
+    {
+        var value = Value(key);
+        if (!value.IsString())
+            throw new InvalidConfigException(FullKey(key), value.ToString(), "must be a string");
+        var text = new System.Text.StringBuilder();
+        foreach (var element in value.Values)
+            text.Append(element.GetString());
+        return text.ToString();
+    }
+
     public int Int(string key, int min, int max) => (int)Long(key, min, max);
 
     public long Long(string key, long min, long max)

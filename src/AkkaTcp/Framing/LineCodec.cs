@@ -36,9 +36,10 @@ public sealed class LineCodec : IFrameDecoder<ReadOnlySpan<byte>>, IFrameEncoder
         var end = input[..searchLength].IndexOf(_delimiter);
         if (end < 0)
         {
-            if (searchLength < input.Length || input.Length > _maxFrameSize + (_dropCarriageReturn ? 1 : 0))
-                return TooLarge(out error);
-            return DecodeStatus.NeedMoreData;
+            // Still possible only if it fits, or is one byte over and that byte is a '\r' to be dropped.
+            var mayFit = input.Length <= _maxFrameSize
+                || (_dropCarriageReturn && input.Length == _maxFrameSize + 1 && input[_maxFrameSize] == (byte)'\r');
+            return mayFit ? DecodeStatus.NeedMoreData : TooLarge(out error);
         }
         consumed = end + 1;
         if (_dropCarriageReturn && end > 0 && input[end - 1] == (byte)'\r')

@@ -42,6 +42,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
 
     protected override void OnReceive(object message) => Unhandled(message);
 
+    // Akka.IO's listener watches us: without an Unbind first, our stopping is logged as a warning.
+    protected override void PostStop() => _tcpListener?.Tell(Tcp.Unbind.Instance);
+
     private void Bind()
     {
         Become(Binding);

@@ -17,14 +17,24 @@ internal sealed class ServerSupervisor : UntypedActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _listener = ActorRefs.Nobody;
     private EndPoint? _boundEndPoint;
+    private string _listenerFailure = "the listener stopped";
 
     public ServerSupervisor(ServerSettings settings) => _settings = settings;
 
     protected override void PreStart()
     {
         _listener = Context.ActorOf(Props.Create<Listener>(_settings), "listener");
+        Context.Watch(_listener);
         Become(Starting);
     }
+
+    // A listener that fails at start (ActorInitializationException) is stopped, not restarted in a
+    // loop; later failures restart it, which binds the port again.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(cause =>
+    {
+        _listenerFailure = (cause.InnerException ?? cause).Message;
+        return cause is ActorInitializationException ? Directive.Stop : Directive.Restart;
+    });
 
     protected override void OnReceive(object message) => Unhandled(message);
 
@@ -43,6 +53,10 @@ internal sealed class ServerSupervisor : UntypedActor
             case ListenerBindFailed failed:
                 var error = $"server '{_settings.Name}' cannot listen on {_settings.EndPoint}: {failed.Reason}";
                 ReplyToWaiting(new ServerStartFailed(error));
+                Context.Stop(Self);
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_listener):
+                ReplyToWaiting(new ServerStartFailed($"server '{_settings.Name}' cannot start: {_listenerFailure}"));
                 Context.Stop(Self);
                 break;
             case GetServerStats:
@@ -66,6 +80,10 @@ internal sealed class ServerSupervisor : UntypedActor
                 break;
             case GetServerStats or Listener.GetTcpListener:
                 _listener.Forward(message);
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_listener):
+                _log.Error("Server {Server} stopped: {Reason}", _settings.Name, _listenerFailure);
+                Context.Stop(Self);
                 break;
             default:
                 Unhandled(message);

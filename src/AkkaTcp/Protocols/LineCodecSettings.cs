@@ -8,7 +8,7 @@ public static class LineCodecSettings
 {
     public static LineCodec CreateCodec(ProtocolContext context)
     {
-        var delimiter = context.Config.String("line-delimiter");
+        var delimiter = context.Config.ExactString("line-delimiter");
         if (delimiter.Length != 1 || delimiter[0] > 127)
             throw new InvalidConfigException(context.Config.FullKey("line-delimiter"), Escape(delimiter), "must be exactly one ASCII character, e.g. \"\\n\"");
         return new LineCodec((byte)delimiter[0], context.MaxFrameSize);

@@ -1,0 +1,56 @@
+using Akka.Configuration;
+using AkkaTcp.Configuration;
+using AkkaTcp.Host.CommandLine;
+
+namespace AkkaTcp.Host.Hosting;
+
+/// <summary>
+/// Builds the host's configuration, later layers winning: the library's reference config, then the
+/// built-in hocon/server.hocon or the --config file, then each --set, then --port/--host/--protocol.
+/// </summary>
+public static class HostConfig
+{
+    public const string MainServer = "main";
+
+    public static Config Build(HostCommandLine commandLine)
+    {
+        var file = commandLine.ConfigFile is null
+            ? AkkaTcpConfig.Parse(ReadBuiltIn(), "built-in hocon/server.hocon")
+            : AkkaTcpConfig.ParseFile(commandLine.ConfigFile);
+
+        var config = file;
+        foreach (var assignment in commandLine.Sets)
+        {
+            var equals = assignment.IndexOf('=');
+            var key = assignment[..equals].Trim();
+            config = AkkaTcpConfig.Parse($"{key} = {assignment[(equals + 1)..]}", $"--set {assignment}").WithFallback(config);
+        }
+
+        var main = new List<string>();
+        if (commandLine.Port is not null)
+            main.Add($"port = {Quote(commandLine.Port)}");
+        if (commandLine.Host is not null)
+            main.Add($"host = {Quote(commandLine.Host)}");
+        if (commandLine.Protocol is not null)
+            main.Add($"protocol = {Quote(commandLine.Protocol)}");
+        if (main.Count > 0)
+        {
+            if (AkkaTcpConfig.WithDefaults(config).GetConfig($"akka-tcp.servers.{MainServer}") is null)
+                throw new InvalidConfigException($"akka-tcp.servers.{MainServer}", null, "--port, --host and --protocol apply to the server 'main', which this configuration does not define");
+            var hocon = $"akka-tcp.servers.{MainServer} {{ {string.Join(", ", main)} }}";
+            config = AkkaTcpConfig.Parse(hocon, "--port/--host/--protocol").WithFallback(config);
+        }
+        return AkkaTcpConfig.WithDefaults(config);
+    }
+
+    // Quoted so that any text reaches validation as written (e.g. "--port abc" is "not an integer", not a parse error).
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    private static string ReadBuiltIn()
+    {
+        using var stream = typeof(HostConfig).Assembly.GetManifestResourceStream("AkkaTcp.Host.server.hocon")
+            ?? throw new InvalidOperationException("server.hocon is not embedded in the host");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,40 @@
+using Akka.Actor;
+using AkkaTcp.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaTcp.Host.Hosting;
+
+/// <summary>
+/// Starts every configured server once the actor system is up, logging one line per server. If a
+/// server cannot start, logs why in one line and stops the host with <see cref="ExitCodes.StartFailed"/>.
+/// </summary>
+internal sealed class ServersHostedService(
+    ActorSystem system,
+    AkkaTcpSettings settings,
+    IHostApplicationLifetime lifetime,
+    ILogger<ServersHostedService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var servers = await AkkaTcpServer.StartAllAsync(system, settings);
+            foreach (var server in servers)
+            {
+                var s = server.Settings;
+                logger.LogInformation(
+                    "Server {Server} listening on {EndPoint} protocol={Protocol} max-frame-size={MaxFrameSize} write-high-water-mark={HighWater} backlog={Backlog}",
+                    s.Name, server.LocalEndPoint, s.ProtocolName, s.MaxFrameSize, s.WriteHighWaterMark, s.Backlog);
+            }
+        }
+        catch (ServerStartException e)
+        {
+            logger.LogCritical("{Error}", e.Message);
+            Environment.ExitCode = ExitCodes.StartFailed;
+            lifetime.StopApplication();
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace AkkaTcp.Tests.Support;
+
+/// <summary>A real loopback TCP client for line protocols, reading exactly what the server sent.</summary>
+public sealed class LineClient : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private int _start;
+    private int _end;
+
+    private LineClient(Socket socket) => _socket = socket;
+
+    public Socket Socket => _socket;
+
+    public static async Task<LineClient> ConnectAsync(IPEndPoint server, CancellationToken cancel, IPAddress? from = null)
+    {
+        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+            socket.Bind(new IPEndPoint(from, 0));
+        await socket.ConnectAsync(server, cancel);
+        return new LineClient(socket);
+    }
+
+    public Task SendAsync(string text, CancellationToken cancel) => SendAsync(Encoding.UTF8.GetBytes(text), cancel);
+
+    public async Task SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var sent = await _socket.SendAsync(bytes, SocketFlags.None, cancel);
+            bytes = bytes[sent..];
+        }
+    }
+
+    /// <summary>Closes our sending side (FIN) while still reading.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
+    /// <summary>The next line without its '\n', or null when the server closed the connection.</summary>
+    public async Task<string?> ReadLineAsync(CancellationToken cancel)
+    {
+        while (true)
+        {
+            var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            if (newline >= 0)
+            {
+                var line = Encoding.UTF8.GetString(_buffer, _start, newline - _start);
+                _start = newline + 1;
+                return line;
+            }
+            if (!await FillAsync(cancel))
+                return null;
+        }
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> bytes (fewer only if the server closes first).</summary>
+    public async Task<byte[]> ReadBytesAsync(int count, CancellationToken cancel)
+    {
+        var result = new MemoryStream(count);
+        while (result.Length < count)
+        {
+            if (_start == _end && !await FillAsync(cancel))
+                break;
+            var take = (int)Math.Min(count - result.Length, _end - _start);
+            result.Write(_buffer, _start, take);
+            _start += take;
+        }
+        return result.ToArray();
+    }
+
+    /// <summary>Reads until the server closes; returns what came, and whether the close was a clean FIN (not a reset).</summary>
+    public async Task<(byte[] Remaining, bool CleanClose)> ReadToEndAsync(CancellationToken cancel)
+    {
+        var rest = new MemoryStream();
+        rest.Write(_buffer, _start, _end - _start);
+        _start = _end = 0;
+        try
+        {
+            while (await FillAsync(cancel))
+            {
+                rest.Write(_buffer, _start, _end - _start);
+                _start = _end = 0;
+            }
+            return (rest.ToArray(), true);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return (rest.ToArray(), false);
+        }
+    }
+
+    private async Task<bool> FillAsync(CancellationToken cancel)
+    {
+        if (_start > 0)
+        {
+            Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancel);
+        _end += read;
+        return read > 0;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

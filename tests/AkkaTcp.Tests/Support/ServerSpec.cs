@@ -1,0 +1,38 @@
+using Akka.Configuration;
+using AkkaTcp.Configuration;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Support;
+
+/// <summary>
+/// A TestKit spec with AkkaTcp's reference configuration, which starts servers on free loopback
+/// ports. Timeouts go through Dilated so a loaded machine slows the test, not fails it.
+/// </summary>
+public abstract class ServerSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly Config TestConfig = ConfigurationFactory.ParseString("""
+        akka.loglevel = INFO
+        akka.log-dead-letters = off
+        akka.test.timefactor = 2
+        """);
+
+    protected ServerSpec(ITestOutputHelper output, string hocon = "")
+        : base(ConfigurationFactory.ParseString(hocon).WithFallback(TestConfig).WithFallback(AkkaTcpConfig.Reference), output: output)
+    {
+    }
+
+    /// <summary>
+    /// Starts the server `main` described by <paramref name="hocon"/> (a full akka-tcp config; the
+    /// port defaults to 0, i.e. any free port) and waits until it listens.
+    /// </summary>
+    protected Task<AkkaTcpServer> StartServerAsync(string hocon = "") =>
+        AkkaTcpServer.StartAsync(Sys, LoadSettings(hocon).Servers[0]);
+
+    public static AkkaTcpSettings LoadSettings(string hocon) =>
+        AkkaTcpSettings.Load(ConfigurationFactory.ParseString(hocon)
+            .WithFallback(ConfigurationFactory.ParseString("akka-tcp.servers.main.port = 0")));
+
+    /// <summary>A cancellation token that fires after the dilated <paramref name="seconds"/>.</summary>
+    protected CancellationToken Within(double seconds = 20) =>
+        new CancellationTokenSource(Dilated(TimeSpan.FromSeconds(seconds))).Token;
+}
