@@ -33,6 +33,8 @@ public static class AkkaTcpConfig
     /// <summary>Parses HOCON text; <paramref name="origin"/> names it in the error message.</summary>
     public static Config Parse(string hocon, string origin)
     {
+        if (HoconStructureCheck.FindError(hocon) is { } structureError)
+            throw new InvalidConfigException($"cannot parse {origin}: {structureError}", new FormatException(structureError));
         try
         {
             return ConfigurationFactory.ParseString(hocon);

@@ -1,0 +1,116 @@
+using System.Net;
+using Akka.Configuration;
+using AkkaTcp.Configuration;
+using AkkaTcp.Tests.Support;
+using Xunit;
+
+namespace AkkaTcp.Tests.Configuration;
+
+/// <summary>Every bad value is one line that names the key and the value.</summary>
+public sealed class SettingsValidationTests
+{
+    private static string ErrorFor(string hocon) =>
+        Assert.Throws<InvalidConfigException>(() => ServerSpec.LoadSettings(hocon)).Message;
+
+    [Theory]
+    [InlineData("akka-tcp.servers.main.port = 70000", "akka-tcp.servers.main.port = 70000: must be between 0 and 65535 (got 70000)")]
+    [InlineData("akka-tcp.servers.main.port = -1", "akka-tcp.servers.main.port = -1: must be between 0 and 65535 (got -1)")]
+    [InlineData("akka-tcp.servers.main.port = seven", "akka-tcp.servers.main.port = seven: must be an integer")]
+    [InlineData("akka-tcp.servers.main.protocol = nope", "akka-tcp.servers.main.protocol = nope: unknown protocol (known: echo, random)")]
+    [InlineData("akka-tcp.servers.main.max-frame-size = -5", "akka-tcp.servers.main.max-frame-size = -5: must be between 1 and 1073741824 (got -5 bytes)")]
+    [InlineData("akka-tcp.servers.main.max-frame-size = lots", "akka-tcp.servers.main.max-frame-size = lots: must be a size in bytes (e.g. 65536, 64k, 4m)")]
+    [InlineData("akka-tcp.servers.main.host = \"example.org\"", "akka-tcp.servers.main.host = example.org: must be an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0) or localhost")]
+    [InlineData("akka-tcp.servers.main.close-timeout = soon", "akka-tcp.servers.main.close-timeout = soon: must be a duration (e.g. 500ms, 10s, 2m)")]
+    [InlineData("akka-tcp.servers.main.write-low-water-mark = 512k", "akka-tcp.servers.main.write-low-water-mark = 524288: must be below write-high-water-mark (262144)")]
+    [InlineData("akka-tcp.servers.main.line-delimiter = \"ab\"", "akka-tcp.servers.main.line-delimiter = \"ab\": must be exactly one ASCII character, e.g. \"\\n\"")]
+    [InlineData("akka-tcp.servers.main { protocol = random, random { min = 5, max = 1 } }", "akka-tcp.servers.main.random.min = 5: must not be above random.max (1)")]
+    [InlineData("akka-tcp.server-defaults.backlog = 0", "akka-tcp.servers.main.backlog = 0: must be between 1 and 65535 (got 0)")]
+    [InlineData("akka-tcp.protocols.mine = \"No.Such.Type, Nowhere\"", "akka-tcp.protocols.mine = No.Such.Type, Nowhere: no such type (write \"Namespace.Type, Assembly\")")]
+    [InlineData("akka-tcp.protocols.mine = \"System.String\"", "akka-tcp.protocols.mine = System.String: must be a concrete class implementing AkkaTcp.Protocols.IProtocol")]
+    [InlineData("akka-tcp.servers.\"bad name\" {}", "akka-tcp.servers.bad name: a server name may hold only letters, digits, '-' and '_'")]
+    public void A_bad_value_is_one_line_naming_key_and_value(string hocon, string expected)
+    {
+        var message = ErrorFor(hocon);
+        Assert.Equal(expected, message);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Theory]
+    [InlineData("akka-tcp { servers { main { port = 1 }\n", "line 1: '{' is never closed")]
+    [InlineData("a = 1\n}\n", "line 2: unexpected '}'")]
+    [InlineData("a = [1, 2}\n", "line 1: unexpected '}'")]
+    [InlineData("# \"comments\" { are fine\na = \"brace } in a string\"\nb = \"never closed\n", "line 3: string is never closed")]
+    [InlineData("a = ${missing}", "Unresolved substitution: missing")]
+    public void Broken_hocon_text_is_refused_with_where_it_breaks(string hocon, string expected)
+    {
+        var message = Assert.Throws<InvalidConfigException>(() => AkkaTcpConfig.Parse(hocon, "test.hocon")).Message;
+        Assert.Equal($"cannot parse test.hocon: {expected}", message);
+    }
+
+    [Fact]
+    public void An_unparseable_file_is_a_one_line_error_naming_the_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"akka-tcp-bad-{Guid.NewGuid():N}.hocon");
+        File.WriteAllText(path, "akka-tcp { servers { main { port = 1 }\n");
+        try
+        {
+            var message = Assert.Throws<InvalidConfigException>(() => AkkaTcpConfig.ParseFile(path)).Message;
+            Assert.StartsWith($"cannot parse config file {path}: ", message);
+            Assert.DoesNotContain('\n', message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_missing_file_is_a_one_line_error()
+    {
+        var message = Assert.Throws<InvalidConfigException>(() => AkkaTcpConfig.ParseFile("/nonexistent/akka-tcp.hocon")).Message;
+        Assert.StartsWith("cannot read config file /nonexistent/akka-tcp.hocon: ", message);
+    }
+
+    [Fact]
+    public void Every_server_inherits_server_defaults_and_overrides_its_own_keys()
+    {
+        var settings = AkkaTcpSettings.Load(ConfigurationFactory.ParseString("""
+            akka-tcp.server-defaults.max-frame-size = 2k
+            akka-tcp.servers {
+              main { port = 7100 }
+              dice { port = 7101, protocol = random, max-frame-size = 100, host = localhost }
+            }
+            """));
+        var main = settings.Servers.Single(s => s.Name == "main");
+        var dice = settings.Servers.Single(s => s.Name == "dice");
+        Assert.Equal((7100, "echo", 2048), (main.EndPoint.Port, main.ProtocolName, main.MaxFrameSize));
+        Assert.Equal((7101, "random", 100), (dice.EndPoint.Port, dice.ProtocolName, dice.MaxFrameSize));
+        Assert.Equal(IPAddress.Loopback, dice.EndPoint.Address);
+    }
+
+    [Fact]
+    public void The_reference_defaults_run_echo_on_loopback_port_7000()
+    {
+        var main = Assert.Single(AkkaTcpSettings.Load(ConfigurationFactory.Empty).Servers);
+        Assert.Equal(("main", "127.0.0.1:7000", "echo"), (main.Name, main.EndPoint.ToString(), main.ProtocolName));
+        Assert.Equal((65536, 262144, 65536), (main.MaxFrameSize, main.WriteHighWaterMark, main.WriteLowWaterMark));
+    }
+
+    [Fact]
+    public void Every_shipped_hocon_file_is_valid()
+    {
+        var dir = Path.Combine(RepoRoot(), "hocon");
+        var files = Directory.GetFiles(dir, "*.hocon");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+            Assert.NotEmpty(AkkaTcpSettings.Load(AkkaTcpConfig.ParseFile(file)).Servers);
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AkkaTcp.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("AkkaTcp.sln not found above the test directory");
+    }
+}

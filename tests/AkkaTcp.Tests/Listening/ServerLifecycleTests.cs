@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using AkkaTcp.Connections;
+using AkkaTcp.Listening;
+using AkkaTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Listening;
+
+/// <summary>The supervisor, listener and connection children: binding, accepting, failing, re-binding.</summary>
+public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(output)
+{
+    private const string CrashingProtocol = """
+        akka-tcp.protocols.crashing = "AkkaTcp.Tests.Protocols.CrashingEchoProtocol, AkkaTcp.Tests"
+        akka-tcp.servers.main.protocol = crashing
+        """;
+
+    [Fact]
+    public async Task A_server_binds_a_free_port_under_its_supervisor()
+    {
+        var server = await StartServerAsync();
+        Assert.Equal(IPAddress.Loopback, server.LocalEndPoint.Address);
+        Assert.NotEqual(0, server.LocalEndPoint.Port);
+        Assert.Equal("/user/akka-tcp-main", server.Supervisor.Path.ToStringWithoutAddress());
+        var listener = await Sys.ActorSelection("/user/akka-tcp-main/listener").ResolveOne(Dilated(TimeSpan.FromSeconds(5)));
+        Assert.NotNull(listener);
+    }
+
+    [Fact]
+    public async Task Each_accepted_client_gets_its_own_connection_child()
+    {
+        var server = await StartServerAsync();
+        var clients = new List<LineClient>();
+        for (var i = 0; i < 3; i++)
+            clients.Add(await LineClient.ConnectAsync(server.LocalEndPoint, Within()));
+
+        await AwaitAssertAsync(async () =>
+        {
+            var children = await Task.WhenAll(Enumerable.Range(1, 3).Select(id =>
+                Sys.ActorSelection($"/user/akka-tcp-main/listener/conn-{id}").ResolveOne(Dilated(TimeSpan.FromSeconds(2)))));
+            Assert.Equal(3, children.Distinct().Count());
+        });
+        var stats = await server.GetStatsAsync();
+        Assert.Equal((3, 3), (stats.Active, stats.Accepted));
+
+        foreach (var client in clients)
+            await client.DisposeAsync();
+        await AwaitAssertAsync(async () => Assert.Equal(0, (await server.GetStatsAsync()).Active));
+    }
+
+    [Fact]
+    public async Task Binding_a_taken_port_fails_with_a_clear_error()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+
+        var error = await Assert.ThrowsAsync<ServerStartException>(() => StartServerAsync($"akka-tcp.servers.main.port = {port}"));
+        Assert.Equal($"server 'main' cannot listen on 127.0.0.1:{port}: Address already in use", error.Message);
+        await AwaitAssertAsync(() => Assert.True(Sys.ActorSelection("/user/akka-tcp-main").ResolveOne(TimeSpan.FromMilliseconds(200)).IsFaulted));
+    }
+
+    [Fact]
+    public async Task A_handler_that_throws_resets_only_its_own_connection()
+    {
+        var server = await StartServerAsync(CrashingProtocol);
+        await using var victim = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var bystander = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await victim.SendAsync("hello\n", Within());
+        Assert.Equal("hello", await victim.ReadLineAsync(Within()));
+        await bystander.SendAsync("hi\n", Within());
+        Assert.Equal("hi", await bystander.ReadLineAsync(Within()));
+
+        await victim.SendAsync("boom\n", Within());
+        var (rest, clean) = await victim.ReadToEndAsync(Within());
+        Assert.Empty(rest);
+        Assert.False(clean, "a failed connection is reset, not closed as if all went well");
+
+        await bystander.SendAsync("still fine\n", Within());
+        Assert.Equal("still fine", await bystander.ReadLineAsync(Within()));
+        await using var newcomer = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await newcomer.SendAsync("new\n", Within());
+        Assert.Equal("new", await newcomer.ReadLineAsync(Within()));
+
+        await AwaitAssertAsync(async () =>
+        {
+            var stats = await server.GetStatsAsync();
+            Assert.Equal(1, stats.ClosedWith(CloseReason.Error));
+            Assert.Equal(2, stats.Active);
+        });
+    }
+
+    [Fact]
+    public async Task The_listener_binds_again_when_akka_io_listener_dies()
+    {
+        var server = await StartServerAsync();
+        var before = (await server.Supervisor.Ask<Listener.TcpListenerRef>(Listener.GetTcpListener.Instance, Dilated(TimeSpan.FromSeconds(5)))).Listener;
+        Assert.NotNull(before);
+        Watch(before);
+        before.Tell(PoisonPill.Instance);
+        ExpectTerminated(before);
+
+        await AwaitAssertAsync(async () =>
+        {
+            var after = (await server.Supervisor.Ask<Listener.TcpListenerRef>(Listener.GetTcpListener.Instance, Dilated(TimeSpan.FromSeconds(5)))).Listener;
+            Assert.NotNull(after);
+            Assert.NotEqual(before, after);
+        }, Dilated(TimeSpan.FromSeconds(10)));
+
+        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await client.SendAsync("after re-bind\n", Within());
+        Assert.Equal("after re-bind", await client.ReadLineAsync(Within()));
+    }
+}
