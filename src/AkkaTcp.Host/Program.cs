@@ -2,11 +2,11 @@ using Akka.Hosting;
 using AkkaTcp.Configuration;
 using AkkaTcp.Host.CommandLine;
 using AkkaTcp.Host.Hosting;
+using AkkaTcp.Host.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
-using Serilog.Events;
 
 HostCommandLine commandLine;
 AkkaTcpSettings settings;
@@ -30,11 +30,7 @@ catch (Exception e) when (e is UsageException or InvalidConfigException)
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
 builder.Logging.ClearProviders();
-builder.Services.AddSerilog(logger => logger
-    .MinimumLevel.Debug()
-    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-    .Enrich.FromLogContext()
-    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}"));
+builder.Services.AddSerilog(logger => HostLogging.Configure(logger));
 builder.Services.AddSingleton(settings);
 builder.Services.AddAkka("akka-tcp", akka =>
 {

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using AkkaTcp.Tests.Support;
+using Xunit;
+
+namespace AkkaTcp.Tests.Host;
+
+/// <summary>The console host as an operator runs it: a real process, real arguments, real signals.</summary>
+public sealed class ConsoleHostTests
+{
+    private static CancellationToken Within(double seconds = 60) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    [Fact]
+    public async Task The_host_serves_echo_on_the_requested_port_and_stops_cleanly_on_SIGTERM()
+    {
+        await using var host = HostProcess.Start("--port", "0");
+        var endPoint = await host.WaitUntilListeningAsync(Within());
+        Assert.Equal(IPAddress.Loopback, endPoint.Address);
+
+        await using (var client = await LineClient.ConnectAsync(endPoint, Within()))
+        {
+            await client.SendAsync("hello host\n", Within());
+            Assert.Equal("hello host", await client.ReadLineAsync(Within()));
+        }
+
+        host.Terminate();
+        Assert.Equal(0, await host.WaitForExitAsync(Within()));
+        Assert.Contains(host.Output, line => line.Contains("protocol=echo"));
+    }
+
+    [Fact]
+    public async Task Command_line_options_and_set_overrides_reach_the_server()
+    {
+        await using var host = HostProcess.Start("--port=0", "--protocol", "random", "--set", "akka-tcp.servers.main.random.max=0");
+        var endPoint = await host.WaitUntilListeningAsync(Within());
+        await using var client = await LineClient.ConnectAsync(endPoint, Within());
+        await client.SendAsync("\n", Within());
+        Assert.Equal("0", await client.ReadLineAsync(Within()));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--port", "70000" }, "akka-tcp: akka-tcp.servers.main.port = 70000: must be between 0 and 65535 (got 70000)")]
+    [InlineData(new[] { "--protocol", "nope" }, "akka-tcp: akka-tcp.servers.main.protocol = nope: unknown protocol (known: echo, random)")]
+    [InlineData(new[] { "--port", "abc" }, "akka-tcp: akka-tcp.servers.main.port = abc: must be an integer")]
+    [InlineData(new[] { "--set", "akka-tcp.servers.main.max-frame-size=-1" }, "akka-tcp: akka-tcp.servers.main.max-frame-size = -1: must be between 1 and 1073741824 (got -1 bytes)")]
+    [InlineData(new[] { "--config", "/nonexistent.hocon" }, "akka-tcp: cannot read config file /nonexistent.hocon: Could not find file '/nonexistent.hocon'.")]
+    [InlineData(new[] { "--frobnicate" }, "akka-tcp: unknown option --frobnicate (see --help)")]
+    [InlineData(new[] { "--port" }, "akka-tcp: --port needs a value")]
+    public async Task Bad_configuration_exits_2_with_one_line_naming_the_problem(string[] args, string expected)
+    {
+        await using var host = HostProcess.Start(args);
+        Assert.Equal(2, await host.WaitForExitAsync(Within()));
+        Assert.Equal([expected], host.Output);
+    }
+
+    [Fact]
+    public async Task A_taken_port_exits_3_with_one_line_saying_so()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+
+        await using var host = HostProcess.Start("--port", port.ToString());
+        Assert.Equal(3, await host.WaitForExitAsync(Within()));
+        Assert.Contains(host.Output, line => line.EndsWith($"server 'main' cannot listen on 127.0.0.1:{port}: Address already in use"));
+        Assert.DoesNotContain(host.Output, line => line.TrimStart().StartsWith("at "));
+    }
+
+    [Fact]
+    public async Task Help_lists_the_options_and_exits_0()
+    {
+        await using var host = HostProcess.Start("--help");
+        Assert.Equal(0, await host.WaitForExitAsync(Within()));
+        var text = string.Join("\n", host.Output);
+        foreach (var option in new[] { "--config", "--port", "--host", "--protocol", "--set", "--help" })
+            Assert.Contains(option, text);
+    }
+}
