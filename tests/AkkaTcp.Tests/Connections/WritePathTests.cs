@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text;
+using Akka.Actor;
+using Akka.IO;
+using Akka.TestKit;
+using AkkaTcp.Connections;
+using AkkaTcp.Protocols;
+using AkkaTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Connections;
+
+/// <summary>
+/// The connection actor's write path, at actor level: a TestProbe stands in for Akka.IO's socket
+/// actor, so every Write, ack, SuspendReading and close the connection issues can be seen.
+/// </summary>
+public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output)
+{
+    private (IActorRef Connection, TestProbe Socket) StartConnection(string hocon = "")
+    {
+        var settings = LoadSettings(hocon).Servers[0];
+        var socket = CreateTestProbe();
+        var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 40000), settings.EndPoint);
+        var connection = Sys.ActorOf(Props.Create<Connection>(info, socket.Ref, settings));
+        var register = socket.ExpectMsg<Tcp.Register>();
+        Assert.Equal(connection, register.Handler);
+        Assert.True(register.KeepOpenOnPeerClosed, "half-closed clients must still get their replies");
+        return (connection, socket);
+    }
+
+    private static Tcp.Received Received(string text) => new(ByteString.FromString(text));
+
+    private static string Text(Tcp.Write write) => Encoding.ASCII.GetString(write.Data.ToArray());
+
+    [Fact]
+    public void Only_one_write_is_in_flight_and_replies_made_meanwhile_leave_together_in_the_next()
+    {
+        var (connection, socket) = StartConnection();
+        connection.Tell(Received("a\nb\n"), socket.Ref);
+        var first = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal("a\nb\n", Text(first));
+        Assert.True(first.WantsAck);
+
+        connection.Tell(Received("c\n"), socket.Ref);
+        connection.Tell(Received("d\ne"), socket.Ref);
+        connection.Tell(Received("\n"), socket.Ref);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        connection.Tell(first.Ack, socket.Ref);
+        var second = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal("c\nd\ne\n", Text(second));
+        connection.Tell(second.Ack, socket.Ref);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Reading_is_suspended_above_the_high_water_mark_and_resumed_below_the_low_one()
+    {
+        var (connection, socket) = StartConnection("""
+            akka-tcp.servers.main { write-high-water-mark = 30, write-low-water-mark = 10 }
+            """);
+        connection.Tell(Received("0123456789\n"), socket.Ref); // 11 bytes pending: below the mark
+        var first = socket.ExpectMsg<Tcp.Write>();
+        connection.Tell(Received("0123456789\n0123456789\n"), socket.Ref); // 33 pending: above it
+        socket.ExpectMsg<Tcp.SuspendReading>();
+
+        connection.Tell(first.Ack, socket.Ref); // 22 pending, all in the next write: still above low
+        var second = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal(22, second.Data.Count);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        connection.Tell(second.Ack, socket.Ref); // nothing pending
+        socket.ExpectMsg<Tcp.ResumeReading>();
+    }
+
+    [Fact]
+    public void A_protocol_error_is_answered_flushed_and_followed_by_a_confirmed_close()
+    {
+        var (connection, socket) = StartConnection("akka-tcp.servers.main.max-frame-size = 4");
+        Watch(connection);
+        connection.Tell(Received("ok\ntoo long\nnever\n"), socket.Ref);
+        var write = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal("ok\nERR line too long (max-frame-size is 4 bytes)\n", Text(write));
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // the FIN waits for the reply to be sent
+
+        connection.Tell(write.Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.ConfirmedClose>();
+        connection.Tell(Received("more input is discarded\n"), socket.Ref);
+        connection.Tell(Tcp.ConfirmedClosed.Instance, socket.Ref);
+        ExpectTerminated(connection);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // closed cleanly: no Abort after the fact
+    }
+
+    [Fact]
+    public void A_client_that_never_finishes_closing_is_reset_after_close_timeout()
+    {
+        var (connection, socket) = StartConnection("""
+            akka-tcp.servers.main { max-frame-size = 4, close-timeout = 300ms }
+            """);
+        connection.Tell(Received("overlong\n"), socket.Ref);
+        connection.Tell(socket.ExpectMsg<Tcp.Write>().Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.ConfirmedClose>();
+        socket.ExpectMsg<Tcp.Abort>(Dilated(TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
+    public void A_client_that_closed_its_side_gets_its_replies_before_the_close()
+    {
+        var (connection, socket) = StartConnection();
+        connection.Tell(Received("x\ny\n"), socket.Ref);
+        var write = socket.ExpectMsg<Tcp.Write>();
+        connection.Tell(Tcp.PeerClosed.Instance, socket.Ref);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        connection.Tell(write.Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.ConfirmedClose>();
+    }
+}
