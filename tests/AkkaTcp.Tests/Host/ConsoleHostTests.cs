@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AkkaTcp.Tests.Support;
@@ -26,6 +27,25 @@ public sealed class ConsoleHostTests
         host.Terminate();
         Assert.Equal(0, await host.WaitForExitAsync(Within()));
         Assert.Contains(host.Output, line => line.Contains("protocol=echo"));
+    }
+
+    [Fact]
+    public async Task The_readme_session_with_nc_gets_its_lines_back()
+    {
+        await using var host = HostProcess.Start("--port", "0");
+        var endPoint = await host.WaitUntilListeningAsync(Within());
+        // What the README tells a user to type: nc 127.0.0.1 7000 (here on the test's port).
+        var info = new ProcessStartInfo("nc", ["-q", "1", "127.0.0.1", endPoint.Port.ToString()])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        };
+        using var nc = Process.Start(info) ?? throw new InvalidOperationException("cannot start nc (apt-get install netcat-openbsd)");
+        await nc.StandardInput.WriteAsync("hello\r\nworld\n");
+        nc.StandardInput.Close();
+        var echoed = await nc.StandardOutput.ReadToEndAsync(Within());
+        await nc.WaitForExitAsync(Within());
+        Assert.Equal("hello\nworld\n", echoed);
     }
 
     [Fact]
