@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using AkkaTcp.Tests.Support;
 using Xunit;
 
@@ -76,10 +75,8 @@ public sealed class ConsoleHostTests
     [Fact]
     public async Task A_taken_port_exits_3_with_one_line_saying_so()
     {
-        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        taken.Listen();
-        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        using var taken = new TakenPort();
+        var port = taken.Port;
 
         await using var host = HostProcess.Start("--port", port.ToString());
         Assert.Equal(3, await host.WaitForExitAsync(Within()));

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using AkkaTcp.Connections;
 using AkkaTcp.Listening;
@@ -53,10 +52,8 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
     [Fact]
     public async Task Binding_a_taken_port_fails_with_a_clear_error()
     {
-        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        taken.Listen();
-        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        using var taken = new TakenPort();
+        var port = taken.Port;
 
         var error = await Assert.ThrowsAsync<ServerStartException>(() => StartServerAsync($"akka-tcp.servers.main.port = {port}"));
         Assert.Equal($"server 'main' cannot listen on 127.0.0.1:{port}: Address already in use", error.Message);
