@@ -63,6 +63,26 @@ public sealed class ConfigReader
         return text.ToString();
     }
 
+    public bool Bool(string key)
+    {
+        var value = Value(key);
+        return value.GetString() switch
+        {
+            "on" or "true" or "yes" => true,
+            "off" or "false" or "no" => false,
+            var other => throw new InvalidConfigException(FullKey(key), other, "must be on or off"),
+        };
+    }
+
+    /// <summary>One of a fixed set of words, e.g. over-limit = queue | reject.</summary>
+    public string OneOf(string key, params string[] allowed)
+    {
+        var value = String(key);
+        if (Array.IndexOf(allowed, value) < 0)
+            throw new InvalidConfigException(FullKey(key), value, $"must be one of: {string.Join(", ", allowed)}");
+        return value;
+    }
+
     public int Int(string key, int min, int max) => (int)Long(key, min, max);
 
     public long Long(string key, long min, long max)

@@ -20,6 +20,19 @@ public sealed record ServerSettings
     public required int WriteHighWaterMark { get; init; }
     public required int WriteLowWaterMark { get; init; }
     public required TimeSpan CloseTimeout { get; init; }
+    public required int MaxConnections { get; init; }
+    public required OverLimitPolicy OverLimit { get; init; }
+    public required int MaxQueuedConnections { get; init; }
+    public required TimeSpan QueueTimeout { get; init; }
+    /// <summary>0 = no per-address limit.</summary>
+    public required int MaxConnectionsPerIp { get; init; }
+    /// <summary>Zero = off, for this and the other timeouts.</summary>
+    public required TimeSpan IdleTimeout { get; init; }
+    public required TimeSpan HandshakeTimeout { get; init; }
+    public required TimeSpan WriteTimeout { get; init; }
+    public required int MaxPendingWriteBytes { get; init; }
+    public required SocketSettings Socket { get; init; }
+    public required HeartbeatSettings Heartbeat { get; init; }
 
     /// <summary>Reads and validates one server block (already merged over server-defaults).</summary>
     public static ServerSettings Read(string name, ConfigReader config, ProtocolCatalog protocols)
@@ -34,6 +47,10 @@ public sealed record ServerSettings
         if (lowWater >= highWater)
             throw new InvalidConfigException(config.FullKey("write-low-water-mark"), lowWater.ToString(),
                 $"must be below write-high-water-mark ({highWater})");
+        var maxPending = config.ByteSize("max-pending-write-bytes", 1, MaxSize);
+        if (maxPending <= highWater)
+            throw new InvalidConfigException(config.FullKey("max-pending-write-bytes"), maxPending.ToString(),
+                $"must be above write-high-water-mark ({highWater})");
         var maxFrameSize = config.ByteSize("max-frame-size", 1, MaxSize);
         var protocolName = config.String("protocol");
 
@@ -47,9 +64,38 @@ public sealed record ServerSettings
             WriteHighWaterMark = highWater,
             WriteLowWaterMark = lowWater,
             CloseTimeout = config.Duration("close-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
+            MaxConnections = config.Int("max-connections", 1, 10_000_000),
+            OverLimit = config.OneOf("over-limit", "queue", "reject") == "queue" ? OverLimitPolicy.Queue : OverLimitPolicy.Reject,
+            MaxQueuedConnections = config.Int("max-queued-connections", 0, 10_000_000),
+            QueueTimeout = config.Duration("queue-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1)),
+            MaxConnectionsPerIp = config.Int("max-connections-per-ip", 0, 10_000_000),
+            IdleTimeout = config.Duration("idle-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
+            HandshakeTimeout = config.Duration("handshake-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
+            WriteTimeout = config.Duration("write-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
+            MaxPendingWriteBytes = maxPending,
+            Socket = ReadSocket(config),
+            Heartbeat = ReadHeartbeat(config.Section("heartbeat")),
             Protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, config)),
         };
     }
+
+    private static SocketSettings ReadSocket(ConfigReader config)
+    {
+        var keepalive = config.Section("keepalive");
+        return new SocketSettings(
+            KeepAlive: keepalive.Bool("enabled"),
+            // Linux takes whole seconds for keepalive timing.
+            KeepAliveTime: keepalive.Duration("time", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            KeepAliveInterval: keepalive.Duration("interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            KeepAliveCount: keepalive.Int("count", 1, 127),
+            NoDelay: config.Bool("tcp-no-delay"),
+            ReceiveBufferSize: config.ByteSize("receive-buffer-size", 0, MaxSize),
+            SendBufferSize: config.ByteSize("send-buffer-size", 0, MaxSize));
+    }
+
+    private static HeartbeatSettings ReadHeartbeat(ConfigReader heartbeat) => new(
+        heartbeat.Duration("interval", TimeSpan.Zero, TimeSpan.FromDays(1)),
+        heartbeat.Int("misses", 1, 1000));
 
     private static IPAddress ParseHost(ConfigReader config, string host)
     {

@@ -10,28 +10,38 @@ namespace AkkaTcp.Connections;
 /// One client connection: registered as the Akka.IO handler of its socket, it runs the protocol
 /// session on received bytes and writes replies with acknowledged writes, at most one in flight.
 /// Never restarted: socket state cannot be rebuilt, so a failure stops it and resets the socket.
-/// States: <see cref="Serving"/>, then <see cref="Closing"/> until Akka.IO reports the socket closed.
+/// States: <see cref="Queued"/> (waiting room, optional) → <see cref="Serving"/> →
+/// <see cref="Closing"/> until Akka.IO reports the socket closed. Every timeout is an actor timer
+/// that checks a timestamp when it fires, so no timer is rescheduled per message.
 /// </summary>
 internal sealed class Connection : UntypedActor, IWithTimers
 {
     private readonly ConnectionInfo _info;
     private readonly IActorRef _socket;
     private readonly ServerSettings _settings;
+    private readonly Admission _admission;
     private readonly IProtocolSession _session;
     private readonly InputBuffer _input = new();
     private readonly OutputBuffer _output = new();
     private readonly ConnectionSink _sink;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _readingSuspended;
+    private bool _peerClosed;
     private bool _closeSent;
     private bool _socketClosed;
+    private bool _framed;
+    private bool _inputSinceHeartbeat;
+    private int _missedHeartbeats;
+    private long _lastInputAt;
+    private long _writeStartedAt;
     private CloseReason? _closeReason;
 
-    public Connection(ConnectionInfo info, IActorRef socket, ServerSettings settings)
+    public Connection(ConnectionInfo info, IActorRef socket, ServerSettings settings, Admission admission)
     {
         _info = info;
         _socket = socket;
         _settings = settings;
+        _admission = admission;
         _session = settings.Protocol.OpenSession(info);
         _sink = new ConnectionSink(info, _output);
     }
@@ -43,12 +53,47 @@ internal sealed class Connection : UntypedActor, IWithTimers
         // keepOpenOnPeerClosed: after the client's FIN we still owe replies to what it sent before.
         _socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
         Context.Watch(_socket);
-        Become(Serving);
-        _session.OnConnected(_sink);
-        AfterSession();
+        switch (_admission)
+        {
+            case Admission.Serve:
+                StartServing();
+                break;
+            case Admission.Queue:
+                // Register starts a receive; at most that one chunk arrives before reading stops.
+                SuspendReading();
+                Timers.StartSingleTimer(Tick.QueueTimeout, Tick.QueueTimeout, _settings.QueueTimeout);
+                Become(Queued);
+                break;
+            default:
+                Refuse();
+                break;
+        }
     }
 
     protected override void OnReceive(object message) => Unhandled(message);
+
+    private void Queued(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Received received:
+                _input.Append(received.Data.ToReadOnlySpan()); // kept for when it is served
+                break;
+            case Admit:
+                Timers.Cancel(Tick.QueueTimeout);
+                StartServing();
+                break;
+            case Tick { Kind: TimerKind.QueueTimeout }:
+                Refuse();
+                break;
+            case Tcp.PeerClosed:
+                _peerClosed = true; // still served when admitted: what it sent is owed a reply
+                break;
+            default:
+                OnSocketEvent(message);
+                break;
+        }
+    }
 
     private void Serving(object message)
     {
@@ -63,6 +108,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
             case Tcp.PeerClosed:
                 BeginClose(CloseReason.PeerClosed);
                 break;
+            case Tick tick:
+                OnTick(tick);
+                break;
             default:
                 OnSocketEvent(message);
                 break;
@@ -73,15 +121,18 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Tcp.Received:
+            case Tcp.Received or Tcp.PeerClosed or Admit:
                 break; // Input after we decided to close is read only to see the client's FIN.
             case WriteAck:
                 OnWriteAck();
                 break;
-            case CloseTimedOut:
+            case Tick { Kind: TimerKind.CloseTimeout }:
                 _socket.Tell(Tcp.Abort.Instance);
                 break;
-            case Tcp.PeerClosed:
+            case Tick { Kind: TimerKind.WriteTimeout }:
+                OnTick(Tick.WriteTimeout);
+                break;
+            case Tick:
                 break;
             default:
                 OnSocketEvent(message);
@@ -95,13 +146,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
         {
             case Tcp.ConnectionClosed closed:
                 _socketClosed = true;
-                if (closed is Tcp.ErrorClosed error)
-                {
-                    _closeReason ??= CloseReason.Error;
-                    if (_log.IsDebugEnabled)
-                        _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: socket error {Cause}", _info.Id, _info.RemoteEndPoint, error.Cause);
-                }
-                _closeReason ??= closed is Tcp.Aborted ? CloseReason.Error : CloseReason.PeerClosed;
+                if (closed is Tcp.ErrorClosed error && _log.IsDebugEnabled)
+                    _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: socket error {Cause}", _info.Id, _info.RemoteEndPoint, error.Cause);
+                _closeReason ??= closed is Tcp.ErrorClosed or Tcp.Aborted ? CloseReason.Error : CloseReason.PeerClosed;
                 Context.Stop(Self);
                 break;
             case Tcp.CommandFailed:
@@ -120,21 +167,62 @@ internal sealed class Connection : UntypedActor, IWithTimers
         }
     }
 
+    private void StartServing()
+    {
+        Become(Serving);
+        _lastInputAt = Environment.TickCount64;
+        StartTimer(Tick.Idle, _settings.IdleTimeout);
+        StartTimer(Tick.Handshake, _settings.HandshakeTimeout);
+        if (_settings.Heartbeat.Enabled)
+            Timers.StartPeriodicTimer(Tick.Heartbeat, Tick.Heartbeat, _settings.Heartbeat.Interval);
+        _session.OnConnected(_sink);
+        if (!_input.IsEmpty)
+            OnInput(_input.Span, buffered: true);
+        if (_sink.IsClosing || _closeReason is not null)
+        {
+            AfterSession();
+            return;
+        }
+        if (_peerClosed)
+        {
+            BeginClose(CloseReason.PeerClosed);
+            return;
+        }
+        ResumeReading();
+        AfterSession();
+    }
+
     private void OnReceived(ByteString data)
     {
         var chunk = data.ToReadOnlySpan();
+        _lastInputAt = Environment.TickCount64;
+        _inputSinceHeartbeat = true;
         if (_input.IsEmpty)
         {
-            var consumed = _session.OnReceived(chunk, _sink);
+            var consumed = OnInput(chunk, buffered: false);
             if (consumed < chunk.Length && !_sink.IsClosing)
                 _input.Append(chunk[consumed..]);
         }
         else
         {
             _input.Append(chunk);
-            _input.Consume(_session.OnReceived(_input.Span, _sink));
+            OnInput(_input.Span, buffered: true);
         }
         AfterSession();
+    }
+
+    /// <summary>Runs the session over input; consumes what it took from the input buffer if it came from there.</summary>
+    private int OnInput(ReadOnlySpan<byte> input, bool buffered)
+    {
+        var consumed = _session.OnReceived(input, _sink);
+        if (consumed > 0 && !_framed)
+        {
+            _framed = true;
+            Timers.Cancel(Tick.Handshake);
+        }
+        if (buffered)
+            _input.Consume(consumed);
+        return consumed;
     }
 
     /// <summary>Acts on what the session did: sends its output, applies backpressure, closes if asked.</summary>
@@ -146,11 +234,13 @@ internal sealed class Connection : UntypedActor, IWithTimers
             return;
         }
         Flush();
-        if (!_readingSuspended && _output.PendingBytes > _settings.WriteHighWaterMark)
+        if (_output.PendingBytes > _settings.MaxPendingWriteBytes)
         {
-            _readingSuspended = true;
-            _socket.Tell(Tcp.SuspendReading.Instance);
+            Abort(CloseReason.SlowReader);
+            return;
         }
+        if (!_readingSuspended && _output.PendingBytes > _settings.WriteHighWaterMark)
+            SuspendReading();
     }
 
     private void OnWriteAck()
@@ -158,21 +248,78 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _output.CompleteWrite();
         Flush();
         if (_closeReason is not null)
-        {
             SendCloseWhenFlushed();
-        }
         else if (_readingSuspended && _output.PendingBytes < _settings.WriteLowWaterMark)
+            ResumeReading();
+    }
+
+    private void OnTick(Tick tick)
+    {
+        var now = Environment.TickCount64;
+        switch (tick.Kind)
         {
-            _readingSuspended = false;
-            _socket.Tell(Tcp.ResumeReading.Instance);
+            case TimerKind.Idle:
+                var idleFor = TimeSpan.FromMilliseconds(now - _lastInputAt);
+                if (idleFor >= _settings.IdleTimeout)
+                    BeginClose(CloseReason.Idle);
+                else
+                    Timers.StartSingleTimer(Tick.Idle, Tick.Idle, _settings.IdleTimeout - idleFor);
+                break;
+            case TimerKind.Handshake:
+                if (!_framed)
+                    BeginClose(CloseReason.Handshake);
+                break;
+            case TimerKind.WriteTimeout:
+                if (!_output.IsWriting)
+                    break;
+                var writingFor = TimeSpan.FromMilliseconds(now - _writeStartedAt);
+                if (writingFor < _settings.WriteTimeout)
+                    Timers.StartSingleTimer(Tick.WriteTimeout, Tick.WriteTimeout, _settings.WriteTimeout - writingFor);
+                else
+                    // Held back by backpressure too: it sends but does not read, a slow reader.
+                    Abort(_readingSuspended && _closeReason is null ? CloseReason.SlowReader : CloseReason.WriteTimeout);
+                break;
+            case TimerKind.Heartbeat:
+                OnHeartbeat();
+                break;
+        }
+    }
+
+    private void OnHeartbeat()
+    {
+        if (_inputSinceHeartbeat)
+        {
+            _inputSinceHeartbeat = false;
+            _missedHeartbeats = 0;
+            return;
+        }
+        if (_missedHeartbeats >= _settings.Heartbeat.Misses)
+        {
+            BeginClose(CloseReason.Heartbeat);
+            return;
+        }
+        if (_session.TryWritePing(_sink))
+        {
+            _missedHeartbeats++;
+            AfterSession();
         }
     }
 
     private void Flush()
     {
         var bytes = _output.StartWrite();
-        if (bytes is not null)
-            _socket.Tell(Tcp.Write.Create(bytes, WriteAck.Instance));
+        if (bytes is null)
+            return;
+        _socket.Tell(Tcp.Write.Create(bytes, WriteAck.Instance));
+        _writeStartedAt = Environment.TickCount64;
+        if (_settings.WriteTimeout > TimeSpan.Zero && !Timers.IsTimerActive(Tick.WriteTimeout))
+            Timers.StartSingleTimer(Tick.WriteTimeout, Tick.WriteTimeout, _settings.WriteTimeout);
+    }
+
+    private void Refuse()
+    {
+        _settings.Protocol.WriteBusyReply(_output);
+        BeginClose(CloseReason.Refused);
     }
 
     /// <summary>
@@ -181,17 +328,30 @@ internal sealed class Connection : UntypedActor, IWithTimers
     /// </summary>
     private void BeginClose(CloseReason reason)
     {
-        _closeReason = reason;
-        _input.Release();
-        Become(Closing);
-        Timers.StartSingleTimer(CloseTimedOut.Instance, CloseTimedOut.Instance, _settings.CloseTimeout);
-        if (_readingSuspended)
-        {
-            _readingSuspended = false;
-            _socket.Tell(Tcp.ResumeReading.Instance);
-        }
+        EnterClosing(reason);
+        ResumeReading();
         Flush();
         SendCloseWhenFlushed();
+    }
+
+    /// <summary>Resets the connection at once: for clients that do not read what they are sent.</summary>
+    private void Abort(CloseReason reason)
+    {
+        EnterClosing(reason);
+        _closeSent = true;
+        _socket.Tell(Tcp.Abort.Instance);
+    }
+
+    private void EnterClosing(CloseReason reason)
+    {
+        _closeReason = reason;
+        _input.Release();
+        Timers.Cancel(Tick.Idle);
+        Timers.Cancel(Tick.Handshake);
+        Timers.Cancel(Tick.Heartbeat);
+        Timers.Cancel(Tick.QueueTimeout);
+        Timers.StartSingleTimer(Tick.CloseTimeout, Tick.CloseTimeout, _settings.CloseTimeout);
+        Become(Closing);
     }
 
     private void SendCloseWhenFlushed()
@@ -200,6 +360,26 @@ internal sealed class Connection : UntypedActor, IWithTimers
             return;
         _closeSent = true;
         _socket.Tell(Tcp.ConfirmedClose.Instance);
+    }
+
+    private void SuspendReading()
+    {
+        _readingSuspended = true;
+        _socket.Tell(Tcp.SuspendReading.Instance);
+    }
+
+    private void ResumeReading()
+    {
+        if (!_readingSuspended)
+            return;
+        _readingSuspended = false;
+        _socket.Tell(Tcp.ResumeReading.Instance);
+    }
+
+    private void StartTimer(Tick tick, TimeSpan after)
+    {
+        if (after > TimeSpan.Zero)
+            Timers.StartSingleTimer(tick, tick, after);
     }
 
     protected override void PostStop()
@@ -214,14 +394,40 @@ internal sealed class Connection : UntypedActor, IWithTimers
         Context.Parent.Tell(new ConnectionEnded(_info.Id, reason));
     }
 
+    /// <summary>From the listener: a slot is free, leave the waiting room and be served.</summary>
+    internal sealed class Admit
+    {
+        public static readonly Admit Instance = new();
+    }
+
     /// <summary>The ack Akka.IO sends back when a write has been handed to the kernel.</summary>
     private sealed class WriteAck : Tcp.Event
     {
         public static readonly WriteAck Instance = new();
     }
 
-    private sealed class CloseTimedOut
+    private enum TimerKind
     {
-        public static readonly CloseTimedOut Instance = new();
+        Idle,
+        Handshake,
+        WriteTimeout,
+        Heartbeat,
+        QueueTimeout,
+        CloseTimeout,
+    }
+
+    /// <summary>The connection's timer messages; each instance is also its own timer key.</summary>
+    private sealed class Tick
+    {
+        public static readonly Tick Idle = new(TimerKind.Idle);
+        public static readonly Tick Handshake = new(TimerKind.Handshake);
+        public static readonly Tick WriteTimeout = new(TimerKind.WriteTimeout);
+        public static readonly Tick Heartbeat = new(TimerKind.Heartbeat);
+        public static readonly Tick QueueTimeout = new(TimerKind.QueueTimeout);
+        public static readonly Tick CloseTimeout = new(TimerKind.CloseTimeout);
+
+        private Tick(TimerKind kind) => Kind = kind;
+
+        public TimerKind Kind { get; }
     }
 }

@@ -2,29 +2,23 @@ using AkkaTcp.Connections;
 
 namespace AkkaTcp.Listening;
 
-/// <summary>A listener's connection counters; touched only by the listener actor.</summary>
+/// <summary>A listener's cumulative connection counters; touched only by the listener actor.</summary>
 internal sealed class ConnectionCounters
 {
     private readonly long[] _closedByReason = new long[CloseReasons.Count];
 
-    public long Active { get; private set; }
     public long Accepted { get; private set; }
     public long Closed { get; private set; }
 
-    public void OnAccepted()
-    {
-        Accepted++;
-        Active++;
-    }
+    public void OnAccepted() => Accepted++;
 
     public void OnClosed(CloseReason reason)
     {
-        Active--;
         Closed++;
         _closedByReason[(int)reason]++;
     }
 
-    public ServerStats Snapshot()
+    public ServerStats Snapshot(long active, long queued)
     {
         var byReason = new Dictionary<CloseReason, long>();
         for (var i = 0; i < _closedByReason.Length; i++)
@@ -32,6 +26,6 @@ internal sealed class ConnectionCounters
             if (_closedByReason[i] > 0)
                 byReason[(CloseReason)i] = _closedByReason[i];
         }
-        return new ServerStats(Active, Accepted, Closed, byReason);
+        return new ServerStats(active, queued, Accepted, _closedByReason[(int)CloseReason.Refused], Closed, byReason);
     }
 }

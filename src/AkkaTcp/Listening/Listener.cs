@@ -20,7 +20,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
 
     private readonly ServerSettings _settings;
     private readonly ConnectionCounters _counters = new();
-    private readonly Dictionary<IActorRef, ConnectionInfo> _connections = new();
+    private readonly AdmissionControl _admission;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _tcpListener;
     private EndPoint _endPoint;
@@ -32,11 +32,12 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         _settings = settings;
         _endPoint = settings.EndPoint;
+        _admission = new AdmissionControl(settings);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override SupervisorStrategy SupervisorStrategy() => new ConnectionFailureStrategy(Describe);
+    protected override SupervisorStrategy SupervisorStrategy() => new ConnectionFailureStrategy(_admission.Describe);
 
     protected override void PreStart() => Bind();
 
@@ -49,7 +50,8 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         Become(Binding);
         // After a re-bind the port must be the one clients already know, even if it was 0 at first.
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endPoint, _settings.Backlog, [new Inet.SO.ReuseAddress(true)]));
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endPoint, _settings.Backlog,
+            [new Inet.SO.ReuseAddress(true), new AcceptedSocketOptions(_settings.Socket)]));
     }
 
     private void Binding(object message)
@@ -109,11 +111,12 @@ internal sealed class Listener : UntypedActor, IWithTimers
         switch (message)
         {
             case ConnectionEnded ended:
-                _connections.Remove(Sender);
                 _counters.OnClosed(ended.Reason);
+                foreach (var admitted in _admission.Remove(Sender))
+                    admitted.Tell(Connection.Admit.Instance);
                 break;
             case GetServerStats:
-                Sender.Tell(_counters.Snapshot());
+                Sender.Tell(_counters.Snapshot(_admission.Active, _admission.Queued));
                 break;
             case GetTcpListener:
                 Sender.Tell(new TcpListenerRef(_tcpListener));
@@ -128,14 +131,20 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         var id = ++_nextId;
         var info = new ConnectionInfo(id, _settings.Name, connected.RemoteAddress, connected.LocalAddress);
-        var props = Props.Create<Connection>(info, socket, _settings).WithDispatcher(ConnectionDispatcher.Id);
+        var address = ClientAddress(connected.RemoteAddress);
+        var admission = _admission.Decide(address);
+        var props = Props.Create<Connection>(info, socket, _settings, admission).WithDispatcher(ConnectionDispatcher.Id);
         var connection = Context.ActorOf(props, "conn-" + id);
-        _connections[connection] = info;
+        _admission.Add(connection, info, address, admission);
         _counters.OnAccepted();
     }
 
-    private string Describe(IActorRef child) =>
-        _connections.TryGetValue(child, out var info) ? info.ToString() : child.Path.Name;
+    /// <summary>The client's IP address, with IPv4 clients of a dual-stack socket counted as IPv4.</summary>
+    private static IPAddress ClientAddress(EndPoint remote)
+    {
+        var address = (remote as IPEndPoint)?.Address ?? IPAddress.None;
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
 
     private sealed class RetryBind
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols;
@@ -15,6 +16,11 @@ public abstract class FramedProtocol<TFrame, TReply> : IProtocol
     protected abstract IFrameEncoder<TReply> CreateEncoder();
 
     protected abstract IFrameHandler<TFrame, TReply> CreateHandler(ConnectionInfo connection);
+
+    /// <summary>What a client refused at admission is told before the close; nothing by default.</summary>
+    public virtual void WriteBusyReply(IBufferWriter<byte> output)
+    {
+    }
 
     public IProtocolSession OpenSession(ConnectionInfo connection) =>
         new FramedSession<TFrame, TReply>(CreateDecoder(), CreateEncoder(), CreateHandler(connection), connection);

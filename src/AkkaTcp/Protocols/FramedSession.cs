@@ -55,6 +55,8 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
         return consumed;
     }
 
+    public bool TryWritePing(IConnectionSink sink) => _handler.TryPing(this);
+
     public void Reply(TReply reply) => _encoder.Encode(reply, Sink.Output);
 
     public void Close() => Sink.Close(CloseReason.HandlerClosed);

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace AkkaTcp.Protocols;
 
 /// <summary>
@@ -9,4 +11,12 @@ public interface IProtocol
 {
     /// <summary>Creates the per-connection state for a newly accepted connection.</summary>
     IProtocolSession OpenSession(ConnectionInfo connection);
+
+    /// <summary>
+    /// Writes what a client refused at admission is told before it is closed (echo: "ERR server
+    /// busy"). Nothing by default.
+    /// </summary>
+    void WriteBusyReply(IBufferWriter<byte> output)
+    {
+    }
 }

@@ -14,4 +14,10 @@ public interface IProtocolSession
     /// (whole frames). The rest is offered again, with more bytes after it, on the next call.
     /// </summary>
     int OnReceived(ReadOnlySpan<byte> input, IConnectionSink sink);
+
+    /// <summary>
+    /// Heartbeat: writes the protocol's ping frame and returns true, or returns false when the
+    /// protocol has none (then heartbeats are not sent).
+    /// </summary>
+    bool TryWritePing(IConnectionSink sink) => false;
 }

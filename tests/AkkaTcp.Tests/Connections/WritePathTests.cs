@@ -22,7 +22,7 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
         var settings = LoadSettings(hocon).Servers[0];
         var socket = CreateTestProbe();
         var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 40000), settings.EndPoint);
-        var connection = Sys.ActorOf(Props.Create<Connection>(info, socket.Ref, settings));
+        var connection = Sys.ActorOf(Props.Create<Connection>(info, socket.Ref, settings, Admission.Serve));
         var register = socket.ExpectMsg<Tcp.Register>();
         Assert.Equal(connection, register.Handler);
         Assert.True(register.KeepOpenOnPeerClosed, "half-closed clients must still get their replies");

@@ -1,13 +1,23 @@
-using System.Text;
 using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols.Echo;
 
 /// <summary>Replies to each line with the line itself; to bad input with "ERR &lt;reason&gt;".</summary>
-internal sealed class EchoHandler : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
+internal sealed class EchoHandler(bool heartbeat) : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
 {
-    public void OnFrame(ReadOnlySpan<byte> frame, IConnectionContext<ReadOnlySpan<byte>> connection) => connection.Reply(frame);
+    public void OnFrame(ReadOnlySpan<byte> frame, IConnectionContext<ReadOnlySpan<byte>> connection)
+    {
+        if (heartbeat && frame.SequenceEqual("PONG"u8))
+            return; // the answer to our ping: it kept the connection alive, nothing to echo
+        connection.Reply(frame);
+    }
+
+    public bool TryPing(IConnectionContext<ReadOnlySpan<byte>> connection)
+    {
+        connection.Reply("PING"u8);
+        return true;
+    }
 
     public void OnProtocolError(ProtocolError error, IConnectionContext<ReadOnlySpan<byte>> connection) =>
-        connection.Reply(Encoding.UTF8.GetBytes("ERR " + error.Message));
+        connection.Reply(LineReplies.Error(error));
 }

@@ -1,14 +1,23 @@
+using System.Buffers;
 using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols.Echo;
 
-/// <summary>Newline-delimited lines, each echoed back: the classic first TCP server.</summary>
+/// <summary>
+/// Newline-delimited lines, each echoed back: the classic first TCP server. With a heartbeat
+/// configured, the server sends "PING" lines to a silent client and takes "PONG" lines as answers
+/// (not echoed).
+/// </summary>
 public sealed class EchoProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
 {
     private readonly LineCodec _codec;
-    private readonly EchoHandler _handler = new();
+    private readonly EchoHandler _handler;
 
-    public EchoProtocol(ProtocolContext context) => _codec = LineCodecSettings.CreateCodec(context);
+    public EchoProtocol(ProtocolContext context)
+    {
+        _codec = LineCodecSettings.CreateCodec(context);
+        _handler = new EchoHandler(heartbeat: context.Config.Section("heartbeat").Duration("interval", TimeSpan.Zero, TimeSpan.FromDays(1)) > TimeSpan.Zero);
+    }
 
     // The codec and handler keep no per-connection state, so every connection shares one of each.
     protected override IFrameDecoder<ReadOnlySpan<byte>> CreateDecoder() => _codec;
@@ -16,4 +25,6 @@ public sealed class EchoProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySp
     protected override IFrameEncoder<ReadOnlySpan<byte>> CreateEncoder() => _codec;
 
     protected override IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>> CreateHandler(ConnectionInfo connection) => _handler;
+
+    public override void WriteBusyReply(IBufferWriter<byte> output) => _codec.Encode(LineReplies.Busy, output);
 }

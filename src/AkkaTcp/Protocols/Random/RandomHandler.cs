@@ -32,7 +32,7 @@ internal sealed class RandomHandler : IFrameHandler<ReadOnlySpan<byte>, ReadOnly
     }
 
     public void OnProtocolError(ProtocolError error, IConnectionContext<ReadOnlySpan<byte>> connection) =>
-        connection.Reply(Encoding.UTF8.GetBytes("ERR " + error.Message));
+        connection.Reply(LineReplies.Error(error));
 
     private bool TryParseRange(ReadOnlySpan<byte> line, out long min, out long max)
     {

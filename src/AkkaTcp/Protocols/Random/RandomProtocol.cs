@@ -1,3 +1,4 @@
+using System.Buffers;
 using AkkaTcp.Configuration;
 using AkkaTcp.Framing;
 
@@ -30,4 +31,6 @@ public sealed class RandomProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnly
 
     protected override IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>> CreateHandler(ConnectionInfo connection) =>
         new RandomHandler(_min, _max);
+
+    public override void WriteBusyReply(IBufferWriter<byte> output) => _codec.Encode(LineReplies.Busy, output);
 }

@@ -1,0 +1,14 @@
+namespace AkkaTcp.Connections;
+
+/// <summary>What the listener decided for a new connection.</summary>
+internal enum Admission
+{
+    /// <summary>Serve it now.</summary>
+    Serve,
+
+    /// <summary>Hold it unread in the waiting room until <see cref="Connection.Admit"/> arrives.</summary>
+    Queue,
+
+    /// <summary>Send the protocol's busy reply and close.</summary>
+    Refuse,
+}

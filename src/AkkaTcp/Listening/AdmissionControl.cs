@@ -1,0 +1,90 @@
+using System.Net;
+using Akka.Actor;
+using AkkaTcp.Configuration;
+using AkkaTcp.Connections;
+using AkkaTcp.Protocols;
+
+namespace AkkaTcp.Listening;
+
+/// <summary>
+/// The listener's admission bookkeeping: who is served, who waits (first come, first served),
+/// and how many connections each IP address holds. Decides for each new connection and picks the
+/// next from the waiting room when a served one ends. Single-threaded: the listener's.
+/// </summary>
+internal sealed class AdmissionControl(ServerSettings settings)
+{
+    private readonly Dictionary<IActorRef, Entry> _entries = new();
+    private readonly LinkedList<IActorRef> _waiting = new();
+    private readonly Dictionary<IPAddress, int> _perIp = new();
+
+    public int Active { get; private set; }
+
+    public int Queued => _waiting.Count;
+
+    /// <summary>Decides what happens to a new connection from <paramref name="address"/>.</summary>
+    public Admission Decide(IPAddress address)
+    {
+        if (settings.MaxConnectionsPerIp > 0 && _perIp.GetValueOrDefault(address) >= settings.MaxConnectionsPerIp)
+            return Admission.Refuse;
+        if (Active < settings.MaxConnections)
+            return Admission.Serve;
+        if (settings.OverLimit == OverLimitPolicy.Queue && _waiting.Count < settings.MaxQueuedConnections)
+            return Admission.Queue;
+        return Admission.Refuse;
+    }
+
+    public void Add(IActorRef connection, ConnectionInfo info, IPAddress address, Admission admission)
+    {
+        var entry = new Entry(info, address);
+        _entries[connection] = entry;
+        if (admission == Admission.Refuse)
+            return;
+        _perIp[address] = _perIp.GetValueOrDefault(address) + 1;
+        if (admission == Admission.Serve)
+            Active++;
+        else
+            entry.WaitingNode = _waiting.AddLast(connection);
+        entry.Holds = true;
+    }
+
+    /// <summary>Forgets an ended connection and returns the waiting ones it let in, oldest first.</summary>
+    public IEnumerable<IActorRef> Remove(IActorRef connection)
+    {
+        if (!_entries.Remove(connection, out var entry) || !entry.Holds)
+            return [];
+        if (--_perIp[entry.Address] == 0)
+            _perIp.Remove(entry.Address);
+        if (entry.WaitingNode is not null)
+        {
+            _waiting.Remove(entry.WaitingNode);
+            return [];
+        }
+        Active--;
+        return AdmitWaiting();
+    }
+
+    public string Describe(IActorRef connection) =>
+        _entries.TryGetValue(connection, out var entry) ? entry.Info.ToString() : connection.Path.Name;
+
+    private List<IActorRef> AdmitWaiting()
+    {
+        var admitted = new List<IActorRef>();
+        while (Active < settings.MaxConnections && _waiting.First is { } first)
+        {
+            _waiting.RemoveFirst();
+            _entries[first.Value].WaitingNode = null;
+            Active++;
+            admitted.Add(first.Value);
+        }
+        return admitted;
+    }
+
+    private sealed class Entry(ConnectionInfo info, IPAddress address)
+    {
+        public ConnectionInfo Info { get; } = info;
+        public IPAddress Address { get; } = address;
+        /// <summary>Counted as served or waiting (refused connections hold no slot).</summary>
+        public bool Holds { get; set; }
+        public LinkedListNode<IActorRef>? WaitingNode { get; set; }
+    }
+}
