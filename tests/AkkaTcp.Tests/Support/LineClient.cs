@@ -16,9 +16,11 @@ public sealed class LineClient : IAsyncDisposable
 
     public Socket Socket => _socket;
 
-    public static async Task<LineClient> ConnectAsync(IPEndPoint server, CancellationToken cancel, IPAddress? from = null)
+    public static async Task<LineClient> ConnectAsync(IPEndPoint server, CancellationToken cancel, IPAddress? from = null, int receiveBufferSize = 0)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferSize > 0)
+            socket.ReceiveBufferSize = receiveBufferSize; // before connecting, so the window starts small
         if (from is not null)
             socket.Bind(new IPEndPoint(from, 0));
         await socket.ConnectAsync(server, cancel);
@@ -71,7 +73,10 @@ public sealed class LineClient : IAsyncDisposable
         return result.ToArray();
     }
 
-    /// <summary>Reads until the server closes; returns what came, and whether the close was a clean FIN (not a reset).</summary>
+    /// <summary>
+    /// Reads until the server closes, then closes this side too, as a real client does on EOF.
+    /// Returns what came, and whether the server's close was a clean FIN (not a reset).
+    /// </summary>
     public async Task<(byte[] Remaining, bool CleanClose)> ReadToEndAsync(CancellationToken cancel)
     {
         var rest = new MemoryStream();
@@ -84,6 +89,7 @@ public sealed class LineClient : IAsyncDisposable
                 rest.Write(_buffer, _start, _end - _start);
                 _start = _end = 0;
             }
+            _socket.Close();
             return (rest.ToArray(), true);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)

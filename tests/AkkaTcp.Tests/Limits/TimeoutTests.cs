@@ -1,0 +1,151 @@
+using System.Net.Sockets;
+using System.Text;
+using AkkaTcp.Connections;
+using AkkaTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Limits;
+
+/// <summary>Idle, handshake, write and heartbeat timeouts, and slow readers, over loopback.</summary>
+public sealed class TimeoutTests(ITestOutputHelper output) : ServerSpec(output)
+{
+    /// <summary>
+    /// Keeps a well-behaved client talking (a line every 50 ms, each reply checked) until
+    /// <paramref name="until"/> completes, and returns how many round trips it made.
+    /// </summary>
+    private async Task<int> KeepTalkingAsync(AkkaTcpServer server, Task until)
+    {
+        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        var trips = 0;
+        do
+        {
+            await client.SendAsync($"trip {trips}\n", Within());
+            Assert.Equal($"trip {trips}", await client.ReadLineAsync(Within()));
+            trips++;
+            await Task.WhenAny(until, Task.Delay(50)); // pacing the load, not synchronising
+        }
+        while (!until.IsCompleted);
+        await until;
+        return trips;
+    }
+
+    private Task AwaitClosedWithAsync(AkkaTcpServer server, CloseReason reason, long count = 1) =>
+        AwaitAssertAsync(async () => Assert.Equal(count, (await server.GetStatsAsync()).ClosedWith(reason)), Dilated(TimeSpan.FromSeconds(15)));
+
+    [Fact]
+    public async Task A_silent_client_is_closed_as_idle_while_a_talking_one_stays()
+    {
+        var server = await StartServerAsync("""
+            akka-tcp.servers.main { idle-timeout = 500ms, handshake-timeout = 0 }
+            """);
+        await using var silent = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await silent.SendAsync("then silence\n", Within());
+        Assert.Equal("then silence", await silent.ReadLineAsync(Within()));
+
+        var closed = silent.ReadToEndAsync(Within());
+        Assert.True(await KeepTalkingAsync(server, closed) > 5);
+        var (rest, clean) = await closed;
+        Assert.Empty(rest);
+        Assert.True(clean);
+        await AwaitClosedWithAsync(server, CloseReason.Idle);
+    }
+
+    [Fact]
+    public async Task A_client_without_a_complete_first_frame_is_closed_at_the_handshake_timeout()
+    {
+        var server = await StartServerAsync("""
+            akka-tcp.servers.main { handshake-timeout = 500ms, idle-timeout = 0 }
+            """);
+        await using var framed = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await framed.SendAsync("hello\n", Within());
+        Assert.Equal("hello", await framed.ReadLineAsync(Within()));
+
+        await using var partial = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await partial.SendAsync("no newline yet", Within());
+        var (rest, clean) = await partial.ReadToEndAsync(Within());
+        Assert.Empty(rest);
+        Assert.True(clean);
+        await AwaitClosedWithAsync(server, CloseReason.Handshake);
+
+        // The framed client passed its handshake and is not closed by that timer.
+        await framed.SendAsync("later\n", Within());
+        Assert.Equal("later", await framed.ReadLineAsync(Within()));
+    }
+
+    [Fact]
+    public async Task A_write_that_the_client_never_reads_is_reset_at_the_write_timeout()
+    {
+        // Small kernel buffers on both sides, and less than the high-water mark sent: the server's
+        // write stalls while it is not applying backpressure, which is a write timeout.
+        var server = await StartServerAsync("""
+            akka-tcp.servers.main { write-timeout = 500ms, send-buffer-size = 4k, idle-timeout = 0 }
+            """);
+        await using var stalled = await LineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
+        var line = new string('w', 99) + "\n";
+        var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(line, 2000))); // 200 KB < 256 KB
+        await stalled.SendAsync(lines, Within());
+
+        await KeepTalkingAsync(server, AwaitClosedWithAsync(server, CloseReason.WriteTimeout));
+        Assert.Equal(0, (await server.GetStatsAsync()).ClosedWith(CloseReason.SlowReader));
+    }
+
+    [Fact]
+    public async Task A_client_that_floods_without_reading_is_cut_as_a_slow_reader_and_others_are_served_throughout()
+    {
+        var server = await StartServerAsync("""
+            akka-tcp.servers.main { write-timeout = 1s, idle-timeout = 0 }
+            """);
+        await using var flooder = await LineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
+        var request = Encoding.ASCII.GetBytes(new string('f', 99) + "\n");
+        var flood = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < 100_000; i++)
+                    await flooder.SendAsync(request, Within(60));
+            }
+            catch (SocketException)
+            {
+                // Reset by the server: expected once it gives up on this client.
+            }
+        });
+
+        var trips = await KeepTalkingAsync(server, AwaitClosedWithAsync(server, CloseReason.SlowReader));
+        Assert.True(trips > 5, $"the well-behaved client made only {trips} round trips");
+        await flood;
+    }
+
+    [Fact]
+    public async Task Heartbeats_ping_a_silent_client_keep_an_answering_one_and_close_a_mute_one()
+    {
+        var server = await StartServerAsync("""
+            akka-tcp.servers.main {
+              heartbeat { interval = 200ms, misses = 2 }
+              idle-timeout = 0
+              handshake-timeout = 0
+            }
+            """);
+        await using var mute = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var answering = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+
+        var muteClosed = mute.ReadToEndAsync(Within());
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("PING", await answering.ReadLineAsync(Within()));
+            await answering.SendAsync("PONG\n", Within());
+        }
+        var (pings, clean) = await muteClosed;
+        Assert.Equal("PING\nPING\n", Encoding.ASCII.GetString(pings));
+        Assert.True(clean);
+        await AwaitClosedWithAsync(server, CloseReason.Heartbeat);
+
+        // Still open after five pings; PONG answers are not echoed, other lines are.
+        await answering.SendAsync("hello\n", Within());
+        string? line;
+        while ((line = await answering.ReadLineAsync(Within())) == "PING")
+        {
+        }
+        Assert.Equal("hello", line);
+    }
+}
