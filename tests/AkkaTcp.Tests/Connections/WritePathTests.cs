@@ -105,6 +105,23 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [Fact]
+    public void Output_past_max_pending_write_bytes_resets_the_connection_as_a_slow_reader()
+    {
+        var (connection, socket) = StartConnection("""
+            akka-tcp.servers.main { write-high-water-mark = 30, write-low-water-mark = 10, max-pending-write-bytes = 60 }
+            """);
+        Watch(connection);
+        connection.Tell(Received("0123456789012345678901234567890123456789\n"), socket.Ref); // 41 pending
+        socket.ExpectMsg<Tcp.Write>();
+        socket.ExpectMsg<Tcp.SuspendReading>();
+        // A chunk already on its way when reading stopped still arrives, and still gets replies.
+        connection.Tell(Received("0123456789012345678901234567890\n"), socket.Ref); // 73 pending > 60
+        socket.ExpectMsg<Tcp.Abort>();
+        connection.Tell(Tcp.Aborted.Instance, socket.Ref);
+        ExpectTerminated(connection);
+    }
+
+    [Fact]
     public void A_client_that_closed_its_side_gets_its_replies_before_the_close()
     {
         var (connection, socket) = StartConnection();
