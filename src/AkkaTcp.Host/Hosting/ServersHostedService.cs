@@ -17,6 +17,7 @@ internal sealed class ServersHostedService(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        CheckOpenFileLimit();
         try
         {
             var servers = await AkkaTcpServer.StartAllAsync(system, settings);
@@ -33,6 +34,24 @@ internal sealed class ServersHostedService(
             logger.LogCritical("{Error}", e.Message);
             Environment.ExitCode = ExitCodes.StartFailed;
             lifetime.StopApplication();
+        }
+    }
+
+    private void CheckOpenFileLimit()
+    {
+        if (OpenFileLimit.Read() is not { } limit)
+            return;
+        var needed = settings.MaxHeldConnections + settings.OpenFilesReserve;
+        if (needed > limit)
+        {
+            logger.LogWarning(
+                "Open-file limit is {Limit}, but the servers may hold {Connections} connections plus {Reserve} other files (akka-tcp.open-files-reserve): " +
+                "raise it (ulimit -n, LimitNOFILE=) or lower max-connections. Beyond it new clients wait in the kernel's backlog until descriptors free up.",
+                limit, settings.MaxHeldConnections, settings.OpenFilesReserve);
+        }
+        else
+        {
+            logger.LogInformation("Open-file limit is {Limit}; the servers may hold {Connections} connections", limit, settings.MaxHeldConnections);
         }
     }
 

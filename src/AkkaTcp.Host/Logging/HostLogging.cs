@@ -14,5 +14,8 @@ internal static class HostLogging
         // Akka.IO logs a failed bind with its stack trace; the host reports the same failure in one
         // clear line (ServersHostedService), so that copy is dropped.
         .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("Bind failed for TCP channel", StringComparison.Ordinal))
+        // Out of file descriptors, Akka.IO retries accept every 10 ms and warns each time (over a
+        // thousand lines in 4 s seen here): let one through every 5 s.
+        .Filter.ByExcluding(new RepeatedWarningFilter("Retriable socket error in TcpListener", TimeSpan.FromSeconds(5)).IsRepeat)
         .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}");
 }

@@ -6,9 +6,28 @@ namespace AkkaTcp.Configuration;
 /// <summary>All servers of one host, parsed and validated once from HOCON.</summary>
 public sealed class AkkaTcpSettings
 {
-    private AkkaTcpSettings(IReadOnlyList<ServerSettings> servers) => Servers = servers;
+    private AkkaTcpSettings(IReadOnlyList<ServerSettings> servers, int openFilesReserve)
+    {
+        Servers = servers;
+        OpenFilesReserve = openFilesReserve;
+    }
 
     public IReadOnlyList<ServerSettings> Servers { get; }
+
+    /// <summary>Open files the process needs besides its connections (akka-tcp.open-files-reserve).</summary>
+    public int OpenFilesReserve { get; }
+
+    /// <summary>The most connections the servers may hold at once: served plus waiting.</summary>
+    public long MaxHeldConnections
+    {
+        get
+        {
+            long total = 0;
+            foreach (var server in Servers)
+                total += server.MaxConnections + (server.OverLimit == OverLimitPolicy.Queue ? server.MaxQueuedConnections : 0);
+            return total;
+        }
+    }
 
     /// <summary>
     /// Reads every block under <c>akka-tcp.servers</c>, each over <c>akka-tcp.server-defaults</c>,
@@ -34,6 +53,6 @@ public sealed class AkkaTcpSettings
                 throw new InvalidConfigException(path, full.GetValue(path)?.ToString(), "must be a block { ... }");
             servers.Add(ServerSettings.Read(name, new ConfigReader(block.WithFallback(defaults), path), protocols));
         }
-        return new AkkaTcpSettings(servers);
+        return new AkkaTcpSettings(servers, root.Int("akka-tcp.open-files-reserve", 0, 1_000_000));
     }
 }

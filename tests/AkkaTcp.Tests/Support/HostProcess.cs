@@ -26,15 +26,24 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    public static HostProcess Start(params string[] args)
+    public static HostProcess Start(params string[] args) => StartWithOpenFileLimit(null, args);
+
+    /// <summary>Starts the host under a lowered open-file limit (ulimit -n), when one is given.</summary>
+    public static HostProcess StartWithOpenFileLimit(int? openFiles, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(openFiles is null ? "dotnet" : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (openFiles is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"ulimit -n {openFiles} && exec dotnet \"$@\"");
+            info.ArgumentList.Add("bash");
+        }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "akka-tcp.dll"));
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
@@ -83,6 +92,11 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
         return _process.ExitCode;
     }
+
+    /// <summary>The host's resident memory now (VmRSS), in KiB.</summary>
+    public long ResidentKilobytes() =>
+        long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:"))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
     /// <summary>Sends SIGTERM, as a service manager would.</summary>
     public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
