@@ -25,8 +25,11 @@ internal sealed class ServersHostedService(
             {
                 var s = server.Settings;
                 logger.LogInformation(
-                    "Server {Server} listening on {EndPoint} protocol={Protocol} max-frame-size={MaxFrameSize} write-high-water-mark={HighWater} backlog={Backlog}",
-                    s.Name, server.LocalEndPoint, s.ProtocolName, s.MaxFrameSize, s.WriteHighWaterMark, s.Backlog);
+                    "Server {Server} listening on {EndPoint} protocol={Protocol} max-connections={MaxConnections} over-limit={OverLimit} " +
+                    "max-connections-per-ip={MaxPerIp} max-frame-size={MaxFrameSize} idle-timeout={IdleTimeout} write-timeout={WriteTimeout} " +
+                    "max-pending-write-bytes={MaxPending}",
+                    s.Name, server.LocalEndPoint, s.ProtocolName, s.MaxConnections, s.OverLimit.ToString().ToLowerInvariant(),
+                    s.MaxConnectionsPerIp, s.MaxFrameSize, s.IdleTimeout, s.WriteTimeout, s.MaxPendingWriteBytes);
             }
         }
         catch (ServerStartException e)

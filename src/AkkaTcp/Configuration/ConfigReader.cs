@@ -131,9 +131,20 @@ public sealed class ConfigReader
             throw new InvalidConfigException(FullKey(key), value.ToString(), "must be a duration (e.g. 500ms, 10s, 2m)");
         }
         if (result < min || result > max)
-            throw new InvalidConfigException(FullKey(key), value.ToString(), $"must be between {min} and {max}");
+            throw new InvalidConfigException(FullKey(key), value.ToString(), $"must be between {Hocon(min)} and {Hocon(max)}");
         return result;
     }
+
+    /// <summary>A duration as one would write it in HOCON (1s, 500ms, 1d).</summary>
+    private static string Hocon(TimeSpan duration) => duration switch
+    {
+        { Ticks: 0 } => "0s",
+        { Ticks: var t } when t % TimeSpan.TicksPerDay == 0 => $"{duration.TotalDays}d",
+        { Ticks: var t } when t % TimeSpan.TicksPerHour == 0 => $"{duration.TotalHours}h",
+        { Ticks: var t } when t % TimeSpan.TicksPerMinute == 0 => $"{duration.TotalMinutes}m",
+        { Ticks: var t } when t % TimeSpan.TicksPerSecond == 0 => $"{duration.TotalSeconds}s",
+        _ => $"{duration.TotalMilliseconds}ms",
+    };
 
     private long InRange(string key, Akka.Configuration.Hocon.HoconValue value, long result, long min, long max, string shown)
     {

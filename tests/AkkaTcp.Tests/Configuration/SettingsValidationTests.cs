@@ -28,6 +28,14 @@ public sealed class SettingsValidationTests
     [InlineData("akka-tcp.protocols.mine = \"No.Such.Type, Nowhere\"", "akka-tcp.protocols.mine = No.Such.Type, Nowhere: no such type (write \"Namespace.Type, Assembly\")")]
     [InlineData("akka-tcp.protocols.mine = \"System.String\"", "akka-tcp.protocols.mine = System.String: must be a concrete class implementing AkkaTcp.Protocols.IProtocol")]
     [InlineData("akka-tcp.servers.\"bad name\" {}", "akka-tcp.servers.bad name: a server name may hold only letters, digits, '-' and '_'")]
+    [InlineData("akka-tcp.servers.main.over-limit = wait", "akka-tcp.servers.main.over-limit = wait: must be one of: queue, reject")]
+    [InlineData("akka-tcp.servers.main.max-connections = 0", "akka-tcp.servers.main.max-connections = 0: must be between 1 and 10000000 (got 0)")]
+    [InlineData("akka-tcp.servers.main.max-pending-write-bytes = 100k", "akka-tcp.servers.main.max-pending-write-bytes = 102400: must be above write-high-water-mark (262144)")]
+    [InlineData("akka-tcp.servers.main.keepalive.enabled = maybe", "akka-tcp.servers.main.keepalive.enabled = maybe: must be on or off")]
+    [InlineData("akka-tcp.servers.main.keepalive.time = 100ms", "akka-tcp.servers.main.keepalive.time = 100ms: must be between 1s and 1d")]
+    [InlineData("akka-tcp.servers.main.idle-timeout = -1s", "akka-tcp.servers.main.idle-timeout = -1s: must be a duration (e.g. 500ms, 10s, 2m)")]
+    [InlineData("akka-tcp.servers.main.queue-timeout = 0s", "akka-tcp.servers.main.queue-timeout = 0s: must be between 1ms and 1d")]
+    [InlineData("akka-tcp.servers.main.heartbeat.misses = 0", "akka-tcp.servers.main.heartbeat.misses = 0: must be between 1 and 1000 (got 0)")]
     public void A_bad_value_is_one_line_naming_key_and_value(string hocon, string expected)
     {
         var message = ErrorFor(hocon);
