@@ -39,12 +39,23 @@ internal sealed class Listener : UntypedActor, IWithTimers
 
     protected override SupervisorStrategy SupervisorStrategy() => new ConnectionFailureStrategy(_admission.Describe);
 
-    protected override void PreStart() => Bind();
+    protected override void PreStart()
+    {
+        StartConnectionDispatcher();
+        Bind();
+    }
+
+    /// <summary>
+    /// Akka creates a dispatcher's threads when its first actor starts, and stops them again once it
+    /// has had no actors for its shutdown-timeout. An idle actor kept on the connection dispatcher
+    /// for the listener's lifetime keeps the threads up, so a server that is out of file descriptors
+    /// never has to create threads at its next client (which fails with OutOfMemoryException and
+    /// took the listener down before this keeper existed).
+    /// </summary>
+    private static void StartConnectionDispatcher() =>
+        Context.ActorOf(Props.Empty.WithDispatcher(ConnectionDispatcher.Id), "dispatcher-keeper");
 
     protected override void OnReceive(object message) => Unhandled(message);
-
-    // Akka.IO's listener watches us: without an Unbind first, our stopping is logged as a warning.
-    protected override void PostStop() => _tcpListener?.Tell(Tcp.Unbind.Instance);
 
     private void Bind()
     {
