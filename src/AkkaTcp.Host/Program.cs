@@ -1,8 +1,10 @@
+using Akka.Actor;
 using Akka.Hosting;
 using AkkaTcp.Configuration;
 using AkkaTcp.Host.CommandLine;
 using AkkaTcp.Host.Hosting;
 using AkkaTcp.Host.Logging;
+using AkkaTcp.Shutdown;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,9 +30,14 @@ catch (Exception e) when (e is UsageException or InvalidConfigException)
     return ExitCodes.InvalidConfiguration;
 }
 
+var longestDrain = settings.Servers.Max(s => s.DrainTimeout);
+config = HostConfig.WithShutdownTimeouts(config, longestDrain);
+
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
 builder.Logging.ClearProviders();
 builder.Services.AddSerilog(logger => HostLogging.Configure(logger));
+// The generic host must outwait Akka's whole CoordinatedShutdown, drain included.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = longestDrain + TimeSpan.FromSeconds(30));
 builder.Services.AddSingleton(settings);
 builder.Services.AddAkka("akka-tcp", akka =>
 {
@@ -43,5 +50,18 @@ builder.Services.AddAkka("akka-tcp", akka =>
 });
 builder.Services.AddHostedService<ServersHostedService>();
 
-await builder.Build().RunAsync();
-return Environment.ExitCode;
+using var app = builder.Build();
+using var signals = new ShutdownSignals();
+await app.StartAsync();
+await app.WaitForShutdownAsync();
+
+var exitCode = Environment.ExitCode;
+var report = AkkaTcpShutdown.Get(app.Services.GetRequiredService<ActorSystem>()).Report;
+if (exitCode == ExitCodes.Ok && report.IsCompletedSuccessfully)
+{
+    var logger = app.Services.GetRequiredService<ILogger<ShutdownReport>>();
+    logger.LogInformation("{Summary}", report.Result.ToString());
+    if (!report.Result.Clean)
+        exitCode = ExitCodes.ConnectionsCut;
+}
+return exitCode;

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using AkkaTcp.Configuration;
 using AkkaTcp.Listening;
+using AkkaTcp.Shutdown;
 
 namespace AkkaTcp;
 
@@ -38,7 +39,7 @@ public sealed class AkkaTcpServer
         var outcome = await supervisor.Ask<object>(ServerSupervisor.WhenStarted.Instance, StartTimeout).ConfigureAwait(false);
         return outcome switch
         {
-            ServerSupervisor.ServerStarted started => new AkkaTcpServer(settings, (IPEndPoint)started.LocalEndPoint, supervisor),
+            ServerSupervisor.ServerStarted started => AkkaTcpShutdown.Get(system).Register(new AkkaTcpServer(settings, (IPEndPoint)started.LocalEndPoint, supervisor)),
             ServerSupervisor.ServerStartFailed failed => throw new ServerStartException(failed.Error),
             _ => throw new ServerStartException($"server '{settings.Name}': unexpected answer {outcome}"),
         };
@@ -64,4 +65,16 @@ public sealed class AkkaTcpServer
 
     public Task<ServerStats> GetStatsAsync(TimeSpan? timeout = null) =>
         Supervisor.Ask<ServerStats>(GetServerStats.Instance, timeout ?? TimeSpan.FromSeconds(10));
+
+    // The three shutdown steps; CoordinatedShutdown runs them (see AkkaTcpShutdown), tests may too.
+
+    /// <summary>Stops admitting: clients arriving from now on are closed without being served.</summary>
+    public Task StopAcceptingAsync() => Supervisor.Ask<Akka.Done>(StopAccepting.Instance, TimeSpan.FromSeconds(10));
+
+    /// <summary>Tells every connection to send what it owes and close; completes when all have, or at drain-timeout.</summary>
+    public Task<DrainResult> DrainAsync() =>
+        Supervisor.Ask<DrainResult>(DrainConnections.Instance, Settings.DrainTimeout + TimeSpan.FromSeconds(10));
+
+    /// <summary>Closes the port; connections still open are reset and counted as cut.</summary>
+    public Task<UnbindResult> UnbindAsync() => Supervisor.Ask<UnbindResult>(UnbindListener.Instance, TimeSpan.FromSeconds(10));
 }

@@ -6,4 +6,8 @@ public static class ExitCodes
     public const int Ok = 0;
     public const int InvalidConfiguration = 2;
     public const int StartFailed = 3;
+    /// <summary>Shutdown finished, but some connections were still open at drain-timeout and were reset.</summary>
+    public const int ConnectionsCut = 4;
+    /// <summary>A second SIGTERM/Ctrl+C during the drain ended the process at once.</summary>
+    public const int Forced = 5;
 }

@@ -43,6 +43,20 @@ public static class HostConfig
         return AkkaTcpConfig.WithDefaults(config);
     }
 
+    /// <summary>
+    /// Sets Akka's service-requests-done phase timeout above the largest drain-timeout, so Akka
+    /// never cuts the drain short before the servers' own deadline.
+    /// </summary>
+    public static Config WithShutdownTimeouts(Config config, TimeSpan longestDrain)
+    {
+        var phase = (long)(longestDrain + DrainPhaseMargin).TotalMilliseconds;
+        return AkkaTcpConfig.Parse($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {phase}ms", "shutdown timeouts")
+            .WithFallback(config);
+    }
+
+    /// <summary>Headroom of Akka's drain phase over the longest drain-timeout.</summary>
+    public static readonly TimeSpan DrainPhaseMargin = TimeSpan.FromSeconds(5);
+
     // Quoted so that any text reaches validation as written (e.g. "--port abc" is "not an integer", not a parse error).
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 

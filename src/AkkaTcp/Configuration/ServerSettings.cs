@@ -33,6 +33,7 @@ public sealed record ServerSettings
     public required int MaxPendingWriteBytes { get; init; }
     public required SocketSettings Socket { get; init; }
     public required HeartbeatSettings Heartbeat { get; init; }
+    public required TimeSpan DrainTimeout { get; init; }
 
     /// <summary>Reads and validates one server block (already merged over server-defaults).</summary>
     public static ServerSettings Read(string name, ConfigReader config, ProtocolCatalog protocols)
@@ -75,6 +76,7 @@ public sealed record ServerSettings
             MaxPendingWriteBytes = maxPending,
             Socket = ReadSocket(config),
             Heartbeat = ReadHeartbeat(config.Section("heartbeat")),
+            DrainTimeout = config.Duration("drain-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
             Protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, config)),
         };
     }

@@ -23,6 +23,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private readonly IProtocolSession _session;
     private readonly InputBuffer _input = new();
     private readonly OutputBuffer _output = new();
+    private readonly ReplyOrder _replies;
     private readonly ConnectionSink _sink;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _readingSuspended;
@@ -43,7 +44,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _settings = settings;
         _admission = admission;
         _session = settings.Protocol.OpenSession(info);
-        _sink = new ConnectionSink(info, _output);
+        _replies = new ReplyOrder(_output);
+        var self = Self;
+        _sink = new ConnectionSink(info, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -65,7 +68,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 Become(Queued);
                 break;
             default:
-                Refuse();
+                Refuse(CloseReason.Refused);
                 break;
         }
     }
@@ -84,7 +87,10 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 StartServing();
                 break;
             case Tick { Kind: TimerKind.QueueTimeout }:
-                Refuse();
+                Refuse(CloseReason.Refused);
+                break;
+            case Drain:
+                Refuse(CloseReason.Shutdown);
                 break;
             case Tcp.PeerClosed:
                 _peerClosed = true; // still served when admitted: what it sent is owed a reply
@@ -108,6 +114,16 @@ internal sealed class Connection : UntypedActor, IWithTimers
             case Tcp.PeerClosed:
                 BeginClose(CloseReason.PeerClosed);
                 break;
+            case DeferredDone done:
+                OnDeferredDone(done);
+                AfterSession();
+                break;
+            case Drain:
+                // Frames already read have been handled; what they are owed (deferred replies
+                // included) is sent before the FIN. Bytes read from now on are not served.
+                _session.TryWriteGoodbye(_sink);
+                BeginClose(CloseReason.Shutdown);
+                break;
             case Tick tick:
                 OnTick(tick);
                 break;
@@ -121,10 +137,15 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Tcp.Received or Tcp.PeerClosed or Admit:
+            case Tcp.Received or Tcp.PeerClosed or Admit or Drain:
                 break; // Input after we decided to close is read only to see the client's FIN.
             case WriteAck:
                 OnWriteAck();
+                break;
+            case DeferredDone done:
+                OnDeferredDone(done);
+                Flush();
+                SendCloseWhenFlushed();
                 break;
             case Tick { Kind: TimerKind.CloseTimeout }:
                 _socket.Tell(Tcp.Abort.Instance);
@@ -316,10 +337,17 @@ internal sealed class Connection : UntypedActor, IWithTimers
             Timers.StartSingleTimer(Tick.WriteTimeout, Tick.WriteTimeout, _settings.WriteTimeout);
     }
 
-    private void Refuse()
+    private void OnDeferredDone(DeferredDone done)
+    {
+        if (done.Work.Exception is { } failure)
+            throw new InvalidOperationException($"a deferred reply failed: {failure.InnerException?.Message}", failure.InnerException ?? failure);
+        _replies.Complete(done.Slot);
+    }
+
+    private void Refuse(CloseReason reason)
     {
         _settings.Protocol.WriteBusyReply(_output);
-        BeginClose(CloseReason.Refused);
+        BeginClose(reason);
     }
 
     /// <summary>
@@ -356,7 +384,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
 
     private void SendCloseWhenFlushed()
     {
-        if (_closeSent || !_output.IsEmpty)
+        if (_closeSent || !_output.IsEmpty || _replies.HasPending)
             return;
         _closeSent = true;
         _socket.Tell(Tcp.ConfirmedClose.Instance);
@@ -393,6 +421,15 @@ internal sealed class Connection : UntypedActor, IWithTimers
             _log.Debug("Connection {ConnectionId} from {RemoteEndPoint} closed: {CloseReason}", _info.Id, _info.RemoteEndPoint, reason.Name());
         Context.Parent.Tell(new ConnectionEnded(_info.Id, reason));
     }
+
+    /// <summary>From the listener at shutdown: send what is owed, then close gracefully.</summary>
+    internal sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    /// <summary>A deferred reply's work completed (sent from the task's thread).</summary>
+    private sealed record DeferredDone(Task Work, object Slot);
 
     /// <summary>From the listener: a slot is free, leave the waiting room and be served.</summary>
     internal sealed class Admit

@@ -9,17 +9,20 @@ namespace AkkaTcp.Connections;
 /// </summary>
 internal sealed class ConnectionSink : IConnectionSink
 {
-    private readonly OutputBuffer _output;
+    private readonly ReplyOrder _replies;
+    private readonly Action<Task, object?> _onDeferredDone;
 
-    public ConnectionSink(ConnectionInfo connection, OutputBuffer output)
+    /// <param name="onDeferredDone">Called (on any thread) when a deferred reply's work completes.</param>
+    public ConnectionSink(ConnectionInfo connection, ReplyOrder replies, Action<Task, object?> onDeferredDone)
     {
         Connection = connection;
-        _output = output;
+        _replies = replies;
+        _onDeferredDone = onDeferredDone;
     }
 
     public ConnectionInfo Connection { get; }
 
-    public IBufferWriter<byte> Output => _output;
+    public IBufferWriter<byte> Output => _replies.Writer;
 
     public bool IsClosing => CloseReason is not null;
 
@@ -27,4 +30,10 @@ internal sealed class ConnectionSink : IConnectionSink
     public CloseReason? CloseReason { get; private set; }
 
     public void Close(CloseReason reason) => CloseReason ??= reason;
+
+    public void Defer(Task work, Action writeReply)
+    {
+        var slot = _replies.Reserve(writeReply);
+        work.ContinueWith(_onDeferredDone, slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 }

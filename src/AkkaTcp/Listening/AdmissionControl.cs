@@ -21,6 +21,11 @@ internal sealed class AdmissionControl(ServerSettings settings)
 
     public int Queued => _waiting.Count;
 
+    /// <summary>Connection actors alive: served, waiting, or being refused.</summary>
+    public int Live => _entries.Count;
+
+    public IEnumerable<IActorRef> Connections => _entries.Keys;
+
     /// <summary>Decides what happens to a new connection from <paramref name="address"/>.</summary>
     public Admission Decide(IPAddress address)
     {

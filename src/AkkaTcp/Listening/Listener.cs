@@ -27,6 +27,12 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private bool _everBound;
     private TimeSpan _rebindDelay = FirstRebindDelay;
     private long _nextId;
+    private bool _accepting = true;
+    private bool _unbinding;
+    private IActorRef? _drainRequester;
+    private long _drainStarted;
+    private int _drained;
+    private IActorRef? _unbindRequester;
 
     public Listener(ServerSettings settings)
     {
@@ -103,8 +109,27 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case Tcp.Connected connected when !_accepting:
+                Sender.Tell(Tcp.Close.Instance); // shutting down: closed at once, never served
+                _counters.OnAccepted();
+                _counters.OnClosed(CloseReason.Shutdown);
+                break;
             case Tcp.Connected connected:
                 Accept(connected, Sender);
+                break;
+            case UnbindListener:
+                _unbinding = true;
+                _unbindRequester = Sender;
+                _tcpListener!.Tell(Tcp.Unbind.Instance);
+                break;
+            case Tcp.Unbound:
+                // Akka.IO resets the connections it still holds as it unbinds.
+                if (_admission.Live > 0)
+                    _log.Warning("Server {Server}: {Count} connections still open after the drain were reset", _settings.Name, _admission.Live);
+                _unbindRequester?.Tell(new UnbindResult(_admission.Live));
+                _tcpListener = null;
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_tcpListener) && _unbinding:
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_tcpListener):
                 _log.Warning("Server {Server}: Akka.IO's listener on {EndPoint} stopped; binding again", _settings.Name, _endPoint);
@@ -124,7 +149,33 @@ internal sealed class Listener : UntypedActor, IWithTimers
             case ConnectionEnded ended:
                 _counters.OnClosed(ended.Reason);
                 foreach (var admitted in _admission.Remove(Sender))
-                    admitted.Tell(Connection.Admit.Instance);
+                    admitted.Tell(_drainRequester is null ? Connection.Admit.Instance : Connection.Drain.Instance);
+                if (_drainRequester is not null)
+                {
+                    _drained++;
+                    CompleteDrainIfDone();
+                }
+                break;
+            case StopAccepting:
+                if (_accepting)
+                    _log.Info("Server {Server} stopped accepting: shutting down", _settings.Name);
+                _accepting = false;
+                Sender.Tell(Akka.Done.Instance);
+                break;
+            case DrainConnections:
+                _accepting = false;
+                _drainRequester = Sender;
+                _drainStarted = Environment.TickCount64;
+                foreach (var connection in _admission.Connections)
+                    connection.Tell(Connection.Drain.Instance);
+                Timers.StartSingleTimer(DrainTimedOut.Instance, DrainTimedOut.Instance, _settings.DrainTimeout);
+                CompleteDrainIfDone();
+                break;
+            case DrainTimedOut:
+                ReplyToDrain();
+                break;
+            case UnbindListener:
+                Sender.Tell(new UnbindResult(_admission.Live)); // not bound (between re-binds): nothing to close
                 break;
             case GetServerStats:
                 Sender.Tell(_counters.Snapshot(_admission.Active, _admission.Queued));
@@ -136,6 +187,24 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void CompleteDrainIfDone()
+    {
+        if (_admission.Live == 0)
+            ReplyToDrain();
+    }
+
+    private void ReplyToDrain()
+    {
+        if (_drainRequester is null || _drainRequester.IsNobody())
+            return;
+        Timers.Cancel(DrainTimedOut.Instance);
+        var elapsed = TimeSpan.FromMilliseconds(Environment.TickCount64 - _drainStarted);
+        _log.Info("Server {Server} drained {Drained} connections in {Elapsed} ms; {StillOpen} still open",
+            _settings.Name, _drained, (long)elapsed.TotalMilliseconds, _admission.Live);
+        _drainRequester.Tell(new DrainResult(_drained, _admission.Live, elapsed));
+        _drainRequester = ActorRefs.Nobody; // answered; later ends are still not admitted
     }
 
     private void Accept(Tcp.Connected connected, IActorRef socket)
@@ -160,6 +229,11 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private sealed class RetryBind
     {
         public static readonly RetryBind Instance = new();
+    }
+
+    private sealed class DrainTimedOut
+    {
+        public static readonly DrainTimedOut Instance = new();
     }
 
     /// <summary>Asks for Akka.IO's internal listener actor (for tests that kill it).</summary>

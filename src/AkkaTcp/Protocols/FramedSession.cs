@@ -59,5 +59,10 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
 
     public void Reply(TReply reply) => _encoder.Encode(reply, Sink.Output);
 
+    public void ReplyLater<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply) =>
+        Sink.Defer(work, () => reply(work.Result, this));
+
+    public bool TryWriteGoodbye(IConnectionSink sink) => _handler.TryGoodbye(this);
+
     public void Close() => Sink.Close(CloseReason.HandlerClosed);
 }

@@ -8,6 +8,12 @@ public interface IConnectionContext<TReply> where TReply : allows ref struct
     /// <summary>Encodes a reply into the connection's output at once; it is sent in request order.</summary>
     void Reply(TReply reply);
 
+    /// <summary>
+    /// Answers later: when <paramref name="work"/> completes, <paramref name="reply"/> runs on the
+    /// connection actor with its result and may call <see cref="Reply"/>. Replies keep request order.
+    /// </summary>
+    void ReplyLater<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply);
+
     /// <summary>Closes the connection gracefully after the replies given so far (e.g. on QUIT).</summary>
     void Close();
 }

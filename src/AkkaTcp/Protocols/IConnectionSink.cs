@@ -19,4 +19,12 @@ public interface IConnectionSink
 
     /// <summary>Closes the connection gracefully once everything written so far has been sent.</summary>
     void Close(CloseReason reason);
+
+    /// <summary>
+    /// Holds this reply's place in the output until <paramref name="work"/> completes; then, back on
+    /// the connection actor, <paramref name="writeReply"/> writes it to <see cref="Output"/>. Replies
+    /// written meanwhile wait behind it, so the client sees replies in request order. A faulted
+    /// task fails the connection like a handler exception. Drain waits for held replies.
+    /// </summary>
+    void Defer(Task work, Action writeReply);
 }

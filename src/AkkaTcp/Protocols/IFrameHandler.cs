@@ -19,6 +19,9 @@ public interface IFrameHandler<TFrame, TReply>
     /// <summary>Heartbeat: reply with the protocol's ping frame and return true; false if it has none.</summary>
     bool TryPing(IConnectionContext<TReply> connection) => false;
 
+    /// <summary>Graceful shutdown: reply with a goodbye frame and return true; false if none.</summary>
+    bool TryGoodbye(IConnectionContext<TReply> connection) => false;
+
     /// <summary>Handles one frame. The frame is only valid during this call: copy what you keep.</summary>
     void OnFrame(TFrame frame, IConnectionContext<TReply> connection);
 

@@ -20,4 +20,7 @@ public interface IProtocolSession
     /// protocol has none (then heartbeats are not sent).
     /// </summary>
     bool TryWritePing(IConnectionSink sink) => false;
+
+    /// <summary>Graceful shutdown: writes the protocol's goodbye (if it has one) before the connection drains.</summary>
+    bool TryWriteGoodbye(IConnectionSink sink) => false;
 }

@@ -122,6 +122,27 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [Fact]
+    public void A_connection_told_to_drain_writes_everything_owed_and_then_closes()
+    {
+        var (connection, socket) = StartConnection();
+        Watch(connection);
+        connection.Tell(Received("one\ntwo\n"), socket.Ref);
+        var first = socket.ExpectMsg<Tcp.Write>();
+        connection.Tell(Received("three\n"), socket.Ref); // gathered behind the write in flight
+
+        connection.Tell(AkkaTcp.Connections.Connection.Drain.Instance);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no FIN while replies are owed
+        connection.Tell(first.Ack, socket.Ref);
+        var second = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal("three\n", Text(second));
+        connection.Tell(Received("after the drain began\n"), socket.Ref); // not served
+        connection.Tell(second.Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.ConfirmedClose>();
+        connection.Tell(Tcp.ConfirmedClosed.Instance, socket.Ref);
+        ExpectTerminated(connection);
+    }
+
+    [Fact]
     public void A_client_that_closed_its_side_gets_its_replies_before_the_close()
     {
         var (connection, socket) = StartConnection();

@@ -3,8 +3,16 @@ using AkkaTcp.Framing;
 namespace AkkaTcp.Protocols.Echo;
 
 /// <summary>Replies to each line with the line itself; to bad input with "ERR &lt;reason&gt;".</summary>
-internal sealed class EchoHandler(bool heartbeat) : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
+internal sealed class EchoHandler(bool heartbeat, byte[]? drainMessage) : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
 {
+    public bool TryGoodbye(IConnectionContext<ReadOnlySpan<byte>> connection)
+    {
+        if (drainMessage is null)
+            return false;
+        connection.Reply(drainMessage);
+        return true;
+    }
+
     public void OnFrame(ReadOnlySpan<byte> frame, IConnectionContext<ReadOnlySpan<byte>> connection)
     {
         if (heartbeat && frame.SequenceEqual("PONG"u8))

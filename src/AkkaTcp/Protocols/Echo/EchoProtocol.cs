@@ -6,7 +6,7 @@ namespace AkkaTcp.Protocols.Echo;
 /// <summary>
 /// Newline-delimited lines, each echoed back: the classic first TCP server. With a heartbeat
 /// configured, the server sends "PING" lines to a silent client and takes "PONG" lines as answers
-/// (not echoed).
+/// (not echoed). At shutdown it can send a goodbye line (echo.drain-message).
 /// </summary>
 public sealed class EchoProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
 {
@@ -16,7 +16,9 @@ public sealed class EchoProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySp
     public EchoProtocol(ProtocolContext context)
     {
         _codec = LineCodecSettings.CreateCodec(context);
-        _handler = new EchoHandler(heartbeat: context.Config.Section("heartbeat").Duration("interval", TimeSpan.Zero, TimeSpan.FromDays(1)) > TimeSpan.Zero);
+        var heartbeat = context.Config.Section("heartbeat").Duration("interval", TimeSpan.Zero, TimeSpan.FromDays(1)) > TimeSpan.Zero;
+        var drainMessage = context.Config.Section("echo").ExactString("drain-message");
+        _handler = new EchoHandler(heartbeat, drainMessage.Length == 0 ? null : System.Text.Encoding.UTF8.GetBytes(drainMessage));
     }
 
     // The codec and handler keep no per-connection state, so every connection shares one of each.

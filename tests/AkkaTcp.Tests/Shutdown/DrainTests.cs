@@ -1,0 +1,109 @@
+using System.Net.Sockets;
+using System.Text;
+using AkkaTcp.Connections;
+using AkkaTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Shutdown;
+
+/// <summary>The three shutdown steps on a real server: stop accepting, drain, unbind.</summary>
+public sealed class DrainTests(ITestOutputHelper output) : ServerSpec(output)
+{
+    private const string SlowEcho = """
+        akka-tcp.protocols.slow-echo = "AkkaTcp.Tests.Protocols.SlowEchoProtocol, AkkaTcp.Tests"
+        akka-tcp.servers.main.protocol = slow-echo
+        """;
+
+    [Fact]
+    public async Task Deferred_replies_keep_request_order()
+    {
+        var server = await StartServerAsync(SlowEcho);
+        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await client.SendAsync("sleep 300\nquick\nsleep 10\nlast\n", Within());
+        Assert.Equal("slept 300", await client.ReadLineAsync(Within()));
+        Assert.Equal("quick", await client.ReadLineAsync(Within()));
+        Assert.Equal("slept 10", await client.ReadLineAsync(Within()));
+        Assert.Equal("last", await client.ReadLineAsync(Within()));
+    }
+
+    [Fact]
+    public async Task After_stop_accepting_a_new_client_is_closed_unserved_while_served_ones_carry_on()
+    {
+        var server = await StartServerAsync();
+        await using var served = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await served.SendAsync("before\n", Within());
+        Assert.Equal("before", await served.ReadLineAsync(Within()));
+
+        await server.StopAcceptingAsync();
+        await using var late = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await late.SendAsync("anyone?\n", Within());
+        var (rest, _) = await late.ReadToEndAsync(Within());
+        Assert.Empty(rest);
+
+        await served.SendAsync("still served\n", Within());
+        Assert.Equal("still served", await served.ReadLineAsync(Within()));
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).ClosedWith(CloseReason.Shutdown)));
+    }
+
+    [Fact]
+    public async Task Drain_delivers_a_reply_answered_500_ms_later_then_closes_cleanly_and_unbind_closes_the_port()
+    {
+        var server = await StartServerAsync(SlowEcho);
+        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await client.SendAsync("now\nsleep 500\nafter\n", Within());
+        Assert.Equal("now", await client.ReadLineAsync(Within())); // the whole segment has been read
+
+        await server.StopAcceptingAsync();
+        var drain = server.DrainAsync();
+        Assert.Equal("slept 500", await client.ReadLineAsync(Within()));
+        Assert.Equal("after", await client.ReadLineAsync(Within()));
+        var (rest, clean) = await client.ReadToEndAsync(Within());
+        Assert.Empty(rest);
+        Assert.True(clean, "a drained connection ends with FIN, not a reset");
+
+        var result = await drain;
+        Assert.Equal((1, 0), (result.Drained, result.StillOpen));
+        Assert.Equal(0, (await server.UnbindAsync()).Cut);
+        var refused = await Assert.ThrowsAsync<SocketException>(() => LineClient.ConnectAsync(server.LocalEndPoint, Within()));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task A_client_that_never_reads_is_still_open_at_drain_timeout_and_is_cut_by_unbind()
+    {
+        var server = await StartServerAsync("""
+            akka-tcp.servers.main { drain-timeout = 500ms, write-timeout = 0, idle-timeout = 0 }
+            """);
+        await using var reader = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var nonReader = await LineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
+        var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('n', 99) + "\n", 3000)));
+        _ = nonReader.SendAsync(lines, Within()); // 300 KB it never reads the answers to
+        await reader.SendAsync("hi\n", Within());
+        Assert.Equal("hi", await reader.ReadLineAsync(Within()));
+        await AwaitAssertAsync(async () => Assert.True((await server.GetStatsAsync()).Accepted == 2));
+
+        var drain = server.DrainAsync();
+        var (_, clean) = await reader.ReadToEndAsync(Within());
+        Assert.True(clean);
+        var result = await drain;
+        Assert.Equal((1, 1), (result.Drained, result.StillOpen));
+        Assert.Equal(1, (await server.UnbindAsync()).Cut);
+    }
+
+    [Fact]
+    public async Task Echo_says_goodbye_on_drain_when_configured()
+    {
+        var server = await StartServerAsync("""
+            akka-tcp.servers.main.echo.drain-message = "BYE server shutting down"
+            """);
+        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await client.SendAsync("hello\n", Within());
+        Assert.Equal("hello", await client.ReadLineAsync(Within()));
+        var drain = server.DrainAsync();
+        var (rest, clean) = await client.ReadToEndAsync(Within());
+        Assert.Equal("BYE server shutting down\n", Encoding.ASCII.GetString(rest));
+        Assert.True(clean);
+        Assert.Equal(1, (await drain).Drained);
+    }
+}
