@@ -51,7 +51,7 @@ builder.Services.AddAkka("akka-tcp", akka =>
 builder.Services.AddHostedService<ServersHostedService>();
 
 using var app = builder.Build();
-using var signals = new ShutdownSignals();
+using var signals = new ShutdownSignals(app.Services.GetRequiredService<IHostApplicationLifetime>());
 await app.StartAsync();
 await app.WaitForShutdownAsync();
 

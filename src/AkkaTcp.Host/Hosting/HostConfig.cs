@@ -50,7 +50,12 @@ public static class HostConfig
     public static Config WithShutdownTimeouts(Config config, TimeSpan longestDrain)
     {
         var phase = (long)(longestDrain + DrainPhaseMargin).TotalMilliseconds;
-        return AkkaTcpConfig.Parse($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {phase}ms", "shutdown timeouts")
+        // Akka's own SIGTERM/SIGINT hook runs the whole CoordinatedShutdown on the signal thread and
+        // blocks it, so a second signal could not be seen; the host's ShutdownSignals take over.
+        return AkkaTcpConfig.Parse($"""
+            akka.coordinated-shutdown.phases.service-requests-done.timeout = {phase}ms
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            """, "shutdown settings")
             .WithFallback(config);
     }
 

@@ -378,7 +378,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
         Timers.Cancel(Tick.Handshake);
         Timers.Cancel(Tick.Heartbeat);
         Timers.Cancel(Tick.QueueTimeout);
-        Timers.StartSingleTimer(Tick.CloseTimeout, Tick.CloseTimeout, _settings.CloseTimeout);
+        // A drain is bounded by drain-timeout and the unbind after it, which count what they cut.
+        var closeTimeout = reason == CloseReason.Shutdown ? _settings.DrainTimeout + _settings.CloseTimeout : _settings.CloseTimeout;
+        Timers.StartSingleTimer(Tick.CloseTimeout, Tick.CloseTimeout, closeTimeout);
         Become(Closing);
     }
 
