@@ -8,14 +8,8 @@ namespace AkkaTcp.Tests.Protocols;
 /// A user protocol named in HOCON (akka-tcp.protocols.crashing): echoes lines, but its handler
 /// throws on the line "boom", as a buggy handler would.
 /// </summary>
-public sealed class CrashingEchoProtocol(ProtocolContext context) : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
+public sealed class CrashingEchoProtocol(ProtocolContext context) : LineProtocol(context)
 {
-    private readonly LineCodec _codec = LineCodecSettings.CreateCodec(context);
-
-    protected override IFrameDecoder<ReadOnlySpan<byte>> CreateDecoder() => _codec;
-
-    protected override IFrameEncoder<ReadOnlySpan<byte>> CreateEncoder() => _codec;
-
     protected override IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>> CreateHandler(ConnectionInfo connection) => new Handler();
 
     private sealed class Handler : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
@@ -28,6 +22,6 @@ public sealed class CrashingEchoProtocol(ProtocolContext context) : FramedProtoc
         }
 
         public void OnProtocolError(ProtocolError error, IConnectionContext<ReadOnlySpan<byte>> connection) =>
-            connection.Reply(Encoding.UTF8.GetBytes("ERR " + error.Message));
+            connection.Reply(LineReplies.Error(error));
     }
 }

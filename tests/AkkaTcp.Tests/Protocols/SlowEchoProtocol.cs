@@ -8,14 +8,8 @@ namespace AkkaTcp.Tests.Protocols;
 /// A user protocol with asynchronous answers: "sleep N" is answered "slept N" after N ms (the reply
 /// is piped back to the connection); any other line is echoed at once.
 /// </summary>
-public sealed class SlowEchoProtocol(ProtocolContext context) : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
+public sealed class SlowEchoProtocol(ProtocolContext context) : LineProtocol(context)
 {
-    private readonly LineCodec _codec = LineCodecSettings.CreateCodec(context);
-
-    protected override IFrameDecoder<ReadOnlySpan<byte>> CreateDecoder() => _codec;
-
-    protected override IFrameEncoder<ReadOnlySpan<byte>> CreateEncoder() => _codec;
-
     protected override IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>> CreateHandler(ConnectionInfo connection) => new Handler();
 
     private sealed class Handler : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>

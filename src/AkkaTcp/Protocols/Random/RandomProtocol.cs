@@ -1,6 +1,4 @@
-using System.Buffers;
 using AkkaTcp.Configuration;
-using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols.Random;
 
@@ -9,15 +7,13 @@ namespace AkkaTcp.Protocols.Random;
 /// a line "&lt;lo&gt; &lt;hi&gt;" with one in [lo, hi]; anything else gets an "ERR ..." line and the
 /// connection stays open.
 /// </summary>
-public sealed class RandomProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
+public sealed class RandomProtocol : LineProtocol
 {
-    private readonly LineCodec _codec;
     private readonly long _min;
     private readonly long _max;
 
-    public RandomProtocol(ProtocolContext context)
+    public RandomProtocol(ProtocolContext context) : base(context)
     {
-        _codec = LineCodecSettings.CreateCodec(context);
         var random = context.Config.Section("random");
         _min = random.Long("min", long.MinValue, long.MaxValue);
         _max = random.Long("max", long.MinValue, long.MaxValue);
@@ -25,12 +21,6 @@ public sealed class RandomProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnly
             throw new InvalidConfigException(random.FullKey("min"), _min.ToString(), $"must not be above random.max ({_max})");
     }
 
-    protected override IFrameDecoder<ReadOnlySpan<byte>> CreateDecoder() => _codec;
-
-    protected override IFrameEncoder<ReadOnlySpan<byte>> CreateEncoder() => _codec;
-
     protected override IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>> CreateHandler(ConnectionInfo connection) =>
         new RandomHandler(_min, _max);
-
-    public override void WriteBusyReply(IBufferWriter<byte> output) => _codec.Encode(LineReplies.Busy, output);
 }
