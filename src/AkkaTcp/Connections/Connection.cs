@@ -418,6 +418,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             _socket.Tell(Tcp.Abort.Instance); // stopped by a failure: reset the socket, never leave it half-served
         _input.Release();
         _output.Release();
+        _session.OnClosed();
         var reason = _closeReason ?? CloseReason.Error;
         if (_log.IsDebugEnabled)
             _log.Debug("Connection {ConnectionId} from {RemoteEndPoint} closed: {CloseReason}", _info.Id, _info.RemoteEndPoint, reason.Name());

@@ -23,6 +23,7 @@ internal sealed class ServerSupervisor : UntypedActor
 
     protected override void PreStart()
     {
+        _settings.Protocol.Start(Context);
         _listener = Context.ActorOf(Props.Create<Listener>(_settings), "listener");
         Context.Watch(_listener);
         Become(Starting);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Akka.Actor;
 using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols;
@@ -16,6 +17,11 @@ public abstract class FramedProtocol<TFrame, TReply> : IProtocol
     protected abstract IFrameEncoder<TReply> CreateEncoder();
 
     protected abstract IFrameHandler<TFrame, TReply> CreateHandler(ConnectionInfo connection);
+
+    /// <summary>Creates what the protocol needs when its server starts (see <see cref="IProtocol.Start"/>); nothing by default.</summary>
+    public virtual void Start(IActorContext server)
+    {
+    }
 
     /// <summary>What a client refused at admission is told before the close; nothing by default.</summary>
     public virtual void WriteBusyReply(IBufferWriter<byte> output)

@@ -64,5 +64,7 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
 
     public bool TryWriteGoodbye(IConnectionSink sink) => _handler.TryGoodbye(this);
 
+    public void OnClosed() => _handler.OnClosed();
+
     public void Close() => Sink.Close(CloseReason.HandlerClosed);
 }

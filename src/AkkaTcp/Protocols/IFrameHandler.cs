@@ -22,6 +22,11 @@ public interface IFrameHandler<TFrame, TReply>
     /// <summary>Graceful shutdown: reply with a goodbye frame and return true; false if none.</summary>
     bool TryGoodbye(IConnectionContext<TReply> connection) => false;
 
+    /// <summary>The connection has ended (any reason).</summary>
+    void OnClosed()
+    {
+    }
+
     /// <summary>Handles one frame. The frame is only valid during this call: copy what you keep.</summary>
     void OnFrame(TFrame frame, IConnectionContext<TReply> connection);
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Akka.Actor;
 
 namespace AkkaTcp.Protocols;
 
@@ -9,6 +10,15 @@ namespace AkkaTcp.Protocols;
 /// </summary>
 public interface IProtocol
 {
+    /// <summary>
+    /// Called once when the server starts, before it binds, with the server supervisor's context:
+    /// actors the protocol needs (e.g. the resp keyspace) are created here as the supervisor's
+    /// children, so they live and die with the server. Nothing by default.
+    /// </summary>
+    void Start(IActorContext server)
+    {
+    }
+
     /// <summary>Creates the per-connection state for a newly accepted connection.</summary>
     IProtocolSession OpenSession(ConnectionInfo connection);
 

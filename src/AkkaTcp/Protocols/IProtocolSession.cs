@@ -23,4 +23,9 @@ public interface IProtocolSession
 
     /// <summary>Graceful shutdown: writes the protocol's goodbye (if it has one) before the connection drains.</summary>
     bool TryWriteGoodbye(IConnectionSink sink) => false;
+
+    /// <summary>The connection has ended (any reason); release per-connection resources.</summary>
+    void OnClosed()
+    {
+    }
 }

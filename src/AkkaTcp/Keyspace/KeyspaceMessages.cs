@@ -1,0 +1,60 @@
+namespace AkkaTcp.Keyspace;
+
+// The partition protocol. Messages carry keys and values as byte arrays and nothing about
+// connections, so partitions can later be spread over a cluster (Cluster.Sharding) as they are.
+// Times are Unix milliseconds (wall clock), meaningful on any node.
+
+/// <summary>How SET treats an existing key.</summary>
+public enum SetCondition
+{
+    Always,
+    /// <summary>NX: only if the key does not exist.</summary>
+    IfMissing,
+    /// <summary>XX: only if the key exists.</summary>
+    IfExists,
+}
+
+public sealed record GetValue(byte[] Key);
+
+/// <param name="ExpiresAt">Unix ms; 0 = no expiry.</param>
+public sealed record SetValue(byte[] Key, byte[] Value, SetCondition Condition, long ExpiresAt, bool ReturnOld);
+
+public sealed record DeleteKey(byte[] Key);
+
+public sealed record KeyExists(byte[] Key);
+
+public sealed record IncrementBy(byte[] Key, long Delta);
+
+public sealed record AppendValue(byte[] Key, byte[] Value);
+
+public sealed record ValueLength(byte[] Key);
+
+/// <param name="ExpiresAt">Unix ms; 0 = persist (remove the expiry).</param>
+public sealed record SetExpiry(byte[] Key, long ExpiresAt);
+
+public sealed record GetTimeToLive(byte[] Key);
+
+public sealed record ListKeys(byte[] Pattern);
+
+public sealed class CountKeys
+{
+    public static readonly CountKeys Instance = new();
+}
+
+public sealed class FlushKeys
+{
+    public static readonly FlushKeys Instance = new();
+}
+
+// Replies.
+
+public sealed record ValueReply(byte[]? Value);
+
+public sealed record SetReply(bool Written, byte[]? Old);
+
+public sealed record CountReply(long Count);
+
+/// <summary>A Redis error text (without the leading '-').</summary>
+public sealed record ErrorReply(string Message);
+
+public sealed record KeysReply(IReadOnlyList<byte[]> Keys);

@@ -1,0 +1,195 @@
+using System.Buffers.Text;
+using Akka.Actor;
+
+namespace AkkaTcp.Keyspace;
+
+/// <summary>
+/// One partition of the resp keyspace: the string values of the keys that hash to it, with their
+/// expiry. Expired keys are dropped lazily on access and by a periodic sweep.
+/// </summary>
+public sealed class KeyspacePartition : UntypedActor, IWithTimers
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<byte[], Entry> _entries = new(ByteKeyComparer.Instance);
+    private readonly HashSet<byte[]> _expiring = new(ByteKeyComparer.Instance);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => Timers.StartPeriodicTimer(Sweep.Instance, Sweep.Instance, SweepInterval);
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case GetValue get:
+                Sender.Tell(new ValueReply(Find(get.Key)?.Value));
+                break;
+            case SetValue set:
+                OnSet(set);
+                break;
+            case DeleteKey delete:
+                Sender.Tell(new CountReply(Find(delete.Key) is not null && Remove(delete.Key) ? 1 : 0));
+                break;
+            case KeyExists exists:
+                Sender.Tell(new CountReply(Find(exists.Key) is null ? 0 : 1));
+                break;
+            case IncrementBy increment:
+                OnIncrement(increment);
+                break;
+            case AppendValue append:
+                var existing = Find(append.Key);
+                var appended = existing is null ? append.Value : [.. existing.Value, .. append.Value];
+                Put(append.Key, appended, existing?.ExpiresAt ?? 0);
+                Sender.Tell(new CountReply(appended.Length));
+                break;
+            case ValueLength length:
+                Sender.Tell(new CountReply(Find(length.Key)?.Value.Length ?? 0));
+                break;
+            case SetExpiry expiry:
+                OnSetExpiry(expiry);
+                break;
+            case GetTimeToLive ttl:
+                var entry = Find(ttl.Key);
+                Sender.Tell(new CountReply(entry is null ? -2 : entry.ExpiresAt == 0 ? -1 : Math.Max(0, entry.ExpiresAt - Now)));
+                break;
+            case ListKeys list:
+                OnListKeys(list);
+                break;
+            case CountKeys:
+                SweepExpired();
+                Sender.Tell(new CountReply(_entries.Count));
+                break;
+            case FlushKeys:
+                var count = _entries.Count;
+                _entries.Clear();
+                _expiring.Clear();
+                Sender.Tell(new CountReply(count));
+                break;
+            case Sweep:
+                SweepExpired();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnSet(SetValue set)
+    {
+        var existing = Find(set.Key);
+        var allowed = set.Condition switch
+        {
+            SetCondition.IfMissing => existing is null,
+            SetCondition.IfExists => existing is not null,
+            _ => true,
+        };
+        if (allowed)
+            Put(set.Key, set.Value, set.ExpiresAt);
+        Sender.Tell(new SetReply(allowed, set.ReturnOld ? existing?.Value : null));
+    }
+
+    private void OnIncrement(IncrementBy increment)
+    {
+        var existing = Find(increment.Key);
+        long value = 0;
+        if (existing is not null && (!Utf8Parser.TryParse(existing.Value, out value, out var used) || used != existing.Value.Length))
+        {
+            Sender.Tell(new ErrorReply("ERR value is not an integer or out of range"));
+            return;
+        }
+        long result;
+        try
+        {
+            result = checked(value + increment.Delta);
+        }
+        catch (OverflowException)
+        {
+            Sender.Tell(new ErrorReply("ERR increment or decrement would overflow"));
+            return;
+        }
+        Put(increment.Key, System.Text.Encoding.ASCII.GetBytes(result.ToString(System.Globalization.CultureInfo.InvariantCulture)), existing?.ExpiresAt ?? 0);
+        Sender.Tell(new CountReply(result));
+    }
+
+    private void OnSetExpiry(SetExpiry expiry)
+    {
+        var entry = Find(expiry.Key);
+        if (entry is null || (expiry.ExpiresAt == 0 && entry.ExpiresAt == 0))
+        {
+            Sender.Tell(new CountReply(0));
+            return;
+        }
+        if (expiry.ExpiresAt != 0 && expiry.ExpiresAt <= Now)
+            Remove(expiry.Key); // an expiry in the past deletes the key, as in Redis
+        else
+            Put(expiry.Key, entry.Value, expiry.ExpiresAt);
+        Sender.Tell(new CountReply(1));
+    }
+
+    private void OnListKeys(ListKeys list)
+    {
+        SweepExpired();
+        var keys = new List<byte[]>();
+        foreach (var key in _entries.Keys)
+        {
+            if (GlobPattern.Matches(list.Pattern, key))
+                keys.Add(key);
+        }
+        Sender.Tell(new KeysReply(keys));
+    }
+
+    /// <summary>The live entry of a key, dropping it first if it has expired.</summary>
+    private Entry? Find(byte[] key)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+            return null;
+        if (entry.ExpiresAt != 0 && entry.ExpiresAt <= Now)
+        {
+            Remove(key);
+            return null;
+        }
+        return entry;
+    }
+
+    private void Put(byte[] key, byte[] value, long expiresAt)
+    {
+        _entries[key] = new Entry(value, expiresAt);
+        if (expiresAt != 0)
+            _expiring.Add(key);
+        else
+            _expiring.Remove(key);
+    }
+
+    private bool Remove(byte[] key)
+    {
+        _expiring.Remove(key);
+        return _entries.Remove(key);
+    }
+
+    private void SweepExpired()
+    {
+        if (_expiring.Count == 0)
+            return;
+        var now = Now;
+        List<byte[]>? expired = null;
+        foreach (var key in _expiring)
+        {
+            if (_entries.TryGetValue(key, out var entry) && entry.ExpiresAt <= now)
+                (expired ??= new List<byte[]>()).Add(key);
+        }
+        if (expired is null)
+            return;
+        foreach (var key in expired)
+            Remove(key);
+    }
+
+    private sealed record Entry(byte[] Value, long ExpiresAt);
+
+    private sealed class Sweep
+    {
+        public static readonly Sweep Instance = new();
+    }
+}

@@ -1,0 +1,49 @@
+using System.Buffers;
+using Akka.Actor;
+using AkkaTcp.Framing;
+using AkkaTcp.Keyspace;
+
+namespace AkkaTcp.Protocols.Resp;
+
+/// <summary>
+/// A Redis (RESP2) subset that redis-cli, redis-benchmark and StackExchange.Redis can drive. The
+/// keyspace lives in partition actors, children of the server's supervisor.
+/// </summary>
+public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
+{
+    private readonly int _maxFrameSize;
+    private readonly int _partitionCount;
+    private readonly int _maxBulkLength;
+    private readonly int _maxArrayLength;
+    private IActorRef[] _partitions = [];
+
+    public RespProtocol(ProtocolContext context)
+    {
+        var resp = context.Config.Section("resp");
+        _maxFrameSize = context.MaxFrameSize;
+        _partitionCount = resp.Int("partitions", 1, 1024);
+        _maxBulkLength = resp.ByteSize("max-bulk-length", 1, int.MaxValue);
+        _maxArrayLength = resp.Int("max-array-length", 1, int.MaxValue);
+        Stats = new RespServerStats(context.ServerName, resp.Duration("request-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)));
+    }
+
+    internal RespServerStats Stats { get; }
+
+    public override void Start(IActorContext server)
+    {
+        var partitions = new IActorRef[_partitionCount];
+        for (var i = 0; i < partitions.Length; i++)
+            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(), $"keyspace-{i}");
+        _partitions = partitions;
+    }
+
+    protected override IFrameDecoder<RespCommand> CreateDecoder() => new RespDecoder(_maxFrameSize, _maxArrayLength, _maxBulkLength);
+
+    protected override IFrameEncoder<RespReply> CreateEncoder() => RespEncoder.Instance;
+
+    protected override IFrameHandler<RespCommand, RespReply> CreateHandler(ConnectionInfo connection) =>
+        new RespHandler(_partitions, connection, Stats);
+
+    public override void WriteBusyReply(IBufferWriter<byte> output) =>
+        RespEncoder.Instance.Encode(RespReply.Error("ERR max number of clients reached"u8), output);
+}
