@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Text;
+using AkkaTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Protocols.Resp;
+
+/// <summary>The resp server driven by the real redis-cli and redis-benchmark (Debian's redis-tools).</summary>
+public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(output)
+{
+    private const string Resp = "akka-tcp.servers.main.protocol = resp";
+
+    private async Task<string> CliAsync(AkkaTcpServer server, params string[] args)
+    {
+        var info = new ProcessStartInfo("redis-cli", ["-p", server.LocalEndPoint.Port.ToString(), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var cli = Process.Start(info) ?? throw new InvalidOperationException("cannot start redis-cli (apt-get install redis-tools)");
+        var text = await cli.StandardOutput.ReadToEndAsync(Within());
+        await cli.WaitForExitAsync(Within());
+        return text.TrimEnd('\n');
+    }
+
+    [Fact]
+    public async Task Redis_cli_runs_every_command()
+    {
+        var server = await StartServerAsync(Resp);
+        var session = new (string[] Command, string Expected)[]
+        {
+            (["PING"], "PONG"),
+            (["PING", "hi"], "hi"),
+            (["ECHO", "bin\u00e9ry"], "bin\u00e9ry"),
+            (["SET", "k", "v"], "OK"),
+            (["GET", "k"], "v"),
+            (["SET", "k", "w", "NX"], ""),
+            (["SET", "k", "w", "XX", "GET"], "v"),
+            (["SET", "fresh", "1", "XX"], ""),
+            (["GETSET", "k", "x"], "w"),
+            (["APPEND", "k", "yz"], "3"),
+            (["STRLEN", "k"], "3"),
+            (["INCR", "n"], "1"),
+            (["INCRBY", "n", "41"], "42"),
+            (["DECR", "n"], "41"),
+            (["DECRBY", "n", "40"], "1"),
+            (["INCR", "k"], "ERR value is not an integer or out of range"),
+            (["MSET", "a", "1", "b", "2"], "OK"),
+            (["MGET", "a", "b", "missing"], "1\n2"),
+            (["EXISTS", "a", "b", "missing"], "2"),
+            (["DEL", "a", "missing"], "1"),
+            (["TTL", "k"], "-1"),
+            (["TTL", "missing"], "-2"),
+            (["EXPIRE", "k", "100"], "1"),
+            (["TTL", "k"], "100"),
+            (["PEXPIRE", "k", "50000"], "1"),
+            (["PERSIST", "k"], "1"),
+            (["PTTL", "k"], "-1"),
+            (["SET", "t", "v", "EX", "100"], "OK"),
+            (["KEYS", "[bk]"], "b\nk"),
+            (["DBSIZE"], "4"),
+            (["SELECT", "0"], "OK"),
+            (["SELECT", "1"], "ERR DB index is out of range"),
+            (["CLIENT", "SETNAME", "tester"], "OK"),
+            (["CLIENT", "GETNAME"], ""),
+            (["CONFIG", "GET", "appendonly"], "appendonly\nno"),
+            (["CONFIG", "GET", "databases"], "databases\n1"),
+            (["HELLO", "2"], "server\nredis\nversion\n7.0.0\nproto\n2\nid"),
+            (["HELLO", "3"], "NOPROTO sorry, this protocol version is not supported"),
+            (["COMMAND", "COUNT"], "36"),
+            (["GET"], "ERR wrong number of arguments for 'get' command"),
+            (["FROB", "x", "y"], "ERR unknown command 'FROB', with args beginning with: 'x' 'y' "),
+            (["FLUSHDB"], "OK"),
+            (["DBSIZE"], "0"),
+            (["QUIT"], "OK"),
+        };
+        foreach (var (command, expected) in session)
+        {
+            var actual = await CliAsync(server, command);
+            if (command[0] is "HELLO" && command[1] == "2")
+                actual = string.Join("\n", actual.Split('\n').Take(7));
+            if (command[0] is "KEYS")
+                actual = string.Join("\n", actual.Split('\n').Order(StringComparer.Ordinal)); // partitions answer in any order
+            Assert.True(expected == actual, $"{string.Join(' ', command)}: expected [{expected}] got [{actual}]");
+        }
+        var sorted = string.Join("\n", (await CliAsync(server, "KEYS", "*")).Split('\n').Order());
+        Assert.Equal("", sorted);
+    }
+
+    [Fact]
+    public async Task Info_client_id_and_names_live_per_connection()
+    {
+        var server = await StartServerAsync(Resp);
+        var info = await CliAsync(server, "INFO");
+        Assert.Contains("redis_version:7.0.0", info);
+        Assert.Contains("# Clients", info);
+        Assert.Contains("total_commands_processed:", info);
+        Assert.Matches(@"^\d+$", await CliAsync(server, "CLIENT", "ID"));
+
+        // One connection: the name set is the name read back.
+        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await client.SendAsync("CLIENT SETNAME me\r\nCLIENT GETNAME\r\n", Within());
+        Assert.Equal("+OK\r", await client.ReadLineAsync(Within()));
+        Assert.Equal("$2\r", await client.ReadLineAsync(Within()));
+        Assert.Equal("me\r", await client.ReadLineAsync(Within()));
+    }
+
+    [Fact]
+    public async Task Keys_expire_lazily_and_by_the_sweep()
+    {
+        var server = await StartServerAsync(Resp);
+        Assert.Equal("OK", await CliAsync(server, "SET", "short", "lived", "PX", "100"));
+        Assert.Equal("OK", await CliAsync(server, "SET", "swept", "too", "PX", "100"));
+        await AwaitAssertAsync(async () => Assert.Equal("", await CliAsync(server, "GET", "short")));
+        await AwaitAssertAsync(async () => Assert.Equal("0", await CliAsync(server, "DBSIZE")));
+    }
+
+    [Fact]
+    public async Task Pipelined_requests_to_many_partitions_are_answered_in_request_order()
+    {
+        var server = await StartServerAsync(Resp);
+        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        var requests = new StringBuilder();
+        for (var i = 0; i < 500; i++)
+            requests.Append($"SET key{i} {i}\r\nGET key{i}\r\nPING\r\n");
+        await client.SendAsync(requests.ToString(), Within());
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.Equal("+OK\r", await client.ReadLineAsync(Within()));
+            Assert.Equal($"${i.ToString().Length}\r", await client.ReadLineAsync(Within()));
+            Assert.Equal($"{i}\r", await client.ReadLineAsync(Within()));
+            Assert.Equal("+PONG\r", await client.ReadLineAsync(Within()));
+        }
+    }
+
+    [Fact]
+    public async Task A_malformed_request_gets_a_protocol_error_and_a_close()
+    {
+        var server = await StartServerAsync(Resp);
+        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await client.SendAsync("PING\r\n*1\r\n+oops\r\n", Within());
+        var (rest, clean) = await client.ReadToEndAsync(Within());
+        Assert.Equal("+PONG\r\n-ERR Protocol error: expected '$', got '+'\r\n", Encoding.ASCII.GetString(rest));
+        Assert.True(clean);
+    }
+
+    [Fact]
+    public async Task Redis_benchmark_completes_every_test_without_errors()
+    {
+        var server = await StartServerAsync(Resp);
+        var info = new ProcessStartInfo("redis-benchmark",
+            ["-p", server.LocalEndPoint.Port.ToString(), "-t", "ping_inline,ping_mbulk,set,get,incr,mset", "-n", "20000", "-c", "50", "-P", "16", "-q"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var benchmark = Process.Start(info) ?? throw new InvalidOperationException("cannot start redis-benchmark (apt-get install redis-tools)");
+        var stdout = benchmark.StandardOutput.ReadToEndAsync(Within(120));
+        var stderr = benchmark.StandardError.ReadToEndAsync(Within(120));
+        await benchmark.WaitForExitAsync(Within(120));
+        var text = await stdout + await stderr;
+        Output?.WriteLine(text);
+        Assert.Equal(0, benchmark.ExitCode);
+        foreach (var test in new[] { "PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "MSET (10 keys)" })
+            Assert.Matches($@"{Regex(test)}: [\d.]+ requests per second", text);
+        Assert.DoesNotContain("ERR", text);
+        Assert.DoesNotContain("rror", text);
+    }
+
+    private static string Regex(string text) => System.Text.RegularExpressions.Regex.Escape(text);
+}
