@@ -34,6 +34,7 @@ public sealed record ServerSettings
     public required SocketSettings Socket { get; init; }
     public required HeartbeatSettings Heartbeat { get; init; }
     public required TimeSpan DrainTimeout { get; init; }
+    public required int MaxInFlight { get; init; }
 
     /// <summary>Reads and validates one server block (already merged over server-defaults).</summary>
     public static ServerSettings Read(string name, ConfigReader config, ProtocolCatalog protocols)
@@ -77,6 +78,7 @@ public sealed record ServerSettings
             Socket = ReadSocket(config),
             Heartbeat = ReadHeartbeat(config.Section("heartbeat")),
             DrainTimeout = config.Duration("drain-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
+            MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
             Protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, config)),
         };
     }

@@ -27,6 +27,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private readonly ConnectionSink _sink;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _readingSuspended;
+    private bool _suspendedForOutput;
+    private bool _suspendedForInFlight;
     private bool _peerClosed;
     private bool _closeSent;
     private bool _socketClosed;
@@ -116,6 +118,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 break;
             case DeferredDone done:
                 OnDeferredDone(done);
+                if (_replies.Deferred < _settings.MaxInFlight)
+                    _suspendedForInFlight = false;
                 AfterSession();
                 break;
             case Drain:
@@ -260,8 +264,21 @@ internal sealed class Connection : UntypedActor, IWithTimers
             Abort(CloseReason.SlowReader);
             return;
         }
-        if (!_readingSuspended && _output.PendingBytes > _settings.WriteHighWaterMark)
+        if (_output.PendingBytes > _settings.WriteHighWaterMark)
+            _suspendedForOutput = true;
+        if (_replies.Deferred >= _settings.MaxInFlight)
+            _suspendedForInFlight = true;
+        ApplyReadingState();
+    }
+
+    /// <summary>Reading is suspended while either too many reply bytes or too many deferred replies are pending.</summary>
+    private void ApplyReadingState()
+    {
+        var suspend = _suspendedForOutput || _suspendedForInFlight;
+        if (suspend && !_readingSuspended)
             SuspendReading();
+        else if (!suspend && _readingSuspended)
+            ResumeReading();
     }
 
     private void OnWriteAck()
@@ -269,9 +286,15 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _output.CompleteWrite();
         Flush();
         if (_closeReason is not null)
+        {
             SendCloseWhenFlushed();
-        else if (_readingSuspended && _output.PendingBytes < _settings.WriteLowWaterMark)
-            ResumeReading();
+            return;
+        }
+        if (_suspendedForOutput && _output.PendingBytes < _settings.WriteLowWaterMark)
+        {
+            _suspendedForOutput = false;
+            ApplyReadingState();
+        }
     }
 
     private void OnTick(Tick tick)

@@ -31,9 +31,10 @@ internal sealed class ConnectionSink : IConnectionSink
 
     public void Close(CloseReason reason) => CloseReason ??= reason;
 
-    public void Defer(Task work, Action writeReply)
-    {
-        var slot = _replies.Reserve(writeReply);
+    public void Defer(Task work, Action writeReply) => WhenDone(work, _replies.Reserve(writeReply));
+
+    public void DeferUnordered(Task work, Action writeReply) => WhenDone(work, _replies.ReserveUnordered(writeReply));
+
+    private void WhenDone(Task work, object slot) =>
         work.ContinueWith(_onDeferredDone, slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
 }

@@ -13,11 +13,15 @@ internal sealed class ReplyOrder(OutputBuffer output)
     private readonly Queue<Slot> _slots = new();
     private Slot? _tail;
     private IBufferWriter<byte>? _writingSlot;
+    private int _deferred;
 
     /// <summary>Where a reply written now belongs.</summary>
     public IBufferWriter<byte> Writer => _writingSlot ?? (_slots.Count == 0 ? output : Tail().Bytes);
 
-    public bool HasPending => _slots.Count > 0;
+    public bool HasPending => _slots.Count > 0 || _deferred > 0;
+
+    /// <summary>Deferred replies not yet completed (ordered and unordered).</summary>
+    public int Deferred => _deferred;
 
     /// <summary>Reserves the next place in the output for a reply that comes later.</summary>
     public object Reserve(Action writeReply)
@@ -25,12 +29,26 @@ internal sealed class ReplyOrder(OutputBuffer output)
         var slot = new Slot(writeReply);
         _slots.Enqueue(slot);
         _tail = null; // replies after this one gather in a new slot behind it
+        _deferred++;
         return slot;
+    }
+
+    /// <summary>A reply that will be written whenever it is ready, in completion order (matched by id).</summary>
+    public object ReserveUnordered(Action writeReply)
+    {
+        _deferred++;
+        return new UnorderedReply(writeReply);
     }
 
     /// <summary>A deferred reply is ready: writes it into its place and releases what is ready.</summary>
     public void Complete(object reserved)
     {
+        _deferred--;
+        if (reserved is UnorderedReply unordered)
+        {
+            unordered.WriteReply(); // to Writer: behind any ordered replies still held
+            return;
+        }
         var slot = (Slot)reserved;
         _writingSlot = slot.Bytes;
         try
@@ -62,6 +80,8 @@ internal sealed class ReplyOrder(OutputBuffer output)
         }
         return _tail;
     }
+
+    private sealed record UnorderedReply(Action WriteReply);
 
     private sealed class Slot(Action? writeReply)
     {

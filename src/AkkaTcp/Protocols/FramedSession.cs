@@ -62,6 +62,9 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
     public void ReplyLater<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply) =>
         Sink.Defer(work, () => reply(work.Result, this));
 
+    public void ReplyWhenDone<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply) =>
+        Sink.DeferUnordered(work, () => reply(work.Result, this));
+
     public bool TryWriteGoodbye(IConnectionSink sink) => _handler.TryGoodbye(this);
 
     public void OnClosed() => _handler.OnClosed();

@@ -14,6 +14,12 @@ public interface IConnectionContext<TReply> where TReply : allows ref struct
     /// </summary>
     void ReplyLater<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply);
 
+    /// <summary>
+    /// Like <see cref="ReplyLater{T}"/>, but the reply goes out as soon as it is ready, possibly
+    /// before replies to earlier requests: for protocols that match replies by id.
+    /// </summary>
+    void ReplyWhenDone<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply);
+
     /// <summary>Closes the connection gracefully after the replies given so far (e.g. on QUIT).</summary>
     void Close();
 }

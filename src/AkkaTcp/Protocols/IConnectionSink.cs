@@ -27,4 +27,10 @@ public interface IConnectionSink
     /// task fails the connection like a handler exception. Drain waits for held replies.
     /// </summary>
     void Defer(Task work, Action writeReply);
+
+    /// <summary>
+    /// Like <see cref="Defer"/>, but the reply goes out as soon as it is ready, in completion order,
+    /// for protocols whose replies carry a correlation id (JSON-RPC).
+    /// </summary>
+    void DeferUnordered(Task work, Action writeReply);
 }
