@@ -83,6 +83,20 @@ public sealed class ConfigReader
         return value;
     }
 
+    /// <summary>A list of strings (["a", "b"]); an absent key is an empty list.</summary>
+    public IReadOnlyList<string> StringList(string key)
+    {
+        if (!_config.HasPath(key))
+            return [];
+        var value = _config.GetValue(key);
+        // Akka's HOCON parser reads "[]" as a value it cannot name ("<<unknown value>>").
+        if (value is null || value.IsEmpty || value.ToString() == "<<unknown value>>")
+            return [];
+        if (!value.IsArray())
+            throw new InvalidConfigException(FullKey(key), value.ToString(), "must be a list of strings, e.g. [\"My.Type, My.Assembly\"]");
+        return value.GetStringList().ToList();
+    }
+
     public int Int(string key, int min, int max) => (int)Long(key, min, max);
 
     public long Long(string key, long min, long max)
