@@ -93,7 +93,6 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
         await AssertRefusedAsync(fourth);
         await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).ClosedWith(CloseReason.Refused)));
 
-        await using var stillServed = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
         await a.DisposeAsync();
         await AwaitAssertAsync(async () => Assert.Equal(2, (await server.GetStatsAsync()).Active));
         await using var afterSlotFreed = await ServedClientAsync(server, "d");
