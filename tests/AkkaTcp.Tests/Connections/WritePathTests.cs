@@ -143,6 +143,36 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [Fact]
+    public void Reading_stops_while_max_in_flight_deferred_replies_are_owed()
+    {
+        var (connection, socket) = StartConnection("""
+            akka-tcp.protocols.slow-echo = "AkkaTcp.Tests.Protocols.SlowEchoProtocol, AkkaTcp.Tests"
+            akka-tcp.servers.main { protocol = slow-echo, max-in-flight = 2 }
+            """);
+        connection.Tell(Received("sleep 300\nsleep 300\n"), socket.Ref);
+        socket.ExpectMsg<Tcp.SuspendReading>();
+        // Once one is answered reading resumes; the replies leave in request order, in one or two writes.
+        var replies = new System.Text.StringBuilder();
+        var resumed = false;
+        while (!resumed || replies.Length < "slept 300\nslept 300\n".Length)
+        {
+            switch (socket.ReceiveOne(Dilated(TimeSpan.FromSeconds(5))))
+            {
+                case Tcp.Write write:
+                    replies.Append(Text(write));
+                    connection.Tell(write.Ack, socket.Ref);
+                    break;
+                case Tcp.ResumeReading:
+                    resumed = true;
+                    break;
+                case var other:
+                    throw new InvalidOperationException($"unexpected {other}");
+            }
+        }
+        Assert.Equal("slept 300\nslept 300\n", replies.ToString());
+    }
+
+    [Fact]
     public void A_client_that_closed_its_side_gets_its_replies_before_the_close()
     {
         var (connection, socket) = StartConnection();

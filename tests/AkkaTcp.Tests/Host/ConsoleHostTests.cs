@@ -57,6 +57,23 @@ public sealed class ConsoleHostTests
         Assert.Equal("0", await client.ReadLineAsync(Within()));
     }
 
+    [Fact]
+    public async Task The_host_serves_resp_and_json_rpc_when_asked()
+    {
+        await using (var resp = HostProcess.Start("--port", "0", "--protocol", "resp"))
+        {
+            var endPoint = await resp.WaitUntilListeningAsync(Within());
+            var info = new ProcessStartInfo("redis-cli", ["-p", endPoint.Port.ToString(), "PING"]) { RedirectStandardOutput = true };
+            using var cli = Process.Start(info) ?? throw new InvalidOperationException("cannot start redis-cli (apt-get install redis-tools)");
+            Assert.Equal("PONG\n", await cli.StandardOutput.ReadToEndAsync(Within()));
+        }
+        await using var jsonRpc = HostProcess.Start("--port", "0", "--protocol", "json-rpc");
+        var rpcEndPoint = await jsonRpc.WaitUntilListeningAsync(Within());
+        await using var client = await LineClient.ConnectAsync(rpcEndPoint, Within());
+        await client.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"add","params":[2,3]}""" + "\n", Within());
+        Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":5}""", await client.ReadLineAsync(Within()));
+    }
+
     [Theory]
     [InlineData(new[] { "--port", "70000" }, "akka-tcp: akka-tcp.servers.main.port = 70000: must be between 0 and 65535 (got 70000)")]
     [InlineData(new[] { "--protocol", "nope" }, "akka-tcp: akka-tcp.servers.main.protocol = nope: unknown protocol (known: echo, json-rpc, random, resp)")]

@@ -96,6 +96,24 @@ public sealed class JsonRpcServerTests(ITestOutputHelper output) : ServerSpec(ou
     }
 
     [Fact]
+    public async Task Content_length_framing_serves_StreamJsonRpc_header_delimited_clients()
+    {
+        var server = await StartServerAsync(JsonRpc + "\nakka-tcp.servers.main.json-rpc.framing = content-length");
+        await using var connection = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        var stream = new NetworkStream(connection.Socket, ownsSocket: false);
+        using var rpc = new StreamJsonRpc.JsonRpc(new HeaderDelimitedMessageHandler(stream, stream, new SystemTextJsonFormatter()));
+        rpc.StartListening();
+        var calls = Enumerable.Range(0, 100).Select(async i =>
+        {
+            if (i % 2 == 0)
+                Assert.Equal(i % 5 * 10, await rpc.InvokeAsync<int>("sleep", i % 5 * 10));
+            else
+                Assert.Equal($"call {i}", await rpc.InvokeAsync<string>("echo-text", $"call {i}"));
+        });
+        await Task.WhenAll(calls);
+    }
+
+    [Fact]
     public async Task An_oversized_message_gets_an_error_object_and_the_broken_framing_a_close()
     {
         var server = await StartServerAsync(JsonRpc + "\nakka-tcp.servers.main.max-frame-size = 1k");
