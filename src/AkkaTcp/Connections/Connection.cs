@@ -48,7 +48,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _session = settings.Protocol.OpenSession(info);
         _replies = new ReplyOrder(_output);
         var self = Self;
-        _sink = new ConnectionSink(info, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)));
+        _sink = new ConnectionSink(info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -118,9 +118,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 break;
             case DeferredDone done:
                 OnDeferredDone(done);
-                if (_replies.Deferred < _settings.MaxInFlight)
-                    _suspendedForInFlight = false;
-                AfterSession();
+                AfterDeferredReply();
                 break;
             case Drain:
                 // Frames already read have been handled; what they are owed (deferred replies
@@ -131,8 +129,14 @@ internal sealed class Connection : UntypedActor, IWithTimers
             case Tick tick:
                 OnTick(tick);
                 break;
-            default:
+            case Tcp.Event or Terminated:
                 OnSocketEvent(message);
+                break;
+            default:
+                if (_session.OnMessage(message, _sink))
+                    AfterDeferredReply();
+                else
+                    Unhandled(message);
                 break;
         }
     }
@@ -148,6 +152,10 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 break;
             case DeferredDone done:
                 OnDeferredDone(done);
+                Flush();
+                SendCloseWhenFlushed();
+                break;
+            case not (Tcp.Event or Terminated) when _session.OnMessage(message, _sink):
                 Flush();
                 SendCloseWhenFlushed();
                 break;
@@ -358,6 +366,14 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _writeStartedAt = Environment.TickCount64;
         if (_settings.WriteTimeout > TimeSpan.Zero && !Timers.IsTimerActive(Tick.WriteTimeout))
             Timers.StartSingleTimer(Tick.WriteTimeout, Tick.WriteTimeout, _settings.WriteTimeout);
+    }
+
+    /// <summary>A deferred reply was written: send it, and read again if max-in-flight had stopped reading.</summary>
+    private void AfterDeferredReply()
+    {
+        if (_replies.Deferred < _settings.MaxInFlight)
+            _suspendedForInFlight = false;
+        AfterSession();
     }
 
     private void OnDeferredDone(DeferredDone done)

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Buffers;
 using AkkaTcp.Protocols;
 
@@ -13,14 +14,17 @@ internal sealed class ConnectionSink : IConnectionSink
     private readonly Action<Task, object?> _onDeferredDone;
 
     /// <param name="onDeferredDone">Called (on any thread) when a deferred reply's work completes.</param>
-    public ConnectionSink(ConnectionInfo connection, ReplyOrder replies, Action<Task, object?> onDeferredDone)
+    public ConnectionSink(ConnectionInfo connection, IActorRef self, ReplyOrder replies, Action<Task, object?> onDeferredDone)
     {
         Connection = connection;
+        Self = self;
         _replies = replies;
         _onDeferredDone = onDeferredDone;
     }
 
     public ConnectionInfo Connection { get; }
+
+    public IActorRef Self { get; }
 
     public IBufferWriter<byte> Output => _replies.Writer;
 
@@ -34,6 +38,10 @@ internal sealed class ConnectionSink : IConnectionSink
     public void Defer(Task work, Action writeReply) => WhenDone(work, _replies.Reserve(writeReply));
 
     public void DeferUnordered(Task work, Action writeReply) => WhenDone(work, _replies.ReserveUnordered(writeReply));
+
+    public object Reserve(Action writeReply) => _replies.Reserve(writeReply);
+
+    public void Complete(object reserved) => _replies.Complete(reserved);
 
     private void WhenDone(Task work, object slot) =>
         work.ContinueWith(_onDeferredDone, slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

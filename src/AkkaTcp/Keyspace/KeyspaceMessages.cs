@@ -46,6 +46,14 @@ public sealed class FlushKeys
     public static readonly FlushKeys Instance = new();
 }
 
+/// <summary>
+/// A request tagged with the asker's own id; the partition answers with a <see cref="KeyspaceResult"/>
+/// carrying the same id, so a connection can ask many things at once by plain messages (no Ask).
+/// </summary>
+public sealed record KeyspaceEnvelope(long RequestId, object Request);
+
+public sealed record KeyspaceResult(long RequestId, object Reply);
+
 // Replies.
 
 public sealed record ValueReply(byte[]? Value);

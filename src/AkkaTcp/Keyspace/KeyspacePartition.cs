@@ -16,6 +16,9 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>The id of the enveloped request being handled, if any: replies carry it back.</summary>
+    private long? _requestId;
+
     protected override void PreStart() => Timers.StartPeriodicTimer(Sweep.Instance, Sweep.Instance, SweepInterval);
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -24,17 +27,28 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case KeyspaceEnvelope envelope:
+                _requestId = envelope.RequestId;
+                try
+                {
+                    OnReceive(envelope.Request);
+                }
+                finally
+                {
+                    _requestId = null;
+                }
+                break;
             case GetValue get:
-                Sender.Tell(new ValueReply(Find(get.Key)?.Value));
+                Reply(new ValueReply(Find(get.Key)?.Value));
                 break;
             case SetValue set:
                 OnSet(set);
                 break;
             case DeleteKey delete:
-                Sender.Tell(new CountReply(Find(delete.Key) is not null && Remove(delete.Key) ? 1 : 0));
+                Reply(new CountReply(Find(delete.Key) is not null && Remove(delete.Key) ? 1 : 0));
                 break;
             case KeyExists exists:
-                Sender.Tell(new CountReply(Find(exists.Key) is null ? 0 : 1));
+                Reply(new CountReply(Find(exists.Key) is null ? 0 : 1));
                 break;
             case IncrementBy increment:
                 OnIncrement(increment);
@@ -43,30 +57,30 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
                 var existing = Find(append.Key);
                 var appended = existing is null ? append.Value : [.. existing.Value, .. append.Value];
                 Put(append.Key, appended, existing?.ExpiresAt ?? 0);
-                Sender.Tell(new CountReply(appended.Length));
+                Reply(new CountReply(appended.Length));
                 break;
             case ValueLength length:
-                Sender.Tell(new CountReply(Find(length.Key)?.Value.Length ?? 0));
+                Reply(new CountReply(Find(length.Key)?.Value.Length ?? 0));
                 break;
             case SetExpiry expiry:
                 OnSetExpiry(expiry);
                 break;
             case GetTimeToLive ttl:
                 var entry = Find(ttl.Key);
-                Sender.Tell(new CountReply(entry is null ? -2 : entry.ExpiresAt == 0 ? -1 : Math.Max(0, entry.ExpiresAt - Now)));
+                Reply(new CountReply(entry is null ? -2 : entry.ExpiresAt == 0 ? -1 : Math.Max(0, entry.ExpiresAt - Now)));
                 break;
             case ListKeys list:
                 OnListKeys(list);
                 break;
             case CountKeys:
                 SweepExpired();
-                Sender.Tell(new CountReply(_entries.Count));
+                Reply(new CountReply(_entries.Count));
                 break;
             case FlushKeys:
                 var count = _entries.Count;
                 _entries.Clear();
                 _expiring.Clear();
-                Sender.Tell(new CountReply(count));
+                Reply(new CountReply(count));
                 break;
             case Sweep:
                 SweepExpired();
@@ -76,6 +90,8 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
                 break;
         }
     }
+
+    private void Reply(object reply) => Sender.Tell(_requestId is { } id ? new KeyspaceResult(id, reply) : reply);
 
     private void OnSet(SetValue set)
     {
@@ -88,7 +104,7 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
         };
         if (allowed)
             Put(set.Key, set.Value, set.ExpiresAt);
-        Sender.Tell(new SetReply(allowed, set.ReturnOld ? existing?.Value : null));
+        Reply(new SetReply(allowed, set.ReturnOld ? existing?.Value : null));
     }
 
     private void OnIncrement(IncrementBy increment)
@@ -97,7 +113,7 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
         long value = 0;
         if (existing is not null && (!Utf8Parser.TryParse(existing.Value, out value, out var used) || used != existing.Value.Length))
         {
-            Sender.Tell(new ErrorReply("ERR value is not an integer or out of range"));
+            Reply(new ErrorReply("ERR value is not an integer or out of range"));
             return;
         }
         long result;
@@ -107,11 +123,11 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
         }
         catch (OverflowException)
         {
-            Sender.Tell(new ErrorReply("ERR increment or decrement would overflow"));
+            Reply(new ErrorReply("ERR increment or decrement would overflow"));
             return;
         }
         Put(increment.Key, System.Text.Encoding.ASCII.GetBytes(result.ToString(System.Globalization.CultureInfo.InvariantCulture)), existing?.ExpiresAt ?? 0);
-        Sender.Tell(new CountReply(result));
+        Reply(new CountReply(result));
     }
 
     private void OnSetExpiry(SetExpiry expiry)
@@ -119,14 +135,14 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
         var entry = Find(expiry.Key);
         if (entry is null || (expiry.ExpiresAt == 0 && entry.ExpiresAt == 0))
         {
-            Sender.Tell(new CountReply(0));
+            Reply(new CountReply(0));
             return;
         }
         if (expiry.ExpiresAt != 0 && expiry.ExpiresAt <= Now)
             Remove(expiry.Key); // an expiry in the past deletes the key, as in Redis
         else
             Put(expiry.Key, entry.Value, expiry.ExpiresAt);
-        Sender.Tell(new CountReply(1));
+        Reply(new CountReply(1));
     }
 
     private void OnListKeys(ListKeys list)
@@ -138,7 +154,7 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
             if (GlobPattern.Matches(list.Pattern, key))
                 keys.Add(key);
         }
-        Sender.Tell(new KeysReply(keys));
+        Reply(new KeysReply(keys));
     }
 
     /// <summary>The live entry of a key, dropping it first if it has expired.</summary>

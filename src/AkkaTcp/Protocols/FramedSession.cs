@@ -1,3 +1,4 @@
+using Akka.Actor;
 using AkkaTcp.Connections;
 using AkkaTcp.Framing;
 
@@ -64,6 +65,14 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
 
     public void ReplyWhenDone<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply) =>
         Sink.DeferUnordered(work, () => reply(work.Result, this));
+
+    public IActorRef Self => Sink.Self;
+
+    public object ReserveReply(Action<IConnectionContext<TReply>> write) => Sink.Reserve(() => write(this));
+
+    public void CompleteReply(object reserved) => Sink.Complete(reserved);
+
+    public bool OnMessage(object message, IConnectionSink sink) => _handler.OnMessage(message, this);
 
     public bool TryWriteGoodbye(IConnectionSink sink) => _handler.TryGoodbye(this);
 

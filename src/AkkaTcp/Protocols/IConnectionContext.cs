@@ -1,3 +1,5 @@
+using Akka.Actor;
+
 namespace AkkaTcp.Protocols;
 
 /// <summary>A frame handler's view of its connection.</summary>
@@ -19,6 +21,18 @@ public interface IConnectionContext<TReply> where TReply : allows ref struct
     /// before replies to earlier requests: for protocols that match replies by id.
     /// </summary>
     void ReplyWhenDone<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply);
+
+    /// <summary>The connection actor, to pass as the sender of a request another actor will answer.</summary>
+    IActorRef Self { get; }
+
+    /// <summary>
+    /// Keeps a place in the output for a reply another actor will send as a message; when that
+    /// message reaches <see cref="IFrameHandler{TFrame,TReply}.OnMessage"/>, call
+    /// <see cref="CompleteReply"/> with the returned token and <paramref name="write"/> runs.
+    /// </summary>
+    object ReserveReply(Action<IConnectionContext<TReply>> write);
+
+    void CompleteReply(object reserved);
 
     /// <summary>Closes the connection gracefully after the replies given so far (e.g. on QUIT).</summary>
     void Close();

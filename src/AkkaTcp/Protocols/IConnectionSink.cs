@@ -1,4 +1,5 @@
 using System.Buffers;
+using Akka.Actor;
 using AkkaTcp.Connections;
 
 namespace AkkaTcp.Protocols;
@@ -33,4 +34,17 @@ public interface IConnectionSink
     /// for protocols whose replies carry a correlation id (JSON-RPC).
     /// </summary>
     void DeferUnordered(Task work, Action writeReply);
+
+    /// <summary>The connection actor: other actors answer a <see cref="Reserve"/>d reply by telling it a message.</summary>
+    IActorRef Self { get; }
+
+    /// <summary>
+    /// Holds this reply's place in the output (as <see cref="Defer"/> does) until <see cref="Complete"/>
+    /// is called with the returned token, from <see cref="IProtocolSession.OnMessage"/>: the
+    /// message-based way to answer later, with no Task or Ask per request.
+    /// </summary>
+    object Reserve(Action writeReply);
+
+    /// <summary>Writes a reserved reply (calls its writeReply) and releases what is ready, in order.</summary>
+    void Complete(object reserved);
 }

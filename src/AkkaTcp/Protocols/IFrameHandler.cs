@@ -22,6 +22,9 @@ public interface IFrameHandler<TFrame, TReply>
     /// <summary>Graceful shutdown: reply with a goodbye frame and return true; false if none.</summary>
     bool TryGoodbye(IConnectionContext<TReply> connection) => false;
 
+    /// <summary>A message for this connection from another actor (see <see cref="IConnectionContext{TReply}.ReserveReply"/>); true if handled.</summary>
+    bool OnMessage(object message, IConnectionContext<TReply> connection) => false;
+
     /// <summary>The connection has ended (any reason).</summary>
     void OnClosed()
     {

@@ -24,6 +24,12 @@ public interface IProtocolSession
     /// <summary>Graceful shutdown: writes the protocol's goodbye (if it has one) before the connection drains.</summary>
     bool TryWriteGoodbye(IConnectionSink sink) => false;
 
+    /// <summary>
+    /// A message sent to the connection actor that is not Akka.IO's (e.g. a reply from an actor the
+    /// session asked); returns true if the session handled it.
+    /// </summary>
+    bool OnMessage(object message, IConnectionSink sink) => false;
+
     /// <summary>The connection has ended (any reason); release per-connection resources.</summary>
     void OnClosed()
     {

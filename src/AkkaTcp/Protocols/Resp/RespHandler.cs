@@ -18,6 +18,9 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private readonly IActorRef[] _partitions;
     private readonly ConnectionInfo _connection;
     private readonly RespServerStats _stats;
+    private readonly Dictionary<long, object> _pending = new();
+    private long _lastRequestId;
+    private object? _result; // the partition reply being written, during CompleteReply
     private byte[]? _name;
 
     public RespHandler(IActorRef[] partitions, ConnectionInfo connection, RespServerStats stats)
@@ -215,15 +218,40 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         c.ReplyLater(Task.WhenAll(asks), reply);
     }
 
-    /// <summary>Sends a request about one key to its partition and answers with <paramref name="write"/>.</summary>
-    private void Key(IConnectionContext<RespReply> c, ReadOnlySpan<byte> key, Func<byte[], object> request, Write write) =>
-        c.ReplyLater(Ask(key, request), (reply, cc) =>
+    /// <summary>
+    /// Sends a request about one key to its partition as a plain message and keeps the reply's place;
+    /// the partition's <see cref="KeyspaceResult"/> comes back to <see cref="OnMessage"/>.
+    /// </summary>
+    private void Key(IConnectionContext<RespReply> c, ReadOnlySpan<byte> key, Func<byte[], object> request, Write write)
+    {
+        var copy = key.ToArray();
+        var id = ++_lastRequestId;
+        _pending[id] = c.ReserveReply(cc =>
         {
+            var reply = _result!;
             if (reply is ErrorReply error)
                 cc.Reply(RespReply.Error(Encoding.UTF8.GetBytes(error.Message)));
             else
                 write(reply, cc);
         });
+        _partitions[ByteKeyComparer.Partition(copy, _partitions.Length)].Tell(new KeyspaceEnvelope(id, request(copy)), c.Self);
+    }
+
+    public bool OnMessage(object message, IConnectionContext<RespReply> connection)
+    {
+        if (message is not KeyspaceResult result || !_pending.Remove(result.RequestId, out var reserved))
+            return false;
+        _result = result.Reply;
+        try
+        {
+            connection.CompleteReply(reserved);
+        }
+        finally
+        {
+            _result = null;
+        }
+        return true;
+    }
 
     private Task<object> Ask(ReadOnlySpan<byte> key, Func<byte[], object> request)
     {
