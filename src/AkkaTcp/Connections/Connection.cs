@@ -329,7 +329,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                     Timers.StartSingleTimer(Tick.WriteTimeout, Tick.WriteTimeout, _settings.WriteTimeout - writingFor);
                 else
                     // Held back by backpressure too: it sends but does not read, a slow reader.
-                    Abort(_readingSuspended && _closeReason is null ? CloseReason.SlowReader : CloseReason.WriteTimeout);
+                    Abort(_suspendedForOutput && _closeReason is null ? CloseReason.SlowReader : CloseReason.WriteTimeout);
                 break;
             case TimerKind.Heartbeat:
                 OnHeartbeat();
