@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
 using AkkaTcp.Configuration;
+using AkkaTcp.Metrics;
 using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Connections;
@@ -228,6 +229,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private void OnReceived(ByteString data)
     {
         var chunk = data.ToReadOnlySpan();
+        AkkaTcpMetrics.OnReceived(_info.Server, chunk.Length);
         _lastInputAt = Environment.TickCount64;
         _inputSinceHeartbeat = true;
         if (_input.IsEmpty)
@@ -291,6 +293,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
 
     private void OnWriteAck()
     {
+        AkkaTcpMetrics.OnSent(_info.Server, _output.InFlightBytes);
         _output.CompleteWrite();
         Flush();
         if (_closeReason is not null)

@@ -23,6 +23,9 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
 
     public bool IsWriting => _inFlight is not null;
 
+    /// <summary>Bytes of the write in flight.</summary>
+    public int InFlightBytes => _inFlightCount;
+
     public bool IsEmpty => _gathered == 0 && _inFlight is null;
 
     public void Advance(int count) => _gathered += count;

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using AkkaTcp.Configuration;
 using AkkaTcp.Connections;
+using AkkaTcp.Metrics;
 using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Listening;
@@ -46,7 +47,7 @@ internal sealed class AdmissionControl(ServerSettings settings)
             return;
         _perIp[address] = _perIp.GetValueOrDefault(address) + 1;
         if (admission == Admission.Serve)
-            Active++;
+            Serve();
         else
             entry.WaitingNode = _waiting.AddLast(connection);
         entry.Holds = true;
@@ -65,7 +66,14 @@ internal sealed class AdmissionControl(ServerSettings settings)
             return [];
         }
         Active--;
+        AkkaTcpMetrics.OnServedEnded(settings.Name);
         return AdmitWaiting();
+    }
+
+    private void Serve()
+    {
+        Active++;
+        AkkaTcpMetrics.OnServed(settings.Name);
     }
 
     public string Describe(IActorRef connection) =>
@@ -78,7 +86,7 @@ internal sealed class AdmissionControl(ServerSettings settings)
         {
             _waiting.RemoveFirst();
             _entries[first.Value].WaitingNode = null;
-            Active++;
+            Serve();
             admitted.Add(first.Value);
         }
         return admitted;

@@ -1,20 +1,26 @@
 using AkkaTcp.Connections;
+using AkkaTcp.Metrics;
 
 namespace AkkaTcp.Listening;
 
 /// <summary>A listener's cumulative connection counters; touched only by the listener actor.</summary>
-internal sealed class ConnectionCounters
+internal sealed class ConnectionCounters(string server)
 {
     private readonly long[] _closedByReason = new long[CloseReasons.Count];
 
     public long Accepted { get; private set; }
     public long Closed { get; private set; }
 
-    public void OnAccepted() => Accepted++;
+    public void OnAccepted()
+    {
+        Accepted++;
+        AkkaTcpMetrics.OnAccepted(server);
+    }
 
     public void OnClosed(CloseReason reason)
     {
         Closed++;
+        AkkaTcpMetrics.OnClosed(server, reason);
         _closedByReason[(int)reason]++;
     }
 

@@ -19,7 +19,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private static readonly TimeSpan MaxRebindDelay = TimeSpan.FromSeconds(5);
 
     private readonly ServerSettings _settings;
-    private readonly ConnectionCounters _counters = new();
+    private readonly ConnectionCounters _counters;
     private readonly AdmissionControl _admission;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _tcpListener;
@@ -39,6 +39,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
         _settings = settings;
         _endPoint = settings.EndPoint;
         _admission = new AdmissionControl(settings);
+        _counters = new ConnectionCounters(settings.Name);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
