@@ -74,7 +74,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         else if (Is(name, "PERSIST"u8)) { if (Arity(c, command, argc == 2)) Key(c, command[1], k => new SetExpiry(k, 0), Integer); }
         else if (Is(name, "TTL"u8) || Is(name, "PTTL"u8)) Ttl(c, command, milliseconds: Is(name, "PTTL"u8));
         else if (Is(name, "KEYS"u8)) { if (Arity(c, command, argc == 2)) Keys(c, command[1].ToArray()); }
-        else if (Is(name, "DBSIZE"u8)) { if (Arity(c, command, argc == 1)) All(c, CountKeys.Instance, (replies, cc) => cc.Reply(RespReply.Number(replies.Sum(r => ((CountReply)r).Count)))); }
+        else if (Is(name, "DBSIZE"u8)) { if (Arity(c, command, argc == 1)) All(c, CountKeys.Instance, (replies, cc) => cc.Reply(RespReply.Number(Total(replies)))); }
         else if (Is(name, "FLUSHDB"u8) || Is(name, "FLUSHALL"u8)) All(c, FlushKeys.Instance, (_, cc) => cc.Reply(RespReply.Simple(Ok)));
         else if (Is(name, "SELECT"u8)) { if (Arity(c, command, argc == 2)) c.Reply(command[1].SequenceEqual("0"u8) ? RespReply.Simple(Ok) : RespReply.Error("ERR DB index is out of range"u8)); }
         else if (Is(name, "QUIT"u8)) { c.Reply(RespReply.Simple(Ok)); c.Close(); }
@@ -197,16 +197,21 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         var asks = new Task<object>[command.Count - first];
         for (var i = first; i < command.Count; i++)
             asks[i - first] = Ask(command[i], request);
-        c.ReplyLater(Task.WhenAll(asks), (replies, cc) => cc.Reply(RespReply.Number(replies.Sum(r => ((CountReply)r).Count))));
+        c.ReplyLater(Task.WhenAll(asks), (replies, cc) => cc.Reply(RespReply.Number(Total(replies))));
     }
 
     private void Keys(IConnectionContext<RespReply> c, byte[] pattern) =>
         All(c, new ListKeys(pattern), (replies, cc) =>
         {
-            var keys = replies.SelectMany(r => ((KeysReply)r).Keys).ToList();
-            cc.Reply(RespReply.Array(keys.Count));
-            foreach (var key in keys)
-                cc.Reply(RespReply.Bulk(key));
+            var count = 0;
+            foreach (var reply in replies)
+                count += ((KeysReply)reply).Keys.Count;
+            cc.Reply(RespReply.Array(count));
+            foreach (var reply in replies)
+            {
+                foreach (var key in ((KeysReply)reply).Keys)
+                    cc.Reply(RespReply.Bulk(key));
+            }
         });
 
     /// <summary>Sends one request to every partition and answers once all have replied.</summary>
@@ -259,6 +264,15 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         return _partitions[ByteKeyComparer.Partition(copy, _partitions.Length)].Ask<object>(request(copy), _stats.RequestTimeout);
     }
 
+    /// <summary>The sum of partitions' counts (DEL, EXISTS, DBSIZE).</summary>
+    private static long Total(object[] replies)
+    {
+        long total = 0;
+        foreach (var reply in replies)
+            total += ((CountReply)reply).Count;
+        return total;
+    }
+
     private static void BulkOrNull(object reply, IConnectionContext<RespReply> c)
     {
         if (((ValueReply)reply).Value is { } value)
@@ -303,7 +317,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         var section = command.Count >= 2 ? Encoding.ASCII.GetString(command[1]).ToLowerInvariant() : "default";
         All(c, CountKeys.Instance, (replies, cc) =>
         {
-            var keys = replies.Sum(r => ((CountReply)r).Count);
+            var keys = Total(replies);
             cc.Reply(RespReply.Bulk(Encoding.ASCII.GetBytes(RespInfo.Text(section, _stats, _connection, keys))));
         });
     }
