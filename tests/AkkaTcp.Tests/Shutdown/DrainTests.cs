@@ -73,7 +73,7 @@ public sealed class DrainTests(ITestOutputHelper output) : ServerSpec(output)
     public async Task A_client_that_never_reads_is_still_open_at_drain_timeout_and_is_cut_by_unbind()
     {
         var server = await StartServerAsync("""
-            akka-tcp.servers.main { drain-timeout = 500ms, write-timeout = 0, idle-timeout = 0 }
+            akka-tcp.servers.main { drain-timeout = 2s, write-timeout = 0, idle-timeout = 0 }
             """);
         await using var reader = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
         await using var nonReader = await LineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
