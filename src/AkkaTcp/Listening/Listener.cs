@@ -110,7 +110,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Tcp.Connected connected when !_accepting:
+            case Tcp.Connected when !_accepting:
                 Sender.Tell(Tcp.Close.Instance); // shutting down: closed at once, never served
                 _counters.OnAccepted();
                 _counters.OnClosed(CloseReason.Shutdown);
@@ -128,6 +128,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 if (_admission.Live > 0)
                     _log.Warning("Server {Server}: {Count} connections still open after the drain were reset", _settings.Name, _admission.Live);
                 _unbindRequester?.Tell(new UnbindResult(_admission.Live));
+                // Akka.IO's listener stops now; that is no reason to bind again (nor to die of a DeathPact).
+                if (_tcpListener is not null)
+                    Context.Unwatch(_tcpListener);
                 _tcpListener = null;
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_tcpListener) && _unbinding:
@@ -184,6 +187,8 @@ internal sealed class Listener : UntypedActor, IWithTimers
             case GetTcpListener:
                 Sender.Tell(new TcpListenerRef(_tcpListener));
                 break;
+            case Tcp.ConnectionClosed:
+                break; // a connection closed unserved at shutdown (we sent its Close)
             default:
                 Unhandled(message);
                 break;
