@@ -118,10 +118,13 @@ internal sealed class Listener : UntypedActor, IWithTimers
             case Tcp.Connected connected:
                 Accept(connected, Sender);
                 break;
+            case UnbindListener when _tcpListener is null:
+                Sender.Tell(new UnbindResult(_admission.Live)); // already unbound (e.g. by hand, before CoordinatedShutdown)
+                break;
             case UnbindListener:
                 _unbinding = true;
                 _unbindRequester = Sender;
-                _tcpListener!.Tell(Tcp.Unbind.Instance);
+                _tcpListener.Tell(Tcp.Unbind.Instance);
                 break;
             case Tcp.Unbound:
                 // Akka.IO resets the connections it still holds as it unbinds.
