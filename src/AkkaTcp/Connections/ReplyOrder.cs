@@ -18,7 +18,11 @@ internal sealed class ReplyOrder(OutputBuffer output)
     /// <summary>Where a reply written now belongs.</summary>
     public IBufferWriter<byte> Writer => _writingSlot ?? (_slots.Count == 0 ? output : Tail().Bytes);
 
-    public bool HasPending => _slots.Count > 0 || _deferred > 0;
+    /// <summary>
+    /// True while a deferred reply is outstanding. (Held slots exist only behind one: once the
+    /// last completes, every slot is released.)
+    /// </summary>
+    public bool HasPending => _deferred > 0;
 
     /// <summary>Deferred replies not yet completed (ordered and unordered).</summary>
     public int Deferred => _deferred;
