@@ -118,10 +118,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
             case Tcp.Connected connected:
                 Accept(connected, Sender);
                 break;
-            case UnbindListener when _tcpListener is null:
-                Sender.Tell(new UnbindResult(_admission.Live)); // already unbound (e.g. by hand, before CoordinatedShutdown)
-                break;
-            case UnbindListener:
+            case UnbindListener when _tcpListener is not null:
                 _unbinding = true;
                 _unbindRequester = Sender;
                 _tcpListener.Tell(Tcp.Unbind.Instance);
@@ -137,7 +134,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 _tcpListener = null;
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_tcpListener) && _unbinding:
-                break;
+                break; // system messages go first: this can overtake the Unbound that precedes it
             case Terminated terminated when terminated.ActorRef.Equals(_tcpListener):
                 _log.Warning("Server {Server}: Akka.IO's listener on {EndPoint} stopped; binding again", _settings.Name, _endPoint);
                 _tcpListener = null;
@@ -182,7 +179,8 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 ReplyToDrain();
                 break;
             case UnbindListener:
-                Sender.Tell(new UnbindResult(_admission.Live)); // not bound (between re-binds): nothing to close
+                // Not bound (already unbound, e.g. by hand before CoordinatedShutdown, or between re-binds): nothing to close.
+                Sender.Tell(new UnbindResult(_admission.Live));
                 break;
             case GetServerStats:
                 Sender.Tell(_counters.Snapshot(_admission.Active, _admission.Queued));
