@@ -55,6 +55,7 @@ public sealed record ServerSettings
                 $"must be above write-high-water-mark ({highWater})");
         var maxFrameSize = config.ByteSize("max-frame-size", 1, MaxSize);
         var protocolName = config.String("protocol");
+        var heartbeat = ReadHeartbeat(config.Section("heartbeat"));
 
         return new ServerSettings
         {
@@ -76,10 +77,10 @@ public sealed record ServerSettings
             WriteTimeout = config.Duration("write-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
             MaxPendingWriteBytes = maxPending,
             Socket = ReadSocket(config),
-            Heartbeat = ReadHeartbeat(config.Section("heartbeat")),
+            Heartbeat = heartbeat,
             DrainTimeout = config.Duration("drain-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
             MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
-            Protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, config)),
+            Protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, heartbeat, config)),
         };
     }
 

@@ -13,9 +13,8 @@ public sealed class EchoProtocol : LineProtocol
 
     public EchoProtocol(ProtocolContext context) : base(context)
     {
-        var heartbeat = context.Config.Section("heartbeat").Duration("interval", TimeSpan.Zero, TimeSpan.FromDays(1)) > TimeSpan.Zero;
         var drainMessage = context.Config.Section("echo").ExactString("drain-message");
-        _handler = new EchoHandler(heartbeat, drainMessage.Length == 0 ? null : Encoding.UTF8.GetBytes(drainMessage));
+        _handler = new EchoHandler(context.Heartbeat.Enabled, drainMessage.Length == 0 ? null : Encoding.UTF8.GetBytes(drainMessage));
     }
 
     // The handler keeps no per-connection state, so every connection shares it.
