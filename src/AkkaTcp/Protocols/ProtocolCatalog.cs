@@ -1,4 +1,3 @@
-using System.Reflection;
 using AkkaTcp.Configuration;
 
 namespace AkkaTcp.Protocols;
@@ -19,26 +18,7 @@ public sealed class ProtocolCatalog
     {
         var types = new Dictionary<string, Type>(StringComparer.Ordinal);
         foreach (var name in protocols.Keys(""))
-        {
-            var typeName = protocols.String(name);
-            var key = protocols.FullKey(name);
-            Type? type;
-            try
-            {
-                type = Type.GetType(typeName, throwOnError: false);
-            }
-            catch (Exception e) when (e is FileLoadException or BadImageFormatException or ArgumentException)
-            {
-                throw new InvalidConfigException(key, typeName, $"cannot load the type: {e.Message}");
-            }
-            if (type is null)
-                throw new InvalidConfigException(key, typeName, "no such type (write \"Namespace.Type, Assembly\")");
-            if (!typeof(IProtocol).IsAssignableFrom(type) || type.IsAbstract)
-                throw new InvalidConfigException(key, typeName, $"must be a concrete class implementing {typeof(IProtocol).FullName}");
-            if (type.GetConstructor([typeof(ProtocolContext)]) is null)
-                throw new InvalidConfigException(key, typeName, $"needs a public constructor taking {typeof(ProtocolContext).FullName}");
-            types[name] = type;
-        }
+            types[name] = ConfiguredType.Resolve(protocols.FullKey(name), protocols.String(name), typeof(IProtocol), typeof(ProtocolContext));
         return new ProtocolCatalog(types);
     }
 
@@ -47,13 +27,6 @@ public sealed class ProtocolCatalog
     {
         if (!_types.TryGetValue(name, out var type))
             throw new InvalidConfigException(key, name, $"unknown protocol (known: {string.Join(", ", Names)})");
-        try
-        {
-            return (IProtocol)Activator.CreateInstance(type, context)!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is InvalidConfigException invalid)
-        {
-            throw invalid;
-        }
+        return ConfiguredType.Create<IProtocol>(key, type, context);
     }
 }

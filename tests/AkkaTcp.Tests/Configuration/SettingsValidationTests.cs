@@ -36,6 +36,7 @@ public sealed class SettingsValidationTests
     [InlineData("akka-tcp.servers.main.idle-timeout = -1s", "akka-tcp.servers.main.idle-timeout = -1s: must be a duration (e.g. 500ms, 10s, 2m)")]
     [InlineData("akka-tcp.servers.main.queue-timeout = 0s", "akka-tcp.servers.main.queue-timeout = 0s: must be between 1ms and 1d")]
     [InlineData("akka-tcp.servers.main.heartbeat.misses = 0", "akka-tcp.servers.main.heartbeat.misses = 0: must be between 1 and 1000 (got 0)")]
+    [InlineData("akka-tcp.servers.main { protocol = json-rpc, json-rpc.methods = [\"System.String\"] }", "akka-tcp.servers.main.json-rpc.methods = System.String: must be a concrete class implementing AkkaTcp.Protocols.JsonRpc.IJsonRpcMethodProvider")]
     public void A_bad_value_is_one_line_naming_key_and_value(string hocon, string expected)
     {
         var message = ErrorFor(hocon);

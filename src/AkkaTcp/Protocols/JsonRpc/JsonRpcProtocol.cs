@@ -1,4 +1,3 @@
-using System.Reflection;
 using AkkaTcp.Configuration;
 using AkkaTcp.Framing;
 
@@ -30,8 +29,9 @@ public sealed class JsonRpcProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnl
             (_decoder, _encoder) = (headers, headers);
         }
         new BuiltInMethods().Register(_methods);
+        var key = section.FullKey("methods");
         foreach (var typeName in section.StringList("methods"))
-            LoadProvider(section.FullKey("methods"), typeName).Register(_methods);
+            ConfiguredType.Create<IJsonRpcMethodProvider>(key, ConfiguredType.Resolve(key, typeName, typeof(IJsonRpcMethodProvider))).Register(_methods);
     }
 
     // Both codecs are stateless, so every connection shares one.
@@ -41,19 +41,4 @@ public sealed class JsonRpcProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnl
 
     protected override IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>> CreateHandler(ConnectionInfo connection) =>
         new JsonRpcHandler(_methods);
-
-    private static IJsonRpcMethodProvider LoadProvider(string key, string typeName)
-    {
-        var type = Type.GetType(typeName, throwOnError: false);
-        if (type is null || !typeof(IJsonRpcMethodProvider).IsAssignableFrom(type) || type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
-            throw new InvalidConfigException(key, typeName, $"must name a class with a public parameterless constructor implementing {typeof(IJsonRpcMethodProvider).FullName}");
-        try
-        {
-            return (IJsonRpcMethodProvider)Activator.CreateInstance(type)!;
-        }
-        catch (TargetInvocationException e)
-        {
-            throw new InvalidConfigException(key, typeName, $"its constructor failed: {e.InnerException?.Message}");
-        }
-    }
 }
