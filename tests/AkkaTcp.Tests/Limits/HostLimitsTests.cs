@@ -42,15 +42,7 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
         });
 
         var cut = host.WaitForLineAsync(l => l.Contains("closed: slow-reader"), Within());
-        var trips = 0;
-        while (!cut.IsCompleted)
-        {
-            await bystander.SendAsync($"trip {trips}\n", Within());
-            Assert.Equal($"trip {trips}", await bystander.ReadLineAsync(Within()));
-            trips++;
-            await Task.WhenAny(cut, Task.Delay(50)); // pacing the bystander, not synchronising
-        }
-        await cut;
+        var trips = await bystander.KeepTalkingAsync(cut, () => Within());
         await flood;
         var after = host.ResidentKilobytes();
         output.WriteLine($"server RSS before the flood {before / 1024} MiB, after the cut {after / 1024} MiB; the flooder got {sent / (1024 * 1024)} MiB in before it was cut; the bystander made {trips} round trips meanwhile");

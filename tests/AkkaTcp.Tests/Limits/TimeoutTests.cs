@@ -10,24 +10,11 @@ namespace AkkaTcp.Tests.Limits;
 /// <summary>Idle, handshake, write and heartbeat timeouts, and slow readers, over loopback.</summary>
 public sealed class TimeoutTests(ITestOutputHelper output) : ServerSpec(output)
 {
-    /// <summary>
-    /// Keeps a well-behaved client talking (a line every 50 ms, each reply checked) until
-    /// <paramref name="until"/> completes, and returns how many round trips it made.
-    /// </summary>
+    /// <summary>A fresh well-behaved client talks until <paramref name="until"/> completes; returns its round trips.</summary>
     private async Task<int> KeepTalkingAsync(AkkaTcpServer server, Task until)
     {
         await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
-        var trips = 0;
-        do
-        {
-            await client.SendAsync($"trip {trips}\n", Within());
-            Assert.Equal($"trip {trips}", await client.ReadLineAsync(Within()));
-            trips++;
-            await Task.WhenAny(until, Task.Delay(50)); // pacing the load, not synchronising
-        }
-        while (!until.IsCompleted);
-        await until;
-        return trips;
+        return await client.KeepTalkingAsync(until, () => Within());
     }
 
     private Task AwaitClosedWithAsync(AkkaTcpServer server, CloseReason reason, long count = 1) =>

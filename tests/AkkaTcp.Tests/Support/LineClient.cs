@@ -38,6 +38,27 @@ public sealed class LineClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Behaves as a well-behaved bystander: a line every 50 ms, each echo checked, until
+    /// <paramref name="until"/> completes (at least one round trip). Returns the round trips made.
+    /// </summary>
+    public async Task<int> KeepTalkingAsync(Task until, Func<CancellationToken> within)
+    {
+        var trips = 0;
+        do
+        {
+            await SendAsync($"trip {trips}\n", within());
+            var echoed = await ReadLineAsync(within());
+            if (echoed != $"trip {trips}")
+                throw new InvalidOperationException($"the bystander's trip {trips} came back as [{echoed}]");
+            trips++;
+            await Task.WhenAny(until, Task.Delay(50)); // pacing the load, not synchronising
+        }
+        while (!until.IsCompleted);
+        await until;
+        return trips;
+    }
+
     /// <summary>Closes our sending side (FIN) while still reading.</summary>
     public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 
