@@ -76,26 +76,12 @@ public sealed record ServerSettings
             HandshakeTimeout = config.Duration("handshake-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
             WriteTimeout = config.Duration("write-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
             MaxPendingWriteBytes = maxPending,
-            Socket = ReadSocket(config),
+            Socket = SocketSettings.Read(config),
             Heartbeat = heartbeat,
             DrainTimeout = config.Duration("drain-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
             MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
             Protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, heartbeat, config)),
         };
-    }
-
-    private static SocketSettings ReadSocket(ConfigReader config)
-    {
-        var keepalive = config.Section("keepalive");
-        return new SocketSettings(
-            KeepAlive: keepalive.Bool("enabled"),
-            // Linux takes whole seconds for keepalive timing.
-            KeepAliveTime: keepalive.Duration("time", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
-            KeepAliveInterval: keepalive.Duration("interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
-            KeepAliveCount: keepalive.Int("count", 1, 127),
-            NoDelay: config.Bool("tcp-no-delay"),
-            ReceiveBufferSize: config.ByteSize("receive-buffer-size", 0, MaxSize),
-            SendBufferSize: config.ByteSize("send-buffer-size", 0, MaxSize));
     }
 
     private static HeartbeatSettings ReadHeartbeat(ConfigReader heartbeat) => new(

@@ -69,7 +69,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
         Become(Binding);
         // After a re-bind the port must be the one clients already know, even if it was 0 at first.
         Context.System.Tcp().Tell(new Tcp.Bind(Self, _endPoint, _settings.Backlog,
-            [new Inet.SO.ReuseAddress(true), new AcceptedSocketOptions(_settings.Socket)]));
+            [new Inet.SO.ReuseAddress(true), new SocketSettingsOption(_settings.Socket)]));
     }
 
     private void Binding(object message)

@@ -12,7 +12,7 @@ public static class AkkaTcpMetrics
 {
     public const string MeterName = "AkkaTcp";
 
-    private static readonly Meter Meter = new(MeterName);
+    internal static readonly Meter Meter = new(MeterName);
     private static readonly UpDownCounter<long> Active = Meter.CreateUpDownCounter<long>("akkatcp.connections.active", "{connection}", "Connections being served");
     private static readonly Counter<long> Accepted = Meter.CreateCounter<long>("akkatcp.connections.accepted", "{connection}", "TCP connections the listener got (served, queued or refused)");
     private static readonly Counter<long> Closed = Meter.CreateCounter<long>("akkatcp.connections.closed", "{connection}", "Connections ended, by reason");

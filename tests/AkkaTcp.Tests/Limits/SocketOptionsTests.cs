@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AkkaTcp.Configuration;
+using AkkaTcp.Connections;
 using AkkaTcp.Listening;
 using AkkaTcp.Tests.Support;
 using Xunit;
@@ -24,7 +25,7 @@ public sealed class SocketOptionsTests(ITestOutputHelper output) : ServerSpec(ou
         await client.ConnectAsync(listener.LocalEndPoint!);
         using var accepted = await listener.AcceptAsync();
 
-        new AcceptedSocketOptions(settings).AfterConnect(accepted);
+        new SocketSettingsOption(settings).AfterConnect(accepted);
 
         Assert.Equal(1, (int)accepted.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
         Assert.Equal(42, (int)accepted.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!);

@@ -2,14 +2,15 @@ using System.Net.Sockets;
 using Akka.IO;
 using AkkaTcp.Configuration;
 
-namespace AkkaTcp.Listening;
+namespace AkkaTcp.Connections;
 
 /// <summary>
-/// Applies a server's socket settings to each accepted socket. Akka.IO 1.5.74 has no keepalive or
-/// no-delay option types and never applies its own buffer-size settings, but it calls
-/// <see cref="AfterConnect"/> on every accepted socket with the options given to Tcp.Bind.
+/// Applies socket settings to a connected socket. Akka.IO 1.5.74 has no keepalive or no-delay
+/// option types and never applies its own buffer-size settings, but it calls
+/// <see cref="AfterConnect"/> on every socket accepted under a Tcp.Bind or dialled by a
+/// Tcp.Connect that carries this option.
 /// </summary>
-internal sealed class AcceptedSocketOptions(SocketSettings settings) : Inet.SocketOption
+internal sealed class SocketSettingsOption(SocketSettings settings) : Inet.SocketOption
 {
     public override void AfterConnect(Socket socket)
     {
@@ -30,7 +31,7 @@ internal sealed class AcceptedSocketOptions(SocketSettings settings) : Inet.Sock
         }
         catch (SocketException)
         {
-            // The client is already gone; the connection actor will see the socket close.
+            // The peer is already gone; the connection actor will see the socket close.
         }
         catch (ObjectDisposedException)
         {

@@ -1,0 +1,40 @@
+using Akka.Actor;
+using Akka.Configuration;
+using AkkaTcp.Configuration;
+
+namespace AkkaTcp.Client.Connections;
+
+/// <summary>
+/// The actor system a client runs in: the caller's, or one of its own (created on demand and
+/// terminated with the client), so a caller needs no Akka knowledge at all.
+/// </summary>
+internal sealed class ClientActorSystem
+{
+    private static int _owned;
+
+    private ClientActorSystem(ActorSystem system, bool owned)
+    {
+        System = system;
+        Owned = owned;
+    }
+
+    public ActorSystem System { get; }
+
+    public bool Owned { get; }
+
+    public static ClientActorSystem Borrow(ActorSystem system) => new(system, owned: false);
+
+    public static ClientActorSystem CreateOwn()
+    {
+        // Its own Akka settings: Akka.IO's larger read chunks (AkkaTcp's reference config), no
+        // dead-letter chatter, and no signal handling of its own (that belongs to the application).
+        var config = ConfigurationFactory.ParseString("""
+            akka.log-dead-letters = off
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            """).WithFallback(AkkaTcpConfig.Reference);
+        return new ClientActorSystem(ActorSystem.Create($"akka-tcp-client-{Interlocked.Increment(ref _owned)}", config), owned: true);
+    }
+
+    /// <summary>Terminates the system if this client created it.</summary>
+    public Task ReleaseAsync() => Owned ? System.Terminate() : Task.CompletedTask;
+}
