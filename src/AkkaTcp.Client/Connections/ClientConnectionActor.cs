@@ -34,6 +34,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
     private readonly ConnectionStatus _status;
     private readonly IClientCodec<TRequest, TResponse> _codec;
     private readonly PendingReplies<TRequest, TResponse> _pending;
+    private readonly Correlation _correlation;
     private readonly OutputBuffer _output = new();
     private readonly InputBuffer _input = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -46,6 +47,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
         _settings = settings;
         _status = status;
         _codec = protocol.CreateCodec(settings.MaxFrameSize);
+        _correlation = protocol.Correlation;
         _pending = new PendingReplies<TRequest, TResponse>(protocol.Correlation);
     }
 
@@ -209,12 +211,13 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
             consumed += length;
             if (!_pending.TryTake(id, out var request))
             {
-                if (id < 0)
+                if (_correlation == Correlation.ByOrder)
                 {
                     Fail("a reply came with no request waiting for it");
                     return -1;
                 }
-                // The caller gave up on it (timeout, cancellation) and it was forgotten.
+                // Its caller gave up on it (timeout, cancellation) and it was forgotten, or the
+                // server could not tell which request it answers (a json-rpc parse error has id null).
                 ClientMetrics.OnLateReplyDropped();
                 continue;
             }

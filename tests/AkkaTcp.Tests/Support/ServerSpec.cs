@@ -35,4 +35,8 @@ public abstract class ServerSpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>A cancellation token that fires after the dilated <paramref name="seconds"/>.</summary>
     protected CancellationToken Within(double seconds = 20) =>
         new CancellationTokenSource(Dilated(TimeSpan.FromSeconds(seconds))).Token;
+
+    /// <summary>Waits until <paramref name="condition"/> holds, looking every 20 ms, for up to the dilated <paramref name="seconds"/>.</summary>
+    protected Task EventuallyAsync(Func<bool> condition, double seconds = 10) =>
+        AwaitConditionAsync(() => Task.FromResult(condition()), Dilated(TimeSpan.FromSeconds(seconds)), TimeSpan.FromMilliseconds(20));
 }
