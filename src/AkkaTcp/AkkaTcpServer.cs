@@ -20,6 +20,7 @@ public sealed class AkkaTcpServer
         Settings = settings;
         LocalEndPoint = localEndPoint;
         Supervisor = supervisor;
+        Stopped = supervisor.WatchAsync();
     }
 
     public ServerSettings Settings { get; }
@@ -28,6 +29,9 @@ public sealed class AkkaTcpServer
     public IPEndPoint LocalEndPoint { get; }
 
     public IActorRef Supervisor { get; }
+
+    /// <summary>Completes when the server's supervisor has stopped (the server was stopped, or its actor system ended).</summary>
+    public Task Stopped { get; }
 
     /// <summary>
     /// Starts a server and completes once its port is open. Throws <see cref="ServerStartException"/>

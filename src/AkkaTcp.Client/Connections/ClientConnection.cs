@@ -232,7 +232,8 @@ public sealed class ClientConnection<TRequest, TResponse> : IAsyncDisposable
         if (Volatile.Read(ref _inFlight) == 0)
             _drained.TrySetResult();
         await Task.WhenAny(_drained.Task, _status.Closed).ConfigureAwait(false);
-        _actor.Tell(CloseGracefully.Instance);
+        if (!_status.Closed.IsCompleted)
+            _actor.Tell(CloseGracefully.Instance);
         try
         {
             // The actor resets the socket itself at close-timeout; this only guards against a hang.

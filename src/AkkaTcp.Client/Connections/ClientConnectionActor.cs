@@ -40,6 +40,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _socket = ActorRefs.Nobody;
     private string _endReason = "connection actor stopped";
+    private bool _socketClosed;
 
     public ClientConnectionActor(EndPoint remote, ClientSettings settings, IClientProtocol<TRequest, TResponse> protocol, ConnectionStatus status)
     {
@@ -124,8 +125,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
                 _output.CompleteWrite();
                 break;
             case CloseTimedOut:
-                _socket.Tell(Tcp.Abort.Instance);
-                Context.Stop(Self);
+                Context.Stop(Self); // PostStop resets the socket
                 break;
             case ForgetRequest:
                 break;
@@ -140,6 +140,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
         switch (message)
         {
             case Tcp.ConnectionClosed closed:
+                _socketClosed = true;
                 if (closed is not (Tcp.ConfirmedClosed or Tcp.Closed))
                     _endReason = Describe(closed);
                 Context.Stop(Self);
@@ -149,6 +150,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
                 Context.Stop(Self);
                 break;
             case Terminated:
+                _socketClosed = true;
                 _endReason = "the socket actor stopped";
                 Context.Stop(Self);
                 break;
@@ -231,8 +233,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
     {
         _log.Warning("Connection to {0} closed: {1}", _remote, reason);
         _endReason = reason;
-        _socket.Tell(Tcp.Abort.Instance);
-        Context.Stop(Self);
+        Context.Stop(Self); // PostStop resets the socket
     }
 
     private static string Describe(Tcp.ConnectionClosed closed) => closed switch
@@ -245,6 +246,10 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
 
     protected override void PostStop()
     {
+        // Stopped from outside (the pool gave up on it) or after an error: Akka.IO does not
+        // always notice its handler is gone, so the socket is reset here.
+        if (!_socketClosed && !_socket.IsNobody())
+            _socket.Tell(Tcp.Abort.Instance);
         _pending.FailAll(new ConnectionClosedException(_remote, _endReason));
         _output.Release();
         _input.Release();

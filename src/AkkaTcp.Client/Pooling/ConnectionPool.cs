@@ -162,7 +162,11 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
                 if (await IsHealthyAsync(chosen).ConfigureAwait(false))
                     return chosen;
                 chosen.ReturnSlot();
-                Retire(chosen, "failed its health check");
+                // Presumed dead: reset, not a graceful close that would wait on it.
+                lock (_lock)
+                    _connections.Remove(chosen);
+                _log.Info("Pool {0}: connection from {1} failed its health check; replacing it", EndPointName, chosen.LocalEndPoint);
+                chosen.Abandon();
                 continue;
             }
             if (dial)
@@ -374,13 +378,6 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
                 _backoff = _backoff * 2 > _pool.ReconnectMaxBackoff ? _pool.ReconnectMaxBackoff : _backoff * 2;
             }
         }
-    }
-
-    private void Retire(ClientConnection<TRequest, TResponse> connection, string why)
-    {
-        lock (_lock)
-            _connections.Remove(connection);
-        RetireInBackground(connection, why);
     }
 
     private void RetireInBackground(ClientConnection<TRequest, TResponse> connection, string why)

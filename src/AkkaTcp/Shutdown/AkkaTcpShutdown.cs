@@ -36,23 +36,26 @@ public sealed class AkkaTcpShutdown : IExtension
         _coordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akka-tcp-{name}-stop-accepting", async () =>
         {
             Interlocked.CompareExchange(ref _startedAt, Stopwatch.GetTimestamp(), 0);
-            await server.StopAcceptingAsync().ConfigureAwait(false);
+            if (!IsStopped(server))
+                await server.StopAcceptingAsync().ConfigureAwait(false);
             return Done.Instance;
         });
         _coordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, $"akka-tcp-{name}-drain", async () =>
         {
-            var result = await server.DrainAsync().ConfigureAwait(false);
-            Interlocked.Add(ref _drained, result.Drained);
+            if (!IsStopped(server))
+                Interlocked.Add(ref _drained, (await server.DrainAsync().ConfigureAwait(false)).Drained);
             return Done.Instance;
         });
         _coordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, $"akka-tcp-{name}-unbind", async () =>
         {
-            var result = await server.UnbindAsync().ConfigureAwait(false);
-            OnUnbound(result.Cut);
+            OnUnbound(IsStopped(server) ? 0 : (await server.UnbindAsync().ConfigureAwait(false)).Cut);
             return Done.Instance;
         });
         return server;
     }
+
+    /// <summary>A server stopped by its owner (its supervisor actor is gone) has nothing left to drain; asking it would only wait for a timeout.</summary>
+    private static bool IsStopped(AkkaTcpServer server) => server.Stopped.IsCompleted;
 
     private void OnUnbound(int cut)
     {
