@@ -13,6 +13,9 @@ internal sealed record BenchOptions
           --payload N          bytes per request line, newline included (default 32)
           --duration S         seconds to measure (default 10)
           --warmup S           seconds to run before measuring (default 2)
+          --via-client N       instead of raw sockets: --connections concurrent callers of
+                               AkkaTcp.Client's JsonRpcClient, a pool of N connections, calling
+                               a json-rpc server's "echo" (measures the client library)
         Every reply is checked byte for byte against its request (echo).
         """;
 
@@ -22,6 +25,7 @@ internal sealed record BenchOptions
     public int Payload { get; init; } = 32;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+    public int ViaClientPool { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -37,6 +41,7 @@ internal sealed record BenchOptions
                 "--payload" => options with { Payload = Math.Max(2, int.Parse(Value())) },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value())) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(Value())) },
+                "--via-client" => options with { ViaClientPool = Positive(int.Parse(Value()), "--via-client") },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

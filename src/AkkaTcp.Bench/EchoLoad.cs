@@ -8,7 +8,7 @@ namespace AkkaTcp.Bench;
 /// One connection's load: keeps <c>pipeline</c> echo requests in flight, checks each reply against
 /// its request, and records each request's latency (send to reply) once measuring has begun.
 /// </summary>
-internal sealed class EchoLoad
+internal sealed class EchoLoad : ILoad
 {
     private readonly BenchOptions _options;
     private readonly byte[] _request;
@@ -24,8 +24,9 @@ internal sealed class EchoLoad
         _request[^1] = (byte)'\n';
     }
 
-    public long Replies;
-    public long Errors;
+    public long Replies { get; private set; }
+
+    public long Errors { get; private set; }
 
     public LongHistogram Latency => _latency;
 

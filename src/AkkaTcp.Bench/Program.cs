@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AkkaTcp.Bench;
+using AkkaTcp.Client.Configuration;
+using AkkaTcp.Client.Protocols.JsonRpc;
 using HdrHistogram;
 
 BenchOptions options;
@@ -14,7 +16,10 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 
-var loads = Enumerable.Range(0, options.Connections).Select(i => new EchoLoad(options, i)).ToArray();
+await using var client = options.ViaClientPool > 0 ? ClientFor(options) : null;
+var loads = Enumerable.Range(0, options.Connections)
+    .Select(i => client is null ? (ILoad)new EchoLoad(options, i) : new ClientPoolLoad(client, options, i))
+    .ToArray();
 using var stop = new CancellationTokenSource(options.Warmup + options.Duration);
 var measuringFrom = Stopwatch.GetTimestamp() + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
 var measuring = () => Stopwatch.GetTimestamp() >= measuringFrom;
@@ -55,3 +60,9 @@ var result = new
 Console.WriteLine($"{result.reqPerSec:N0} req/s  p50 {result.p50us} us  p90 {result.p90us} us  p99 {result.p99us} us  p99.9 {result.p999us} us  max {result.maxus} us  errors {result.errors}  failed connections {failed}");
 Console.WriteLine(JsonSerializer.Serialize(result));
 return result.errors == 0 && failed == 0 ? 0 : 1;
+
+static JsonRpcClient ClientFor(BenchOptions options)
+{
+    var defaults = ClientSettings.Default;
+    return new JsonRpcClient(options.Target, defaults with { Pool = defaults.Pool with { MaxConnections = options.ViaClientPool } });
+}

@@ -26,9 +26,12 @@ internal sealed class ClientActorSystem
 
     public static ClientActorSystem CreateOwn()
     {
-        // Its own Akka settings: Akka.IO's larger read chunks (AkkaTcp's reference config), no
-        // dead-letter chatter, and no signal handling of its own (that belongs to the application).
+        // Its own Akka settings: Akka.IO's larger read chunks (AkkaTcp's reference config), only
+        // warnings on stdout (connects that fail, connections lost), and no signal handling of its
+        // own (that belongs to the application). Pass your own ActorSystem to log elsewhere.
         var config = ConfigurationFactory.ParseString("""
+            akka.loglevel = WARNING
+            akka.stdout-loglevel = WARNING
             akka.log-dead-letters = off
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """).WithFallback(AkkaTcpConfig.Reference);

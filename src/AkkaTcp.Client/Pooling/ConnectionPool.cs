@@ -165,7 +165,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
                 // Presumed dead: reset, not a graceful close that would wait on it.
                 lock (_lock)
                     _connections.Remove(chosen);
-                _log.Info("Pool {0}: connection from {1} failed its health check; replacing it", EndPointName, chosen.LocalEndPoint);
+                _log.Warning("Pool {0}: connection from {1} failed its health check; replacing it", EndPointName, chosen.LocalEndPoint);
                 chosen.Abandon();
                 continue;
             }
@@ -329,7 +329,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         lock (_lock)
             wasPooled = _connections.Remove(connection);
         if (wasPooled && !_disposed)
-            _log.Info("Pool {0}: connection from {1} lost ({2}); it takes no more requests", EndPointName, connection.LocalEndPoint, reason);
+            _log.Warning("Pool {0}: connection from {1} lost ({2}); it takes no more requests", EndPointName, connection.LocalEndPoint, reason);
         ServeWaiters();
     }
 

@@ -33,7 +33,9 @@ public sealed class TimeoutTests(ITestOutputHelper output) : ServerSpec(output)
         Assert.Equal("then silence", await silent.ReadLineAsync(Within()));
 
         var closed = silent.ReadToEndAsync(Within());
-        Assert.True(await KeepTalkingAsync(server, closed) > 5);
+        // Several round trips across the silent one's idle window (about 30 on an idle machine;
+        // a test running alongside can stall this process for a while).
+        Assert.True(await KeepTalkingAsync(server, closed) > 2);
         var (rest, clean) = await closed;
         Assert.Empty(rest);
         Assert.True(clean);
