@@ -15,6 +15,8 @@ namespace AkkaTcp.Client.Connections;
 /// </summary>
 public sealed class ClientConnection<TRequest, TResponse> : IAsyncDisposable
 {
+    private static long _connections;
+
     private readonly ClientActorSystem _system;
     private readonly bool _ownsSystem;
     private readonly IActorRef _actor;
@@ -91,7 +93,8 @@ public sealed class ClientConnection<TRequest, TResponse> : IAsyncDisposable
         IClientProtocol<TRequest, TResponse> protocol, ClientSettings settings, CancellationToken cancellationToken)
     {
         var status = new ConnectionStatus();
-        var actor = system.System.ActorOf(Props.Create(typeof(ClientConnectionActor<TRequest, TResponse>), remote, settings, protocol, status));
+        var actor = system.System.ActorOf(Props.Create(typeof(ClientConnectionActor<TRequest, TResponse>), remote, settings, protocol, status),
+            $"akka-tcp-client-{Interlocked.Increment(ref _connections)}");
         try
         {
             await status.Connected.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -371,11 +371,25 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         }
         catch (Exception e) when (e is ConnectionFailedException or ObjectDisposedException)
         {
+            List<TaskCompletionSource<ClientConnection<TRequest, TResponse>>>? stranded = null;
             lock (_lock)
             {
                 _nextBackgroundDialAt = Environment.TickCount64 + (long)_backoff.TotalMilliseconds;
                 _log.Info("Pool {0}: next dial in {1} ms", EndPointName, (long)_backoff.TotalMilliseconds);
                 _backoff = _backoff * 2 > _pool.ReconnectMaxBackoff ? _pool.ReconnectMaxBackoff : _backoff * 2;
+                // Nothing open and nothing being dialled: no slot can free up, so the callers
+                // waiting get the connect error now rather than a timeout later.
+                if (_connections.Count == 0 && _dialing == 0 && _waiters.Count > 0)
+                {
+                    stranded = [.. _waiters];
+                    _waiters.Clear();
+                    _waiterCount = 0;
+                }
+            }
+            if (stranded is not null)
+            {
+                foreach (var waiter in stranded)
+                    waiter.TrySetException(e);
             }
         }
     }
