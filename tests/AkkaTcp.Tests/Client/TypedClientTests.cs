@@ -1,12 +1,12 @@
 using Akka.Configuration;
 using AkkaTcp.Client.Configuration;
 using AkkaTcp.Client.Protocols.JsonRpc;
+using AkkaTcp.Client.Protocols.Lines;
 using AkkaTcp.Client.Protocols.Resp;
 using AkkaTcp.Configuration;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
-using LineClient = AkkaTcp.Client.Protocols.Lines.LineClient;
 
 namespace AkkaTcp.Tests.Client;
 

@@ -16,7 +16,7 @@ public sealed class EchoOverLoopbackTests(ITestOutputHelper output) : ServerSpec
         var payload = "first line\r\nsecond\n";
         for (var split = 1; split < payload.Length; split++)
         {
-            await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+            await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
             await client.SendAsync(payload[..split], Within());
             await client.SendAsync(payload[split..], Within());
             Assert.Equal("first line", await client.ReadLineAsync(Within()));
@@ -28,7 +28,7 @@ public sealed class EchoOverLoopbackTests(ITestOutputHelper output) : ServerSpec
     public async Task A_line_sent_one_byte_at_a_time_is_echoed_once_whole()
     {
         var server = await StartServerAsync();
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         foreach (var b in Encoding.ASCII.GetBytes("byte by byte\n"))
             await client.SendAsync(new[] { b }, Within());
         Assert.Equal("byte by byte", await client.ReadLineAsync(Within()));
@@ -38,7 +38,7 @@ public sealed class EchoOverLoopbackTests(ITestOutputHelper output) : ServerSpec
     public async Task Ten_thousand_lines_in_one_burst_get_ten_thousand_replies_in_order()
     {
         var server = await StartServerAsync();
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         var burst = new StringBuilder();
         for (var i = 0; i < 10_000; i++)
             burst.Append("line ").Append(i).Append('\n');
@@ -55,7 +55,7 @@ public sealed class EchoOverLoopbackTests(ITestOutputHelper output) : ServerSpec
         var server = await StartServerAsync();
         var clients = Enumerable.Range(0, 200).Select(async n =>
         {
-            await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within(60));
+            await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(60));
             var sent = new StringBuilder();
             for (var i = 0; i < 200; i++)
                 sent.Append("client ").Append(n).Append(" line ").Append(i).Append(' ').Append('x', n % 50).Append('\n');
@@ -74,7 +74,7 @@ public sealed class EchoOverLoopbackTests(ITestOutputHelper output) : ServerSpec
     public async Task A_client_that_closes_its_side_still_gets_every_reply_then_a_clean_close()
     {
         var server = await StartServerAsync();
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("one\ntwo\nthree\n", Within());
         client.ShutdownSend();
         var (rest, clean) = await client.ReadToEndAsync(Within());
@@ -87,11 +87,11 @@ public sealed class EchoOverLoopbackTests(ITestOutputHelper output) : ServerSpec
     public async Task An_oversized_line_gets_an_error_and_a_close_while_other_clients_continue()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.max-frame-size = 1k");
-        await using var bystander = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var bystander = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await bystander.SendAsync("before\n", Within());
         Assert.Equal("before", await bystander.ReadLineAsync(Within()));
 
-        await using var offender = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var offender = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await offender.SendAsync("fine\n" + new string('x', 5000) + "\nafter\n", Within());
         Assert.Equal("fine", await offender.ReadLineAsync(Within()));
         Assert.Equal("ERR line too long (max-frame-size is 1024 bytes)", await offender.ReadLineAsync(Within()));
@@ -108,7 +108,7 @@ public sealed class EchoOverLoopbackTests(ITestOutputHelper output) : ServerSpec
     public async Task A_line_at_exactly_max_frame_size_is_echoed()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.max-frame-size = 100");
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         var line = new string('y', 100);
         await client.SendAsync(line + "\r\n", Within());
         Assert.Equal(line, await client.ReadLineAsync(Within()));
@@ -118,7 +118,7 @@ public sealed class EchoOverLoopbackTests(ITestOutputHelper output) : ServerSpec
     public async Task A_configured_delimiter_frames_the_stream()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.line-delimiter = \";\"");
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("a;b;", Within());
         Assert.Equal("a;b;", Encoding.ASCII.GetString(await client.ReadBytesAsync(4, Within())));
     }

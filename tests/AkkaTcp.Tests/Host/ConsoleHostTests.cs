@@ -17,7 +17,7 @@ public sealed class ConsoleHostTests
         var endPoint = await host.WaitUntilListeningAsync(Within());
         Assert.Equal(IPAddress.Loopback, endPoint.Address);
 
-        await using (var client = await LineClient.ConnectAsync(endPoint, Within()))
+        await using (var client = await RawLineClient.ConnectAsync(endPoint, Within()))
         {
             await client.SendAsync("hello host\n", Within());
             Assert.Equal("hello host", await client.ReadLineAsync(Within()));
@@ -52,7 +52,7 @@ public sealed class ConsoleHostTests
     {
         await using var host = HostProcess.Start("--port=0", "--protocol", "random", "--set", "akka-tcp.servers.main.random.max=0");
         var endPoint = await host.WaitUntilListeningAsync(Within());
-        await using var client = await LineClient.ConnectAsync(endPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(endPoint, Within());
         await client.SendAsync("\n", Within());
         Assert.Equal("0", await client.ReadLineAsync(Within()));
     }
@@ -69,7 +69,7 @@ public sealed class ConsoleHostTests
         }
         await using var jsonRpc = HostProcess.Start("--port", "0", "--protocol", "json-rpc");
         var rpcEndPoint = await jsonRpc.WaitUntilListeningAsync(Within());
-        await using var client = await LineClient.ConnectAsync(rpcEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(rpcEndPoint, Within());
         await client.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"add","params":[2,3]}""" + "\n", Within());
         Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":5}""", await client.ReadLineAsync(Within()));
     }

@@ -10,9 +10,9 @@ namespace AkkaTcp.Tests.Limits;
 /// <summary>max-connections, the waiting room, reject, and max-connections-per-ip, over loopback.</summary>
 public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output)
 {
-    private async Task<LineClient> ServedClientAsync(AkkaTcpServer server, string name, IPAddress? from = null)
+    private async Task<RawLineClient> ServedClientAsync(AkkaTcpServer server, string name, IPAddress? from = null)
     {
-        var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within(), from);
+        var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), from);
         await client.SendAsync(name + "\n", Within());
         Assert.Equal(name, await client.ReadLineAsync(Within()));
         return client;
@@ -29,7 +29,7 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
             Assert.Equal((active, queued, refused), (stats.Active, stats.Queued, stats.Refused));
         });
 
-    private async Task AssertRefusedAsync(LineClient client)
+    private async Task AssertRefusedAsync(RawLineClient client)
     {
         var (rest, clean) = await client.ReadToEndAsync(Within());
         Assert.Equal("ERR server busy\n", Encoding.ASCII.GetString(rest));
@@ -44,7 +44,7 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
         await using var second = await ServedClientAsync(server, "two");
         await using var third = await ServedClientAsync(server, "three");
 
-        await using var fourth = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var fourth = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await fourth.SendAsync("four\nstill four\n", Within());
         await AwaitQueuedAsync(server, 1);
         // The served clients carry on; a round trip on each shows the server has moved past the
@@ -71,10 +71,10 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
         await using var a = await ServedClientAsync(server, "a");
         await using var b = await ServedClientAsync(server, "b");
         await using var c = await ServedClientAsync(server, "c");
-        await using var waiting = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await AwaitQueuedAsync(server, 1);
 
-        await using var fifth = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var fifth = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await fifth.SendAsync("let me in\n", Within());
         await AssertRefusedAsync(fifth);
         await AwaitStatsAsync(server, active: 3, queued: 1, refused: 1);
@@ -89,7 +89,7 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
         await using var a = await ServedClientAsync(server, "a");
         await using var b = await ServedClientAsync(server, "b");
         await using var c = await ServedClientAsync(server, "c");
-        await using var fourth = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var fourth = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await AssertRefusedAsync(fourth);
         await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).ClosedWith(CloseReason.Refused)));
 
@@ -105,7 +105,7 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
             akka-tcp.servers.main { max-connections = 1, queue-timeout = 300ms }
             """);
         await using var served = await ServedClientAsync(server, "served");
-        await using var waiting = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await waiting.SendAsync("hello?\n", Within());
         await AssertRefusedAsync(waiting);
         await AwaitStatsAsync(server, active: 1, queued: 0, refused: 1);
@@ -116,7 +116,7 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
     {
         var server = await StartServerAsync("akka-tcp.servers.main.max-connections = 1");
         var served = await ServedClientAsync(server, "served");
-        await using var waiting = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await waiting.SendAsync("owed a reply\n", Within());
         waiting.ShutdownSend();
         await AwaitQueuedAsync(server, 1);
@@ -134,7 +134,7 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
         var second = IPAddress.Parse("127.0.0.2");
         await using var a1 = await ServedClientAsync(server, "a1", first);
         await using var a2 = await ServedClientAsync(server, "a2", first);
-        await using var a3 = await LineClient.ConnectAsync(server.LocalEndPoint, Within(), first);
+        await using var a3 = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), first);
         await AssertRefusedAsync(a3);
 
         await using var b1 = await ServedClientAsync(server, "b1", second);

@@ -17,12 +17,12 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
         await using var host = HostProcess.Start("--port", "0",
             "--set", "akka-tcp.servers.main.write-timeout=2s", "--set", "akka.loglevel=DEBUG");
         var endPoint = await host.WaitUntilListeningAsync(Within());
-        await using var bystander = await LineClient.ConnectAsync(endPoint, Within());
+        await using var bystander = await RawLineClient.ConnectAsync(endPoint, Within());
         await bystander.SendAsync("warm up\n", Within());
         Assert.Equal("warm up", await bystander.ReadLineAsync(Within()));
         var before = host.ResidentKilobytes();
 
-        await using var flooder = await LineClient.ConnectAsync(endPoint, Within(), receiveBufferSize: 4096);
+        await using var flooder = await RawLineClient.ConnectAsync(endPoint, Within(), receiveBufferSize: 4096);
         var request = Encoding.ASCII.GetBytes(new string('f', 99) + "\n");
         long sent = 0;
         var flood = Task.Run(async () =>
@@ -66,9 +66,9 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
         bool[] answered;
         try
         {
-            var connections = new List<LineClient>();
+            var connections = new List<RawLineClient>();
             for (var i = 0; i < clients; i++)
-                connections.Add(await LineClient.ConnectAsync(endPoint, Within()));
+                connections.Add(await RawLineClient.ConnectAsync(endPoint, Within()));
             answered = await Task.WhenAll(connections.Select(async (client, i) =>
             {
                 await client.SendAsync($"client {i}\n", Within());
@@ -84,7 +84,7 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
         Assert.All(answered, Assert.True);
         Assert.Contains(host.Output, l => l.Contains("TooManyOpenSockets"));
 
-        await using var late = await LineClient.ConnectAsync(endPoint, Within());
+        await using var late = await RawLineClient.ConnectAsync(endPoint, Within());
         await late.SendAsync("still serving\n", Within());
         Assert.Equal("still serving", await late.ReadLineAsync(Within()));
     }

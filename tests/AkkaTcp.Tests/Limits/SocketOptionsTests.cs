@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using AkkaTcp.Client.Configuration;
+using AkkaTcp.Client.Connections;
+using AkkaTcp.Client.Protocols.Lines;
 using AkkaTcp.Configuration;
 using AkkaTcp.Connections;
 using AkkaTcp.Listening;
@@ -43,12 +46,12 @@ public sealed class SocketOptionsTests(ITestOutputHelper output) : ServerSpec(ou
         var server = await StartServerAsync("""
             akka-tcp.servers.main.keepalive { time = 45s, interval = 5s, count = 3 }
             """);
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("hi\n", Within());
         Assert.Equal("hi", await client.ReadLineAsync(Within()));
 
         // The kernel's view of the server's end: "timer:(keepalive,44sec,0)".
-        var table = await ServerSocketsAsync(server.LocalEndPoint.Port);
+        var table = await SocketsAsync(server.LocalEndPoint.Port);
         Assert.Matches(@"timer:\(keepalive,4[0-5]sec,0\)", table);
     }
 
@@ -56,16 +59,32 @@ public sealed class SocketOptionsTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task Keepalive_off_leaves_no_keepalive_timer()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.keepalive.enabled = off");
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("hi\n", Within());
         Assert.Equal("hi", await client.ReadLineAsync(Within()));
-        var table = await ServerSocketsAsync(server.LocalEndPoint.Port);
+        var table = await SocketsAsync(server.LocalEndPoint.Port);
         Assert.Contains(server.LocalEndPoint.Port.ToString(), table);
         Assert.DoesNotContain("keepalive", table);
     }
 
-    /// <summary>What `ss` (iproute2) lists for the established sockets on the server's port, with timers.</summary>
-    private async Task<string> ServerSocketsAsync(int port)
+    [Fact]
+    public async Task The_client_runs_keepalive_timers_on_the_sockets_it_dials()
+    {
+        var server = await StartServerAsync();
+        var settings = ClientSettings.Default with
+        {
+            Socket = ClientSettings.Default.Socket with { KeepAliveTime = TimeSpan.FromSeconds(33), KeepAliveInterval = TimeSpan.FromSeconds(4) },
+        };
+        await using var connection = await ClientConnection<string, string>.ConnectAsync(server.LocalEndPoint, new LineClientProtocol(), settings, Sys, Within());
+        Assert.Equal("hi", await connection.SendAsync("hi", Within()));
+
+        // The kernel's view of the client's end: "timer:(keepalive,32sec,0)".
+        var table = await SocketsAsync(((IPEndPoint)connection.LocalEndPoint!).Port);
+        Assert.Matches(@"timer:\(keepalive,(3[0-3]|29)sec,0\)", table);
+    }
+
+    /// <summary>What `ss` (iproute2) lists for the established sockets with this local port, with timers.</summary>
+    private async Task<string> SocketsAsync(int port)
     {
         var info = new ProcessStartInfo("ss", ["-tno", "state", "established", $"( sport = :{port} )"])
         {

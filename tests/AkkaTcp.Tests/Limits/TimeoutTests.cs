@@ -13,7 +13,7 @@ public sealed class TimeoutTests(ITestOutputHelper output) : ServerSpec(output)
     /// <summary>A fresh well-behaved client talks until <paramref name="until"/> completes; returns its round trips.</summary>
     private async Task<int> KeepTalkingAsync(AkkaTcpServer server, Task until)
     {
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         return await client.KeepTalkingAsync(until, () => Within());
     }
 
@@ -28,7 +28,7 @@ public sealed class TimeoutTests(ITestOutputHelper output) : ServerSpec(output)
         var server = await StartServerAsync("""
             akka-tcp.servers.main { idle-timeout = 1500ms, handshake-timeout = 0 }
             """);
-        await using var silent = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var silent = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await silent.SendAsync("then silence\n", Within());
         Assert.Equal("then silence", await silent.ReadLineAsync(Within()));
 
@@ -48,11 +48,11 @@ public sealed class TimeoutTests(ITestOutputHelper output) : ServerSpec(output)
         var server = await StartServerAsync("""
             akka-tcp.servers.main { handshake-timeout = 500ms, idle-timeout = 0 }
             """);
-        await using var framed = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var framed = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await framed.SendAsync("hello\n", Within());
         Assert.Equal("hello", await framed.ReadLineAsync(Within()));
 
-        await using var partial = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var partial = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await partial.SendAsync("no newline yet", Within());
         var (rest, clean) = await partial.ReadToEndAsync(Within());
         Assert.Empty(rest);
@@ -72,7 +72,7 @@ public sealed class TimeoutTests(ITestOutputHelper output) : ServerSpec(output)
         var server = await StartServerAsync("""
             akka-tcp.servers.main { write-timeout = 500ms, send-buffer-size = 4k, idle-timeout = 0 }
             """);
-        await using var stalled = await LineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
+        await using var stalled = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
         var line = new string('w', 99) + "\n";
         var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(line, 2000))); // 200 KB < 256 KB
         await stalled.SendAsync(lines, Within());
@@ -87,7 +87,7 @@ public sealed class TimeoutTests(ITestOutputHelper output) : ServerSpec(output)
         var server = await StartServerAsync("""
             akka-tcp.servers.main { write-timeout = 1s, idle-timeout = 0 }
             """);
-        await using var flooder = await LineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
+        await using var flooder = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
         var request = Encoding.ASCII.GetBytes(new string('f', 99) + "\n");
         var flood = Task.Run(async () =>
         {
@@ -117,8 +117,8 @@ public sealed class TimeoutTests(ITestOutputHelper output) : ServerSpec(output)
               handshake-timeout = 0
             }
             """);
-        await using var mute = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
-        await using var answering = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var mute = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var answering = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
 
         var muteClosed = mute.ReadToEndAsync(Within());
         for (var i = 0; i < 5; i++)

@@ -31,9 +31,9 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
     public async Task Each_accepted_client_gets_its_own_connection_child()
     {
         var server = await StartServerAsync();
-        var clients = new List<LineClient>();
+        var clients = new List<RawLineClient>();
         for (var i = 0; i < 3; i++)
-            clients.Add(await LineClient.ConnectAsync(server.LocalEndPoint, Within()));
+            clients.Add(await RawLineClient.ConnectAsync(server.LocalEndPoint, Within()));
 
         await AwaitAssertAsync(async () =>
         {
@@ -64,8 +64,8 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
     public async Task A_handler_that_throws_resets_only_its_own_connection()
     {
         var server = await StartServerAsync(CrashingProtocol);
-        await using var victim = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
-        await using var bystander = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var victim = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var bystander = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await victim.SendAsync("hello\n", Within());
         Assert.Equal("hello", await victim.ReadLineAsync(Within()));
         await bystander.SendAsync("hi\n", Within());
@@ -78,7 +78,7 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
 
         await bystander.SendAsync("still fine\n", Within());
         Assert.Equal("still fine", await bystander.ReadLineAsync(Within()));
-        await using var newcomer = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var newcomer = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await newcomer.SendAsync("new\n", Within());
         Assert.Equal("new", await newcomer.ReadLineAsync(Within()));
 
@@ -107,7 +107,7 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
             Assert.NotEqual(before, after);
         }, Dilated(TimeSpan.FromSeconds(10)));
 
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("after re-bind\n", Within());
         Assert.Equal("after re-bind", await client.ReadLineAsync(Within()));
     }

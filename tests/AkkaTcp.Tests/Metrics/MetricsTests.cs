@@ -35,13 +35,13 @@ public sealed class MetricsTests(ITestOutputHelper output) : ServerSpec(output)
 
         var settings = LoadSettings("akka-tcp.servers.metered { port = 0, max-frame-size = 10 }").Servers.Single(s => s.Name == "metered");
         var server = await AkkaTcpServer.StartAsync(Sys, settings);
-        await using (var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within()))
+        await using (var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within()))
         {
             await client.SendAsync("hello\n", Within());
             Assert.Equal("hello", await client.ReadLineAsync(Within()));
             await AwaitAssertAsync(() => Assert.Equal(1, totals.GetValueOrDefault("akkatcp.connections.active")));
         }
-        await using (var offender = await LineClient.ConnectAsync(server.LocalEndPoint, Within()))
+        await using (var offender = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within()))
         {
             await offender.SendAsync("far too long for ten bytes\n", Within());
             await offender.ReadToEndAsync(Within());

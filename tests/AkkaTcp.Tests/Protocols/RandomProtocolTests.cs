@@ -12,7 +12,7 @@ public sealed class RandomProtocolTests(ITestOutputHelper output) : ServerSpec(o
     public async Task A_range_line_gets_numbers_within_that_range_inclusive()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.protocol = random");
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         var seen = new HashSet<long>();
         for (var i = 0; i < 200; i++)
         {
@@ -35,7 +35,7 @@ public sealed class RandomProtocolTests(ITestOutputHelper output) : ServerSpec(o
         var server = await StartServerAsync("""
             akka-tcp.servers.main { protocol = random, random { min = 10, max = 12 } }
             """);
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         for (var i = 0; i < 20; i++)
         {
             await client.SendAsync("\n", Within());
@@ -53,7 +53,7 @@ public sealed class RandomProtocolTests(ITestOutputHelper output) : ServerSpec(o
     public async Task Bad_input_gets_an_error_line_and_the_connection_stays_open(string line)
     {
         var server = await StartServerAsync("akka-tcp.servers.main.protocol = random");
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync(line + "\n", Within());
         Assert.Equal(BadRequest, await client.ReadLineAsync(Within()));
         await client.SendAsync("3 3\n", Within());

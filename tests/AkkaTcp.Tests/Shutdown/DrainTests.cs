@@ -19,7 +19,7 @@ public sealed class DrainTests(ITestOutputHelper output) : ServerSpec(output)
     public async Task Deferred_replies_keep_request_order()
     {
         var server = await StartServerAsync(SlowEcho);
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("sleep 300\nquick\nsleep 10\nlast\n", Within());
         Assert.Equal("slept 300", await client.ReadLineAsync(Within()));
         Assert.Equal("quick", await client.ReadLineAsync(Within()));
@@ -31,12 +31,12 @@ public sealed class DrainTests(ITestOutputHelper output) : ServerSpec(output)
     public async Task After_stop_accepting_a_new_client_is_closed_unserved_while_served_ones_carry_on()
     {
         var server = await StartServerAsync();
-        await using var served = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var served = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await served.SendAsync("before\n", Within());
         Assert.Equal("before", await served.ReadLineAsync(Within()));
 
         await server.StopAcceptingAsync();
-        await using var late = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var late = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await late.SendAsync("anyone?\n", Within());
         var (rest, _) = await late.ReadToEndAsync(Within());
         Assert.Empty(rest);
@@ -50,7 +50,7 @@ public sealed class DrainTests(ITestOutputHelper output) : ServerSpec(output)
     public async Task Drain_delivers_a_reply_answered_500_ms_later_then_closes_cleanly_and_unbind_closes_the_port()
     {
         var server = await StartServerAsync(SlowEcho);
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("now\nsleep 500\nafter\n", Within());
         Assert.Equal("now", await client.ReadLineAsync(Within())); // the whole segment has been read
 
@@ -69,7 +69,7 @@ public sealed class DrainTests(ITestOutputHelper output) : ServerSpec(output)
         // reset its counters): the stats round trip comes after Akka.IO's listener's termination.
         Assert.Equal(1, (await server.GetStatsAsync()).Accepted);
         Assert.Equal(0, (await server.UnbindAsync()).Cut); // a second unbind (CoordinatedShutdown after a manual one) answers at once
-        var refused = await Assert.ThrowsAsync<SocketException>(() => LineClient.ConnectAsync(server.LocalEndPoint, Within()));
+        var refused = await Assert.ThrowsAsync<SocketException>(() => RawLineClient.ConnectAsync(server.LocalEndPoint, Within()));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
 
@@ -79,8 +79,8 @@ public sealed class DrainTests(ITestOutputHelper output) : ServerSpec(output)
         var server = await StartServerAsync("""
             akka-tcp.servers.main { drain-timeout = 2s, write-timeout = 0, idle-timeout = 0 }
             """);
-        await using var reader = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
-        await using var nonReader = await LineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
+        await using var reader = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var nonReader = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
         var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('n', 99) + "\n", 3000)));
         _ = nonReader.SendAsync(lines, Within()); // 300 KB it never reads the answers to
         await reader.SendAsync("hi\n", Within());
@@ -101,7 +101,7 @@ public sealed class DrainTests(ITestOutputHelper output) : ServerSpec(output)
         var server = await StartServerAsync("""
             akka-tcp.servers.main.echo.drain-message = "BYE server shutting down"
             """);
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("hello\n", Within());
         Assert.Equal("hello", await client.ReadLineAsync(Within()));
         var drain = server.DrainAsync();

@@ -19,12 +19,12 @@ public sealed class HostShutdownTests
         Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, Pipelined).Select(i => $"client {client:D3} request {i:D3} ........\n")));
 
     /// <summary>Connects the clients and sends each its pipelined requests; waits until each has its first reply.</summary>
-    private static async Task<List<(LineClient Client, byte[] Expected)>> LoadAsync(IPEndPoint server, int count = Clients)
+    private static async Task<List<(RawLineClient Client, byte[] Expected)>> LoadAsync(IPEndPoint server, int count = Clients)
     {
-        var clients = new List<(LineClient, byte[])>();
+        var clients = new List<(RawLineClient, byte[])>();
         for (var i = 0; i < count; i++)
         {
-            var client = await LineClient.ConnectAsync(server, Within());
+            var client = await RawLineClient.ConnectAsync(server, Within());
             var requests = Requests(i);
             await client.SendAsync(requests, Within()); // one segment: read by the server as a whole
             clients.Add((client, requests));
@@ -36,7 +36,7 @@ public sealed class HostShutdownTests
     {
         try
         {
-            await using var late = await LineClient.ConnectAsync(server, Within());
+            await using var late = await RawLineClient.ConnectAsync(server, Within());
             await late.SendAsync("let me in\n", Within());
             var (rest, _) = await late.ReadToEndAsync(Within());
             Assert.Empty(rest);
@@ -70,7 +70,7 @@ public sealed class HostShutdownTests
 
         Assert.Equal(0, await host.WaitForExitAsync(Within()));
         Assert.Contains(host.Output, l => l.Contains($"Shutdown: {Clients} connections drained, 0 cut"));
-        var closed = await Assert.ThrowsAsync<SocketException>(() => LineClient.ConnectAsync(endPoint, Within()));
+        var closed = await Assert.ThrowsAsync<SocketException>(() => RawLineClient.ConnectAsync(endPoint, Within()));
         Assert.Equal(SocketError.ConnectionRefused, closed.SocketErrorCode);
     }
 
@@ -80,7 +80,7 @@ public sealed class HostShutdownTests
         await using var host = HostProcess.Start("--port", "0", "--set", "akka-tcp.servers.main.drain-timeout=3s");
         var endPoint = await host.WaitUntilListeningAsync(Within());
         var clients = await LoadAsync(endPoint, Clients - 1); // 49 readers ...
-        await using var nonReader = await LineClient.ConnectAsync(endPoint, Within(), receiveBufferSize: 4096);
+        await using var nonReader = await RawLineClient.ConnectAsync(endPoint, Within(), receiveBufferSize: 4096);
         var flood = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('n', 99) + "\n", 5000)));
         _ = nonReader.SendAsync(flood, Within()); // ... and one that never reads its 500 KB of replies
 
@@ -105,7 +105,7 @@ public sealed class HostShutdownTests
     {
         await using var host = HostProcess.Start("--port", "0", "--set", "akka-tcp.servers.main.drain-timeout=60s");
         var endPoint = await host.WaitUntilListeningAsync(Within());
-        await using var nonReader = await LineClient.ConnectAsync(endPoint, Within(), receiveBufferSize: 4096);
+        await using var nonReader = await RawLineClient.ConnectAsync(endPoint, Within(), receiveBufferSize: 4096);
         var flood = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('n', 99) + "\n", 5000)));
         _ = nonReader.SendAsync(flood, Within()); // keeps the drain waiting
 

@@ -28,7 +28,7 @@ public sealed class JsonRpcServerTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task A_thousand_concurrent_calls_over_one_connection_each_get_their_own_result()
     {
         var server = await StartServerAsync(JsonRpc);
-        await using var connection = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var connection = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         using var rpc = Client(connection.Socket);
 
         var calls = Enumerable.Range(0, 1000).Select(async i =>
@@ -55,7 +55,7 @@ public sealed class JsonRpcServerTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task A_user_method_loaded_from_hocon_and_a_method_error_reach_the_client()
     {
         var server = await StartServerAsync(JsonRpc);
-        await using var connection = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var connection = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         using var rpc = Client(connection.Socket);
         Assert.Equal("olleh", await rpc.InvokeAsync<string>("reverse", "hello"));
         var error = await Assert.ThrowsAsync<RemoteMethodNotFoundException>(() => rpc.InvokeAsync<int>("missing"));
@@ -70,7 +70,7 @@ public sealed class JsonRpcServerTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task Bad_messages_get_their_error_objects_and_traffic_behind_them_is_served()
     {
         var server = await StartServerAsync(JsonRpc);
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         var exchanges = new (string Request, string Response)[]
         {
             ("{not json", """{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}"""),
@@ -99,7 +99,7 @@ public sealed class JsonRpcServerTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task Content_length_framing_serves_StreamJsonRpc_header_delimited_clients()
     {
         var server = await StartServerAsync(JsonRpc + "\nakka-tcp.servers.main.json-rpc.framing = content-length");
-        await using var connection = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var connection = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         var stream = new NetworkStream(connection.Socket, ownsSocket: false);
         using var rpc = new StreamJsonRpc.JsonRpc(new HeaderDelimitedMessageHandler(stream, stream, new SystemTextJsonFormatter()));
         rpc.StartListening();
@@ -117,7 +117,7 @@ public sealed class JsonRpcServerTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task An_oversized_message_gets_an_error_object_and_the_broken_framing_a_close()
     {
         var server = await StartServerAsync(JsonRpc + "\nakka-tcp.servers.main.max-frame-size = 1k");
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"echo","params":[""" + "\"" + new string('x', 2000) + "\"]}\n", Within());
         var (rest, clean) = await client.ReadToEndAsync(Within());
         Assert.Equal("""{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: line too long (max-frame-size is 1024 bytes)"}}""" + "\n",

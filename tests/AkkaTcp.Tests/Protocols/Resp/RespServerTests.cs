@@ -99,7 +99,7 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
         Assert.Matches(@"^\d+$", await CliAsync(server, "CLIENT", "ID"));
 
         // One connection: the name set is the name read back.
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("CLIENT SETNAME me\r\nCLIENT GETNAME\r\n", Within());
         Assert.Equal("+OK\r", await client.ReadLineAsync(Within()));
         Assert.Equal("$2\r", await client.ReadLineAsync(Within()));
@@ -120,7 +120,7 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
     public async Task Pipelined_requests_to_many_partitions_are_answered_in_request_order()
     {
         var server = await StartServerAsync(Resp);
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         var requests = new StringBuilder();
         for (var i = 0; i < 500; i++)
             requests.Append($"SET key{i} {i}\r\nGET key{i}\r\nPING\r\n");
@@ -138,7 +138,7 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
     public async Task A_malformed_request_gets_a_protocol_error_and_a_close()
     {
         var server = await StartServerAsync(Resp);
-        await using var client = await LineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await client.SendAsync("PING\r\n*1\r\n+oops\r\n", Within());
         var (rest, clean) = await client.ReadToEndAsync(Within());
         Assert.Equal("+PONG\r\n-ERR Protocol error: expected '$', got '+'\r\n", Encoding.ASCII.GetString(rest));

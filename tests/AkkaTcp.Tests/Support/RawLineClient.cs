@@ -5,18 +5,18 @@ using System.Text;
 namespace AkkaTcp.Tests.Support;
 
 /// <summary>A real loopback TCP client for line protocols, reading exactly what the server sent.</summary>
-public sealed class LineClient : IAsyncDisposable
+public sealed class RawLineClient : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _start;
     private int _end;
 
-    private LineClient(Socket socket) => _socket = socket;
+    private RawLineClient(Socket socket) => _socket = socket;
 
     public Socket Socket => _socket;
 
-    public static async Task<LineClient> ConnectAsync(IPEndPoint server, CancellationToken cancel, IPAddress? from = null, int receiveBufferSize = 0)
+    public static async Task<RawLineClient> ConnectAsync(IPEndPoint server, CancellationToken cancel, IPAddress? from = null, int receiveBufferSize = 0)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBufferSize > 0)
@@ -24,7 +24,7 @@ public sealed class LineClient : IAsyncDisposable
         if (from is not null)
             socket.Bind(new IPEndPoint(from, 0));
         await socket.ConnectAsync(server, cancel);
-        return new LineClient(socket);
+        return new RawLineClient(socket);
     }
 
     public Task SendAsync(string text, CancellationToken cancel) => SendAsync(Encoding.UTF8.GetBytes(text), cancel);
