@@ -115,7 +115,10 @@ public sealed class ConfigReader
     }
 
     /// <summary>A size in bytes; HOCON size units (64k, 4m) are accepted.</summary>
-    public int ByteSize(string key, int min, int max)
+    public int ByteSize(string key, int min, int max) => (int)LongByteSize(key, min, max);
+
+    /// <summary>A size in bytes that may pass 2 GiB (file sizes).</summary>
+    public long LongByteSize(string key, long min, long max)
     {
         var value = Value(key);
         long? size;
@@ -129,7 +132,7 @@ public sealed class ConfigReader
         }
         if (size is null)
             throw new InvalidConfigException(FullKey(key), value.ToString(), "must be a size in bytes (e.g. 65536, 64k, 4m)");
-        return (int)InRange(key, value, size.Value, min, max, $"{size.Value} bytes");
+        return InRange(key, value, size.Value, min, max, $"{size.Value} bytes");
     }
 
     public TimeSpan Duration(string key, TimeSpan min, TimeSpan max)

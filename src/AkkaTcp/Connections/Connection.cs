@@ -49,7 +49,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _session = settings.Protocol.OpenSession(info);
         _replies = new ReplyOrder(_output);
         var self = Self;
-        _sink = new ConnectionSink(info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)));
+        _sink = new ConnectionSink(info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.PendingBytes);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -135,11 +135,23 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 break;
             default:
                 if (_session.OnMessage(message, _sink))
+                {
+                    ReofferInput();
                     AfterDeferredReply();
+                }
                 else
+                {
                     Unhandled(message);
+                }
                 break;
         }
+    }
+
+    /// <summary>A session that was busy may now take the input it left unconsumed.</summary>
+    private void ReofferInput()
+    {
+        if (!_input.IsEmpty && !_sink.IsClosing && !_session.IsBusy)
+            OnInput(_input.Span, buffered: true);
     }
 
     private void Closing(object message)
@@ -295,11 +307,17 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         AkkaTcpMetrics.OnSent(_info.Server, _output.InFlightBytes);
         _output.CompleteWrite();
+        _session.OnWritten(_sink);
         Flush();
         if (_closeReason is not null)
         {
             SendCloseWhenFlushed();
             return;
+        }
+        if (_session.IsBusy || !_input.IsEmpty)
+        {
+            ReofferInput();
+            AfterSession();
         }
         if (_suspendedForOutput && _output.PendingBytes < _settings.WriteLowWaterMark)
         {
@@ -314,6 +332,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
         switch (tick.Kind)
         {
             case TimerKind.Idle:
+                if (_session.IsBusy)
+                    _lastInputAt = now; // a long download is not silence
                 var idleFor = TimeSpan.FromMilliseconds(now - _lastInputAt);
                 if (idleFor >= _settings.IdleTimeout)
                     BeginClose(CloseReason.Idle);
@@ -428,7 +448,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
 
     private void SendCloseWhenFlushed()
     {
-        if (_closeSent || !_output.IsEmpty || _replies.HasPending)
+        if (_closeSent || !_output.IsEmpty || _replies.HasPending || _session.IsBusy)
             return;
         _closeSent = true;
         _socket.Tell(Tcp.ConfirmedClose.Instance);

@@ -12,10 +12,12 @@ internal sealed class ConnectionSink : IConnectionSink
 {
     private readonly ReplyOrder _replies;
     private readonly Action<Task, object?> _onDeferredDone;
+    private readonly Func<int> _pendingOutputBytes;
 
     /// <param name="onDeferredDone">Called (on any thread) when a deferred reply's work completes.</param>
-    public ConnectionSink(ConnectionInfo connection, IActorRef self, ReplyOrder replies, Action<Task, object?> onDeferredDone)
+    public ConnectionSink(ConnectionInfo connection, IActorRef self, ReplyOrder replies, Action<Task, object?> onDeferredDone, Func<int> pendingOutputBytes)
     {
+        _pendingOutputBytes = pendingOutputBytes;
         Connection = connection;
         Self = self;
         _replies = replies;
@@ -27,6 +29,8 @@ internal sealed class ConnectionSink : IConnectionSink
     public IActorRef Self { get; }
 
     public IBufferWriter<byte> Output => _replies.Writer;
+
+    public int PendingOutputBytes => _pendingOutputBytes();
 
     public bool IsClosing => CloseReason is not null;
 

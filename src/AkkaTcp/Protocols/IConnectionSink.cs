@@ -15,6 +15,9 @@ public interface IConnectionSink
     /// </summary>
     IBufferWriter<byte> Output { get; }
 
+    /// <summary>Output bytes written and not yet acknowledged by the socket (what the client has still to read).</summary>
+    int PendingOutputBytes { get; }
+
     /// <summary>True once <see cref="Close"/> was called: handle no more frames.</summary>
     bool IsClosing { get; }
 

@@ -30,6 +30,22 @@ public interface IProtocolSession
     /// </summary>
     bool OnMessage(object message, IConnectionSink sink) => false;
 
+    /// <summary>
+    /// A write was acknowledged by the socket: a session streaming a large reply (a download)
+    /// writes its next part here, paced by the client's reading. Nothing by default.
+    /// </summary>
+    void OnWritten(IConnectionSink sink)
+    {
+    }
+
+    /// <summary>
+    /// True while the session is in the middle of a reply it writes over several steps (a
+    /// download): a graceful close waits for it, and the idle timer does not count it as silence.
+    /// While busy a session may leave input unconsumed; it is offered again after the session's
+    /// next <see cref="OnMessage"/> or <see cref="OnWritten"/>.
+    /// </summary>
+    bool IsBusy => false;
+
     /// <summary>The connection has ended (any reason); release per-connection resources.</summary>
     void OnClosed()
     {

@@ -62,6 +62,13 @@ public sealed class RawLineClient : IAsyncDisposable
     /// <summary>Closes our sending side (FIN) while still reading.</summary>
     public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 
+    /// <summary>Resets the connection (RST): linger 0, then close.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     /// <summary>The next line without its '\n', or null when the server closed the connection.</summary>
     public async Task<string?> ReadLineAsync(CancellationToken cancel)
     {

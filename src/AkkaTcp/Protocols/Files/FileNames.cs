@@ -1,0 +1,28 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace AkkaTcp.Protocols.Files;
+
+/// <summary>
+/// The one rule for what a client may name a file: a single path segment of 1–255 UTF-8 bytes
+/// with no '/', '\', "..", NUL, control characters or spaces, not starting with a dot (hidden
+/// names are the server's own: temporary uploads and checksum records live under them).
+/// </summary>
+public static class FileNames
+{
+    public const int MaxBytes = 255;
+
+    public static bool TryParse(ReadOnlySpan<byte> name, out string parsed)
+    {
+        parsed = "";
+        if (name.Length is 0 or > MaxBytes || name[0] == (byte)'.' || name.IndexOf(".."u8) >= 0 || !Utf8.IsValid(name))
+            return false;
+        foreach (var b in name)
+        {
+            if (b < 0x20 || b == 0x7F || b == (byte)'/' || b == (byte)'\\' || b == (byte)' ')
+                return false;
+        }
+        parsed = Encoding.UTF8.GetString(name);
+        return true;
+    }
+}
