@@ -4,11 +4,15 @@ using AkkaTcp.Configuration;
 using AkkaTcp.Host.CommandLine;
 using AkkaTcp.Host.Hosting;
 using AkkaTcp.Host.Logging;
+using AkkaTcp.Host.Transfers;
 using AkkaTcp.Shutdown;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
+
+if (FileTransferCommand.Handles(args))
+    return await FileTransferCommand.RunAsync(args);
 
 HostCommandLine commandLine;
 AkkaTcpSettings settings;

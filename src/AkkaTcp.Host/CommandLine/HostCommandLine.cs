@@ -5,6 +5,8 @@ public sealed record HostCommandLine
 {
     public const string Usage = """
         Usage: akka-tcp [options]
+               akka-tcp send FILE [--name NAME] [--target HOST:PORT]     (client of a file server)
+               akka-tcp fetch NAME [PATH] [--target HOST:PORT]
 
         Runs the AkkaTcp servers configured in HOCON (by default: echo on 127.0.0.1:7000).
 
@@ -17,7 +19,8 @@ public sealed record HostCommandLine
                              (repeatable; applied after --config)
           --help             show this text
 
-        Exit codes: 0 stopped cleanly, 2 invalid configuration or command line, 3 a server could not start.
+        Exit codes: 0 stopped cleanly, 2 invalid configuration or command line, 3 a server could not start,
+        4 connections cut at shutdown, 5 forced by a second signal, 6 send/fetch failed.
         """;
 
     public string? ConfigFile { get; init; }

@@ -10,4 +10,7 @@ public static class ExitCodes
     public const int ConnectionsCut = 4;
     /// <summary>A second SIGTERM/Ctrl+C during the drain ended the process at once.</summary>
     public const int Forced = 5;
+
+    /// <summary>send / fetch: the server refused the transfer, it failed its checks, or the server could not be reached.</summary>
+    public const int TransferFailed = 6;
 }

@@ -293,10 +293,10 @@ internal sealed class Connection : UntypedActor, IWithTimers
         ApplyReadingState();
     }
 
-    /// <summary>Reading is suspended while either too many reply bytes or too many deferred replies are pending.</summary>
+    /// <summary>Reading is suspended while too many reply bytes or deferred replies are pending, or while the session asks (e.g. a disk write of an upload).</summary>
     private void ApplyReadingState()
     {
-        var suspend = _suspendedForOutput || _suspendedForInFlight;
+        var suspend = _suspendedForOutput || _suspendedForInFlight || _sink.ReadingPaused;
         if (suspend && !_readingSuspended)
             SuspendReading();
         else if (!suspend && _readingSuspended)

@@ -39,6 +39,13 @@ internal sealed class ConnectionSink : IConnectionSink
 
     public void Close(CloseReason reason) => CloseReason ??= reason;
 
+    /// <summary>The session asked for no more input for now; the actor applies it after the session returns.</summary>
+    public bool ReadingPaused { get; private set; }
+
+    public void PauseReading() => ReadingPaused = true;
+
+    public void ResumeReading() => ReadingPaused = false;
+
     public void Defer(Task work, Action writeReply) => WhenDone(work, _replies.Reserve(writeReply));
 
     public void DeferUnordered(Task work, Action writeReply) => WhenDone(work, _replies.ReserveUnordered(writeReply));

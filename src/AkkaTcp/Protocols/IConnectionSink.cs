@@ -21,6 +21,15 @@ public interface IConnectionSink
     /// <summary>True once <see cref="Close"/> was called: handle no more frames.</summary>
     bool IsClosing { get; }
 
+    /// <summary>
+    /// Stops reading from the socket until <see cref="ResumeReading"/> (backpressure for input the
+    /// session cannot take yet, e.g. an upload waiting on the disk). One chunk already on its way
+    /// may still arrive.
+    /// </summary>
+    void PauseReading();
+
+    void ResumeReading();
+
     /// <summary>Closes the connection gracefully once everything written so far has been sent.</summary>
     void Close(CloseReason reason);
 

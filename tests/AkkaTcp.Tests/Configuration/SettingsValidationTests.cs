@@ -16,7 +16,7 @@ public sealed class SettingsValidationTests
     [InlineData("akka-tcp.servers.main.port = 70000", "akka-tcp.servers.main.port = 70000: must be between 0 and 65535 (got 70000)")]
     [InlineData("akka-tcp.servers.main.port = -1", "akka-tcp.servers.main.port = -1: must be between 0 and 65535 (got -1)")]
     [InlineData("akka-tcp.servers.main.port = seven", "akka-tcp.servers.main.port = seven: must be an integer")]
-    [InlineData("akka-tcp.servers.main.protocol = nope", "akka-tcp.servers.main.protocol = nope: unknown protocol (known: echo, json-rpc, random, resp)")]
+    [InlineData("akka-tcp.servers.main.protocol = nope", "akka-tcp.servers.main.protocol = nope: unknown protocol (known: echo, file, json-rpc, random, resp)")]
     [InlineData("akka-tcp.servers.main.max-frame-size = -5", "akka-tcp.servers.main.max-frame-size = -5: must be between 1 and 1073741824 (got -5 bytes)")]
     [InlineData("akka-tcp.servers.main.max-frame-size = lots", "akka-tcp.servers.main.max-frame-size = lots: must be a size in bytes (e.g. 65536, 64k, 4m)")]
     [InlineData("akka-tcp.servers.main.host = \"example.org\"", "akka-tcp.servers.main.host = example.org: must be an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0) or localhost")]

@@ -76,7 +76,7 @@ public sealed class ConsoleHostTests
 
     [Theory]
     [InlineData(new[] { "--port", "70000" }, "akka-tcp: akka-tcp.servers.main.port = 70000: must be between 0 and 65535 (got 70000)")]
-    [InlineData(new[] { "--protocol", "nope" }, "akka-tcp: akka-tcp.servers.main.protocol = nope: unknown protocol (known: echo, json-rpc, random, resp)")]
+    [InlineData(new[] { "--protocol", "nope" }, "akka-tcp: akka-tcp.servers.main.protocol = nope: unknown protocol (known: echo, file, json-rpc, random, resp)")]
     [InlineData(new[] { "--port", "abc" }, "akka-tcp: akka-tcp.servers.main.port = abc: must be an integer")]
     [InlineData(new[] { "--set", "akka-tcp.servers.main.max-frame-size=-1" }, "akka-tcp: akka-tcp.servers.main.max-frame-size = -1: must be between 1 and 1073741824 (got -1 bytes)")]
     [InlineData(new[] { "--config", "/nonexistent.hocon" }, "akka-tcp: cannot read config file /nonexistent.hocon: Could not find file '/nonexistent.hocon'.")]

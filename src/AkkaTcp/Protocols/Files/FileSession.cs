@@ -24,12 +24,15 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
 
     private sealed record ChunkRead(Download Download, byte[] Buffer, int Count, Exception? Error);
 
+    private sealed record UploadWritten(Upload Upload, Exception? Error);
+
     private Upload? _upload;
     private long _discarding;
     private Download? _download;
     private bool _waiting; // for a commit or a hash
 
-    public bool IsBusy => _download is not null || _waiting;
+    /// <summary>Streaming a download, finishing an upload's writes, or waiting for a commit or a hash.</summary>
+    public bool IsBusy => _download is not null || _waiting || _upload is { Remaining: 0 };
 
     public void OnConnected(IConnectionSink sink)
     {
@@ -48,13 +51,12 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
                 consumed += skipped;
                 continue;
             }
-            if (_upload is { } upload)
+            if (_upload is { Remaining: > 0 } upload)
             {
                 var body = rest[..(int)Math.Min(upload.Remaining, rest.Length)];
-                upload.Write(body);
+                upload.Append(body);
                 consumed += body.Length;
-                if (upload.Remaining == 0)
-                    FinishUpload(upload, sink);
+                WriteUpload(upload, sink);
                 continue;
             }
             if (IsBusy)
@@ -131,10 +133,39 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
             return;
         }
         var upload = new Upload(store, name, size, Encoding.ASCII.GetString(shaText));
+        _upload = upload;
         if (size == 0)
             FinishUpload(upload, sink);
-        else
-            _upload = upload;
+    }
+
+    /// <summary>Starts the next disk write; reading pauses while one is running, so input is paced by the disk.</summary>
+    private void WriteUpload(Upload upload, IConnectionSink sink)
+    {
+        if (upload.StartWrite() is { } write)
+        {
+            var self = sink.Self;
+            write.ContinueWith(done => self.Tell(new UploadWritten(upload, done.Exception?.InnerException)), TaskScheduler.Default);
+        }
+        if (upload.IsWriting)
+            sink.PauseReading();
+    }
+
+    private void OnUploadWritten(UploadWritten written, IConnectionSink sink)
+    {
+        var upload = written.Upload;
+        upload.OnWritten();
+        if (written.Error is not null)
+        {
+            _upload = null;
+            upload.Discard();
+            Fail(sink, "could not store the file: " + written.Error.Message);
+            return;
+        }
+        WriteUpload(upload, sink);
+        if (!upload.IsWriting)
+            sink.ResumeReading();
+        if (upload.IsComplete)
+            FinishUpload(upload, sink);
     }
 
     private void FinishUpload(Upload upload, IConnectionSink sink)
@@ -229,6 +260,11 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
     {
         switch (message)
         {
+            case UploadWritten written when written.Upload == _upload:
+                OnUploadWritten(written, sink);
+                return true;
+            case UploadWritten:
+                return true; // an upload already discarded (its connection failed it)
             case Committed committed:
                 _waiting = false;
                 Reply(sink, committed.Error is null ? "OK " + committed.Upload.ExpectedSha256 : "ERR could not store the file: " + committed.Error.Message);

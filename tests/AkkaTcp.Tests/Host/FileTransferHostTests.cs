@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using AkkaTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Host;
+
+/// <summary>The host as a file server and its send / fetch verbs, as child processes.</summary>
+public sealed class FileTransferHostTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("akka-tcp-files-").FullName;
+    private readonly string _local = Directory.CreateTempSubdirectory("akka-tcp-local-").FullName;
+
+    private static CancellationToken Within(double seconds) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    [Fact]
+    public async Task A_one_GiB_file_goes_up_and_down_with_send_and_fetch_while_server_memory_stays_flat()
+    {
+        await using var server = HostProcess.Start("--protocol", "file", "--port", "0", "--set", $"akka-tcp.servers.main.file.root={_root}");
+        var endpoint = (await server.WaitUntilListeningAsync(Within(60))).ToString();
+        var source = Path.Join(_local, "big.bin");
+        await using (var file = File.Create(source))
+        {
+            // Sparse: 1 GiB of zeros on disk for free, with random blocks so that order matters.
+            file.SetLength(1L << 30);
+            for (long at = 0; at < file.Length; at += 64 << 20)
+            {
+                file.Position = at;
+                file.Write(RandomNumberGenerator.GetBytes(4096));
+            }
+        }
+        // Warm up with 64 MiB each way: the GC's budget and the buffer pools reach their working
+        // size. "Flat" then means 16 times the data costs no more memory.
+        var warmUp = Path.Join(_local, "warm.bin");
+        await File.WriteAllBytesAsync(warmUp, RandomNumberGenerator.GetBytes(64 << 20));
+        var peak = 0L;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                Interlocked.Exchange(ref peak, Math.Max(Interlocked.Read(ref peak), server.ResidentKilobytes()));
+                await Task.Delay(50); // sampling interval, not synchronisation
+            }
+        });
+        await RunAsync(["send", warmUp, "--name", "warm.bin", "--target", endpoint], "sent warm.bin: 67108864 bytes");
+        await RunAsync(["fetch", "warm.bin", Path.Join(_local, "warm.copy"), "--target", endpoint], "fetched warm.bin");
+        var afterWarmUp = Interlocked.Read(ref peak);
+
+        await RunAsync(["send", source, "--name", "big.bin", "--target", endpoint], "sent big.bin: 1073741824 bytes");
+        await RunAsync(["fetch", "big.bin", Path.Join(_local, "copy.bin"), "--target", endpoint], "fetched big.bin");
+        await sampling.CancelAsync();
+        await sampler;
+
+        output.WriteLine($"server RSS peak: {afterWarmUp / 1024} MiB over 64 MiB up and down, {peak / 1024} MiB over 1 GiB up and down");
+        Assert.True(peak - afterWarmUp < 64 * 1024, $"server RSS grew by {(peak - afterWarmUp) / 1024} MiB more for 1 GiB than for 64 MiB");
+        Assert.Equal(await HashAsync(source), await HashAsync(Path.Join(_local, "copy.bin")));
+        Assert.Equal(1L << 30, new FileInfo(Path.Join(_root, "big.bin")).Length);
+    }
+
+    [Fact]
+    public async Task Fetching_a_missing_file_sending_a_missing_local_file_and_a_bad_command_line_fail_with_a_reason()
+    {
+        await using var server = HostProcess.Start("--protocol", "file", "--port", "0", "--set", $"akka-tcp.servers.main.file.root={_root}");
+        var endpoint = (await server.WaitUntilListeningAsync(Within(60))).ToString();
+
+        await RunAsync(["fetch", "nothing.bin", "--target", endpoint], "akka-tcp: fetch failed: not found", expectedExit: 6);
+        Assert.False(File.Exists("nothing.bin"));
+        Assert.False(File.Exists("nothing.bin.part"));
+        await RunAsync(["send", "/no/such/file", "--target", endpoint], "akka-tcp: send failed: /no/such/file: no such file", expectedExit: 6);
+        await RunAsync(["send"], "akka-tcp: send takes one FILE", expectedExit: 2);
+    }
+
+    private async Task RunAsync(string[] args, string expectedLine, int expectedExit = 0)
+    {
+        var verb = HostProcess.Start(args);
+        var exit = await verb.WaitForExitAsync(Within(240));
+        foreach (var line in verb.Output)
+            output.WriteLine(line);
+        Assert.Equal(expectedExit, exit);
+        Assert.Contains(verb.Output, line => line.StartsWith(expectedLine, StringComparison.Ordinal));
+        await verb.DisposeAsync();
+    }
+
+    private static async Task<string> HashAsync(string path)
+    {
+        await using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_root, recursive: true);
+        Directory.Delete(_local, recursive: true);
+        return Task.CompletedTask;
+    }
+}
