@@ -70,6 +70,10 @@ public sealed class AkkaTcpServer
     public Task<ServerStats> GetStatsAsync(TimeSpan? timeout = null) =>
         Supervisor.Ask<ServerStats>(GetServerStats.Instance, timeout ?? TimeSpan.FromSeconds(10));
 
+    /// <summary>A UDP server's counters (<c>transport = udp</c>).</summary>
+    public Task<Datagrams.DatagramStats> GetDatagramStatsAsync(TimeSpan? timeout = null) =>
+        Supervisor.Ask<Datagrams.DatagramStats>(GetServerStats.Instance, timeout ?? TimeSpan.FromSeconds(10));
+
     // The three shutdown steps; CoordinatedShutdown runs them (see AkkaTcpShutdown), tests may too.
 
     /// <summary>Stops admitting: clients arriving from now on are closed without being served.</summary>

@@ -24,6 +24,14 @@ internal sealed class ServersHostedService(
             foreach (var server in servers)
             {
                 var s = server.Settings;
+                if (s.Transport == Transport.Udp)
+                {
+                    logger.LogInformation(
+                        "Server {Server} listening on {EndPoint} transport=udp protocol={Protocol} max-datagram-size={MaxDatagramSize} " +
+                        "rate-limit-per-source={RateLimit} max-reply-factor={MaxReplyFactor}",
+                        s.Name, server.LocalEndPoint, s.ProtocolName, s.Datagram.MaxDatagramSize, s.Datagram.RateLimitPerSource, s.Datagram.MaxReplyFactor);
+                    continue;
+                }
                 logger.LogInformation(
                     "Server {Server} listening on {EndPoint} protocol={Protocol} max-connections={MaxConnections} over-limit={OverLimit} " +
                     "max-connections-per-ip={MaxPerIp} max-frame-size={MaxFrameSize} idle-timeout={IdleTimeout} write-timeout={WriteTimeout} " +

@@ -24,7 +24,10 @@ public sealed class AkkaTcpSettings
         {
             long total = 0;
             foreach (var server in Servers)
-                total += server.MaxConnections + (server.OverLimit == OverLimitPolicy.Queue ? server.MaxQueuedConnections : 0);
+            {
+                if (server.Transport == Transport.Tcp) // a UDP server holds one socket
+                    total += server.MaxConnections + (server.OverLimit == OverLimitPolicy.Queue ? server.MaxQueuedConnections : 0);
+            }
             return total;
         }
     }

@@ -36,6 +36,11 @@ public sealed record ServerSettings
     public required TimeSpan DrainTimeout { get; init; }
     public required int MaxInFlight { get; init; }
 
+    public required Transport Transport { get; init; }
+
+    /// <summary>Limits of a UDP server (read for every server, used when <see cref="Transport"/> is udp).</summary>
+    public required DatagramSettings Datagram { get; init; }
+
     /// <summary>Reads and validates one server block (already merged over server-defaults).</summary>
     public static ServerSettings Read(string name, ConfigReader config, ProtocolCatalog protocols)
     {
@@ -56,6 +61,10 @@ public sealed record ServerSettings
         var maxFrameSize = config.ByteSize("max-frame-size", 1, MaxSize);
         var protocolName = config.String("protocol");
         var heartbeat = ReadHeartbeat(config.Section("heartbeat"));
+        var transport = config.OneOf("transport", "tcp", "udp") == "udp" ? Transport.Udp : Transport.Tcp;
+        var protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, heartbeat, config));
+        if (transport == Transport.Udp && protocol is not Protocols.IDatagramProtocol)
+            throw new InvalidConfigException(config.FullKey("protocol"), protocolName, "this protocol cannot serve udp (echo and random can)");
 
         return new ServerSettings
         {
@@ -80,7 +89,9 @@ public sealed record ServerSettings
             Heartbeat = heartbeat,
             DrainTimeout = config.Duration("drain-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
             MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
-            Protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, heartbeat, config)),
+            Protocol = protocol,
+            Transport = transport,
+            Datagram = DatagramSettings.Read(config.Section("udp")),
         };
     }
 

@@ -24,7 +24,9 @@ internal sealed class ServerSupervisor : UntypedActor
     protected override void PreStart()
     {
         _settings.Protocol.Start(Context);
-        _listener = Context.ActorOf(Props.Create<Listener>(_settings), "listener");
+        _listener = _settings.Transport == Transport.Udp
+            ? Context.ActorOf(Props.Create<Datagrams.DatagramListener>(_settings), "udp-listener")
+            : Context.ActorOf(Props.Create<Listener>(_settings), "listener");
         Context.Watch(_listener);
         Become(Starting);
     }

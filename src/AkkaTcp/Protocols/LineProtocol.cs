@@ -8,8 +8,10 @@ namespace AkkaTcp.Protocols;
 /// byte spans, the codec is shared by every connection, and a refused client is told
 /// "ERR server busy". A line protocol only supplies its handler.
 /// </summary>
-public abstract class LineProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
+public abstract class LineProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>, IDatagramProtocol
 {
+    private IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>? _datagramHandler;
+
     protected LineProtocol(ProtocolContext context) => Codec = LineCodecSettings.CreateCodec(context);
 
     /// <summary>Stateless, so one instance serves every connection.</summary>
@@ -20,4 +22,21 @@ public abstract class LineProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnly
     protected sealed override IFrameEncoder<ReadOnlySpan<byte>> CreateEncoder() => Codec;
 
     public override void WriteBusyReply(IBufferWriter<byte> output) => Codec.Encode(LineReplies.Busy, output);
+
+    /// <summary>
+    /// One datagram is one line, with or without its delimiter; the reply ends with the delimiter
+    /// only if the request did, so an echo is exactly as long as what it answers.
+    /// </summary>
+    public void OnDatagram(ReadOnlySpan<byte> datagram, ConnectionInfo source, IBufferWriter<byte> reply)
+    {
+        var delimited = datagram.Length > 0 && datagram[^1] == Codec.Delimiter;
+        var frame = delimited ? datagram[..^1] : datagram;
+        if (delimited && Codec.Delimiter == (byte)'\n' && frame.Length > 0 && frame[^1] == (byte)'\r')
+            frame = frame[..^1];
+        // Only the UDP listener actor calls this, one datagram at a time: one handler serves them all.
+        var handler = _datagramHandler ??= CreateHandler(source);
+        handler.OnFrame(frame, new DatagramContext(source, reply, delimited ? Codec.Encode : WriteRaw));
+    }
+
+    private static void WriteRaw(ReadOnlySpan<byte> reply, IBufferWriter<byte> output) => output.Write(reply);
 }
