@@ -95,6 +95,7 @@ internal sealed class DatagramListener : UntypedActor, IWithTimers
         switch (message)
         {
             case Udp.Unbound:
+                _socket = ActorRefs.Nobody;
                 _log.Info("Server {Server} stopped receiving datagrams on {EndPoint}", _settings.Name, _local);
                 foreach (var waiting in _waitingForUnbound)
                     waiting.Tell(Akka.Done.Instance);
