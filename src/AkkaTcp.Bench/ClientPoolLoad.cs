@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using AkkaTcp.Client.Protocols.JsonRpc;
-using HdrHistogram;
 
 namespace AkkaTcp.Bench;
 
@@ -9,32 +8,27 @@ namespace AkkaTcp.Bench;
 /// payload-sized string, one call at a time, and checks each result. Measures the client library
 /// (pool, multiplexing, correlation by id) together with the server.
 /// </summary>
-internal sealed class ClientPoolLoad(JsonRpcClient client, BenchOptions options, int id) : ILoad
+internal sealed class ClientPoolLoad(JsonRpcClient client, BenchOptions options, int id, RunState run)
 {
-    private readonly string[] _parameters = [new string((char)('a' + id % 26), Math.Max(1, options.Payload - 40))];
+    private readonly string[] _parameters = [new string((char)('a' + id % 26), options.Payload)];
 
-    public long Replies { get; private set; }
-
-    public long Errors { get; private set; }
-
-    public LongHistogram Latency { get; } = new(TimeStamp.Seconds(60), 3);
-
-    public async Task RunAsync(Func<bool> measuring, CancellationToken stop)
+    public async Task RunAsync(CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
+        try
         {
-            var sentAt = Stopwatch.GetTimestamp();
-            var echoed = await client.InvokeAsync<string[]>("echo", _parameters, CancellationToken.None);
-            if (echoed is not [var text] || text != _parameters[0])
+            while (!stop.IsCancellationRequested && run.TryTakeRequest())
             {
-                Errors++;
-                throw new IOException("a result did not match its call");
+                var sentAt = Stopwatch.GetTimestamp();
+                var echoed = await client.InvokeAsync<string[]>("echo", _parameters, CancellationToken.None);
+                if (echoed is not [var text] || text != _parameters[0])
+                    throw new IOException("a result did not match its call");
+                run.OnReply(sentAt);
             }
-            if (measuring())
-            {
-                Replies++;
-                Latency.RecordValue(Stopwatch.GetTimestamp() - sentAt);
-            }
+        }
+        catch (Exception e)
+        {
+            run.OnError();
+            Console.Error.WriteLine($"akka-tcp-bench: caller failed: {e.Message}");
         }
     }
 }

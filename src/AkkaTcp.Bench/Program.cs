@@ -5,6 +5,9 @@ using AkkaTcp.Client.Configuration;
 using AkkaTcp.Client.Protocols.JsonRpc;
 using HdrHistogram;
 
+if (args is ["micro", .. var microArgs])
+    return MicroBenchmarks.Run(microArgs);
+
 BenchOptions options;
 try
 {
@@ -15,51 +18,73 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     Console.Error.WriteLine($"akka-tcp-bench: {e.Message}\n{BenchOptions.Usage}");
     return 2;
 }
+if (options.Idle > 0)
+    return await IdleHold.RunAsync(options);
 
+var run = new RunState(options.Requests);
 await using var client = options.ViaClientPool > 0 ? ClientFor(options) : null;
-var loads = Enumerable.Range(0, options.Connections)
-    .Select(i => client is null ? (ILoad)new EchoLoad(options, i) : new ClientPoolLoad(client, options, i))
-    .ToArray();
-using var stop = new CancellationTokenSource(options.Warmup + options.Duration);
-var measuringFrom = Stopwatch.GetTimestamp() + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
-var measuring = () => Stopwatch.GetTimestamp() >= measuringFrom;
-var runs = loads.Select(load => Task.Run(() => load.RunAsync(measuring, stop.Token))).ToArray();
-
-var failed = 0;
-try
+using var stop = new CancellationTokenSource();
+var loads = new List<Task>(options.Connections);
+var connectDelay = options.ConnectRate > 0 ? TimeSpan.FromSeconds(1.0 / options.ConnectRate) : TimeSpan.Zero;
+for (var i = 0; i < options.Connections; i++)
 {
-    await Task.WhenAll(runs);
-}
-catch (Exception e)
-{
-    failed = runs.Count(r => r.IsFaulted);
-    Console.Error.WriteLine($"akka-tcp-bench: {failed} connection(s) failed: {e.Message}");
+    var id = i;
+    loads.Add(client is null
+        ? Task.Run(() => new ScriptedLoad(options, Workload.For(options.Workload, options.Payload, id), run).RunAsync(stop.Token))
+        : Task.Run(() => new ClientPoolLoad(client, options, id, run).RunAsync(stop.Token)));
+    if (connectDelay > TimeSpan.Zero)
+        await Task.Delay(connectDelay); // pacing the connects, as asked
 }
 
-var latency = new LongHistogram(TimeStamp.Seconds(60), 3);
-foreach (var load in loads)
-    latency.Add(load.Latency);
-double Micros(double percentile) => latency.GetValueAtPercentile(percentile) * 1_000_000.0 / Stopwatch.Frequency;
-var replies = loads.Sum(l => l.Replies);
+// Warm-up, then measure: until --duration passes or the --requests budget is spent and answered.
+await Task.WhenAny(Task.WhenAll(loads), Task.Delay(options.Warmup));
+run.Latency.GetIntervalHistogram(); // drop the warm-up's latencies
+run.StartMeasuring();
+var measuringFrom = Stopwatch.GetTimestamp();
+var total = new LongHistogram(TimeStamp.Seconds(60), 3);
+var all = Task.WhenAll(loads);
+var lastMeasured = 0L;
+while (!all.IsCompleted)
+{
+    var elapsed = Stopwatch.GetElapsedTime(measuringFrom);
+    var left = options.Requests > 0 ? TimeSpan.FromSeconds(1) : options.Duration - elapsed;
+    if (left <= TimeSpan.Zero)
+        break;
+    await Task.WhenAny(all, Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)));
+    total.Add(run.Latency.GetIntervalHistogram());
+    var measured = run.Measured;
+    Console.Error.WriteLine($"[{Stopwatch.GetElapsedTime(measuringFrom).TotalSeconds,5:0.0}s] {measured - lastMeasured,10:N0} req/s  p99 so far {Micros(total, 99):0} us  errors {run.Errors}  failed connections {run.FailedConnections}");
+    lastMeasured = measured;
+}
+var seconds = Stopwatch.GetElapsedTime(measuringFrom).TotalSeconds;
+await stop.CancelAsync();
+await all;
+total.Add(run.Latency.GetIntervalHistogram());
+
 var result = new
 {
+    workload = client is null ? options.Workload : $"json-rpc via client pool of {options.ViaClientPool}",
     connections = options.Connections,
     pipeline = options.Pipeline,
     payload = options.Payload,
-    seconds = options.Duration.TotalSeconds,
-    requests = replies,
-    reqPerSec = Math.Round(replies / options.Duration.TotalSeconds),
-    p50us = Math.Round(Micros(50), 1),
-    p90us = Math.Round(Micros(90), 1),
-    p99us = Math.Round(Micros(99), 1),
-    p999us = Math.Round(Micros(99.9), 1),
-    maxus = Math.Round(latency.GetMaxValue() * 1_000_000.0 / Stopwatch.Frequency, 1),
-    errors = loads.Sum(l => l.Errors),
-    failedConnections = failed,
+    seconds = Math.Round(seconds, 2),
+    requests = run.Measured,
+    totalReplies = run.Total,
+    reqPerSec = Math.Round(run.Measured / seconds),
+    p50us = Math.Round(Micros(total, 50), 1),
+    p90us = Math.Round(Micros(total, 90), 1),
+    p99us = Math.Round(Micros(total, 99), 1),
+    p999us = Math.Round(Micros(total, 99.9), 1),
+    maxus = Math.Round(total.GetMaxValue() * 1_000_000.0 / Stopwatch.Frequency, 1),
+    errors = run.Errors,
+    failedConnections = run.FailedConnections,
 };
-Console.WriteLine($"{result.reqPerSec:N0} req/s  p50 {result.p50us} us  p90 {result.p90us} us  p99 {result.p99us} us  p99.9 {result.p999us} us  max {result.maxus} us  errors {result.errors}  failed connections {failed}");
+Console.WriteLine($"{result.reqPerSec:N0} req/s  p50 {result.p50us} us  p90 {result.p90us} us  p99 {result.p99us} us  p99.9 {result.p999us} us  max {result.maxus} us  errors {result.errors}  failed connections {result.failedConnections}");
 Console.WriteLine(JsonSerializer.Serialize(result));
-return result.errors == 0 && failed == 0 ? 0 : 1;
+return result.errors == 0 && result.failedConnections == 0 ? 0 : 1;
+
+static double Micros(LongHistogram histogram, double percentile) =>
+    histogram.TotalCount == 0 ? 0 : histogram.GetValueAtPercentile(percentile) * 1_000_000.0 / Stopwatch.Frequency;
 
 static JsonRpcClient ClientFor(BenchOptions options)
 {
