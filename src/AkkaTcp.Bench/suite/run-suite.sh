@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The benchmark suite, one command: AkkaTcp against the Go reference server (echo, raw-socket load
+# from akka-tcp-bench) and AkkaTcp's resp against redis-server and Garnet (redis-benchmark), plus
+# 10,000 idle connections. Servers alternate A B A B for --rounds rounds; the server is pinned to
+# core 0 and the load to core 1; server CPU time (utime+stime from /proc) per reply and peak RSS
+# are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
+#
+#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|idle] [--out DIR]
+#
+# Needs root for apt-get (redis-server, redis-tools, golang-go) when they are missing; installs the
+# garnet-server dotnet tool when missing. Everything listens on 127.0.0.1 only and stops by itself.
+set -euo pipefail
+
+ROUNDS=3 DURATION=10 WARMUP=2 ONLY=all
+OUT=${TMPDIR:-/tmp}/akka-tcp-suite
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+SHARED=$(cd "$ROOT/../shared" && pwd)
+mkdir -p "$OUT"
+RESULTS="$OUT/results.jsonl"
+: > "$RESULTS"
+export PATH="$PATH:$HOME/.dotnet/tools"
+TICKS=$(getconf CLK_TCK)
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
+need redis-server redis-server
+need redis-benchmark redis-tools
+need nc netcat-openbsd
+command -v garnet-server >/dev/null || dotnet tool install -g garnet-server --version 2.2.8 >/dev/null
+[ -x "$OUT/refserver" ] || "$SHARED/bench/build-refserver.sh" "$OUT/refserver" >/dev/null
+dotnet build "$ROOT/AkkaTcp.sln" -c Release -v q -nologo >/dev/null
+HOST="$ROOT/src/AkkaTcp.Host/bin/Release/net10.0/akka-tcp.dll"
+BENCH="$ROOT/src/AkkaTcp.Bench/bin/Release/net10.0/akka-tcp-bench.dll"
+
+SERVER_PID=
+start() { # start NAME PORT: the server pinned to core 0, waits until it listens
+  local name=$1 port=$2
+  case "$name" in
+    akka) taskset -c 0 dotnet "$HOST" --port "$port" --set akka-tcp.servers.main.idle-timeout=10m \
+            --set akka-tcp.servers.main.max-connections=20000 --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
+    akka-resp) taskset -c 0 dotnet "$HOST" --port "$port" --protocol resp --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
+    go) taskset -c 0 "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m >"$OUT/server.log" 2>&1 & ;;
+    redis) taskset -c 0 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$OUT/server.log" 2>&1 & ;;
+    garnet) taskset -c 0 garnet-server --port "$port" --bind 127.0.0.1 >"$OUT/server.log" 2>&1 & ;;
+  esac
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do nc -z 127.0.0.1 "$port" 2>/dev/null && return 0; sleep 0.1; done
+  echo "server $name did not listen on $port" >&2; cat "$OUT/server.log" >&2; exit 1
+}
+stop() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+trap stop EXIT
+cpu() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+kib() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$SERVER_PID/status"; }
+record() { echo "$1" >> "$RESULTS"; echo "  $1"; }
+
+echo_suite() {
+  for shape in "50 1" "1000 1" "50 16"; do
+    set -- $shape
+    for round in $(seq 1 "$ROUNDS"); do
+      for server in akka go; do
+        start "$server" 7100
+        local before; before=$(cpu)
+        local json; json=$(taskset -c 1 dotnet "$BENCH" --target 127.0.0.1:7100 --workload echo --connections "$1" \
+          --pipeline "$2" --payload 32 --duration "$DURATION" --warmup "$WARMUP" 2>/dev/null | tail -1)
+        local after; after=$(cpu)
+        record "{\"suite\":\"echo\",\"shape\":\"$1x$2\",\"round\":$round,\"server\":\"$server\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"hwmKib\":$(kib VmHWM),\"bench\":$json}"
+        stop
+      done
+    done
+  done
+}
+
+resp_suite() {
+  for pipeline in 1 16; do
+    local requests=$(( pipeline == 1 ? 100000 : 1000000 ))
+    for round in $(seq 1 "$ROUNDS"); do
+      for server in akka-resp redis garnet; do
+        start "$server" 7200
+        local before; before=$(cpu)
+        local csv; csv=$(timeout 300 taskset -c 1 redis-benchmark -p 7200 -c 50 -n "$requests" -P "$pipeline" -t ping_inline,set,get --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
+        local after; after=$(cpu)
+        record "{\"suite\":\"resp\",\"shape\":\"P$pipeline\",\"round\":$round,\"server\":\"${server%-resp}\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"requests\":$((requests * 3)),\"hwmKib\":$(kib VmHWM),\"csv\":\"$csv\"}"
+        stop
+      done
+    done
+  done
+}
+
+idle_suite() {
+  for server in akka go; do
+    start "$server" 7300
+    local before; before=$(kib VmRSS)
+    taskset -c 1 dotnet "$BENCH" --target 127.0.0.1:7300 --idle 10000 --hold 30 --connect-rate 2000 >"$OUT/idle.log" 2>&1 &
+    local bench=$!
+    for _ in $(seq 1 600); do grep -q '^holding' "$OUT/idle.log" && break; sleep 0.1; done
+    sleep 15 # halfway through the hold
+    local during; during=$(kib VmRSS)
+    wait "$bench" || true
+    record "{\"suite\":\"idle\",\"shape\":\"10000\",\"round\":1,\"server\":\"$server\",\"rssBeforeKib\":$before,\"rssHoldingKib\":$during,\"bench\":$(tail -1 "$OUT/idle.log")}"
+    stop
+  done
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); results in $RESULTS"
+case "$ONLY" in
+  echo) echo_suite ;;
+  resp) resp_suite ;;
+  idle) idle_suite ;;
+  all) echo_suite; resp_suite; idle_suite ;;
+  *) echo "--only echo|resp|idle" >&2; exit 2 ;;
+esac
+python3 "$HERE/summarize.py" "$RESULTS" | tee "$OUT/summary.md"

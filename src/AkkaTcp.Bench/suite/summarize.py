@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Summarises run-suite.sh's results.jsonl: medians per server and medians of per-round ratios."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+median = statistics.median
+
+
+def cpu_us(row, replies):
+    return row["cpuTicks"] / row["ticksPerSecond"] * 1e6 / max(replies, 1)
+
+
+def table(title, header, lines):
+    print(f"\n### {title}\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for line in lines:
+        print("| " + " | ".join(str(x) for x in line) + " |")
+
+
+# echo: AkkaTcp vs the Go reference server
+echo = defaultdict(lambda: defaultdict(dict))  # shape -> round -> server -> metrics
+for r in (r for r in rows if r["suite"] == "echo"):
+    b = r["bench"]
+    echo[r["shape"]][r["round"]][r["server"]] = {
+        "rps": b["reqPerSec"], "p99": b["p99us"], "cpu": cpu_us(r, b["totalReplies"]),
+        "hwm": r["hwmKib"] / 1024, "errors": b["errors"] + b["failedConnections"]}
+if echo:
+    lines = []
+    for shape, rounds in echo.items():
+        both = [m for m in rounds.values() if "akka" in m and "go" in m]
+        def med(server, key):
+            return median(m[server][key] for m in both)
+        def ratio(key):
+            return median(m["akka"][key] / m["go"][key] for m in both)
+        lines.append([f"echo 32 B, {shape.replace('x', ' conns x ')} in flight",
+                      f"{med('akka', 'rps'):,.0f}", f"{med('go', 'rps'):,.0f}", f"{ratio('rps'):.2f}",
+                      f"{med('akka', 'cpu'):.1f}", f"{med('go', 'cpu'):.1f}", f"{ratio('cpu'):.2f}",
+                      f"{med('akka', 'p99'):,.0f}", f"{med('go', 'p99'):,.0f}", f"{ratio('p99'):.2f}",
+                      f"{med('akka', 'hwm'):.0f} / {med('go', 'hwm'):.0f}",
+                      sum(m[s]["errors"] for m in both for s in ("akka", "go")), len(both)])
+    table("echo: AkkaTcp vs the Go reference server (medians; ratios are medians of per-round AkkaTcp/Go)",
+          ["workload", "AkkaTcp req/s", "Go req/s", "req/s ratio", "AkkaTcp CPU µs/req", "Go CPU µs/req", "CPU ratio",
+           "AkkaTcp p99 µs", "Go p99 µs", "p99 ratio", "peak RSS MiB (AkkaTcp / Go)", "errors", "rounds"], lines)
+
+# resp: AkkaTcp vs redis-server and Garnet under redis-benchmark
+resp = defaultdict(lambda: defaultdict(dict))
+for r in (r for r in rows if r["suite"] == "resp"):
+    tests = {}
+    for row in r["csv"].split(";"):
+        parts = row.split(",")
+        if len(parts) >= 2 and parts[0] != "test":
+            tests[parts[0]] = float(parts[1])
+    resp[r["shape"]][r["round"]][r["server"]] = {"tests": tests, "cpu": cpu_us(r, r["requests"]), "hwm": r["hwmKib"] / 1024}
+if resp:
+    lines = []
+    for shape, rounds in resp.items():
+        full = [m for m in rounds.values() if {"akka", "redis", "garnet"} <= m.keys()]
+        for test in sorted(full[0]["akka"]["tests"]) if full else []:
+            def med(server):
+                return median(m[server]["tests"][test] for m in full)
+            def ratio(other):
+                return median(m["akka"]["tests"][test] / m[other]["tests"][test] for m in full)
+            lines.append([f"{test} -c 50 -{shape}", f"{med('akka'):,.0f}", f"{med('redis'):,.0f}", f"{med('garnet'):,.0f}",
+                          f"{ratio('redis'):.2f}", f"{ratio('garnet'):.2f}", len(full)])
+        if full:
+            lines.append([f"server CPU µs/request, -{shape}", f"{median(m['akka']['cpu'] for m in full):.1f}",
+                          f"{median(m['redis']['cpu'] for m in full):.1f}", f"{median(m['garnet']['cpu'] for m in full):.1f}", "", "", len(full)])
+    table("resp: redis-benchmark against AkkaTcp, redis-server and Garnet (req/s medians; ratios are medians of per-round ratios)",
+          ["test", "AkkaTcp", "redis-server", "Garnet", "AkkaTcp / redis", "AkkaTcp / Garnet", "rounds"], lines)
+
+# idle connections
+idle = {r["server"]: r for r in rows if r["suite"] == "idle"}
+if idle:
+    lines = []
+    per = {}
+    for server, r in idle.items():
+        opened = r["bench"]["opened"]
+        per[server] = (r["rssHoldingKib"] - r["rssBeforeKib"]) * 1024 / max(opened, 1)
+        lines.append([server, opened, r["bench"]["answeredAfterHold"], f"{r['rssBeforeKib'] / 1024:.0f}",
+                      f"{r['rssHoldingKib'] / 1024:.0f}", f"{per[server] / 1024:.1f}"])
+    if "akka" in per and "go" in per:
+        lines.append(["ratio AkkaTcp / Go", "", "", "", "", f"{per['akka'] / per['go']:.2f}"])
+    table("10,000 idle connections held 30 s",
+          ["server", "opened", "answering after 30 s", "RSS before MiB", "RSS holding MiB", "KiB per connection"], lines)
