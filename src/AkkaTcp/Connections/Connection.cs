@@ -134,9 +134,11 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 OnSocketEvent(message);
                 break;
             default:
+                var wasBusy = _session.IsBusy;
                 if (_session.OnMessage(message, _sink))
                 {
-                    ReofferInput();
+                    if (wasBusy)
+                        ReofferInput();
                     AfterDeferredReply();
                 }
                 else
@@ -147,7 +149,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>A session that was busy may now take the input it left unconsumed.</summary>
+    /// <summary>A session that was busy may now take the input it left unconsumed (sessions that are never busy never get here).</summary>
     private void ReofferInput()
     {
         if (!_input.IsEmpty && !_sink.IsClosing && !_session.IsBusy)
@@ -307,6 +309,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         AkkaTcpMetrics.OnSent(_info.Server, _output.InFlightBytes);
         _output.CompleteWrite();
+        var wasBusy = _session.IsBusy;
         _session.OnWritten(_sink);
         Flush();
         if (_closeReason is not null)
@@ -314,8 +317,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
             SendCloseWhenFlushed();
             return;
         }
-        if (_session.IsBusy || !_input.IsEmpty)
+        if (wasBusy)
         {
+            // A streaming session wrote its next part, or finished and may take waiting input.
             ReofferInput();
             AfterSession();
         }
