@@ -38,6 +38,9 @@ public sealed record ServerSettings
 
     public required Transport Transport { get; init; }
 
+    /// <summary>Akka.IO's maximum-frame-size for this server's connections: bytes per receive and per send.</summary>
+    public required int SocketChunkSize { get; init; }
+
     /// <summary>Limits of a UDP server (read for every server, used when <see cref="Transport"/> is udp).</summary>
     public required DatagramSettings Datagram { get; init; }
 
@@ -91,6 +94,7 @@ public sealed record ServerSettings
             MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
             Protocol = protocol,
             Transport = transport,
+            SocketChunkSize = config.ByteSize("socket-chunk-size", 512, 16 * 1024 * 1024),
             Datagram = DatagramSettings.Read(config.Section("udp")),
         };
     }

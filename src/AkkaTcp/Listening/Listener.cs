@@ -68,8 +68,14 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         Become(Binding);
         // After a re-bind the port must be the one clients already know, even if it was 0 at first.
+        var chunk = _settings.SocketChunkSize;
         Context.System.Tcp().Tell(new Tcp.Bind(Self, _endPoint, _settings.Backlog,
-            [new Inet.SO.ReuseAddress(true), new SocketSettingsOption(_settings.Socket)]));
+            [new Inet.SO.ReuseAddress(true), new SocketSettingsOption(_settings.Socket)])
+        {
+            // Per server: each connection holds a receive buffer of this size. Akka.IO wants its
+            // (otherwise unused) buffer-size settings at least twice the frame size.
+            TcpSettings = TcpSettings.Create(Context.System) with { MaxFrameSizeBytes = chunk, ReceiveBufferSize = 2 * chunk, SendBufferSize = 2 * chunk },
+        });
     }
 
     private void Binding(object message)

@@ -16,7 +16,9 @@ public sealed class FileTransferHostTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task A_one_GiB_file_goes_up_and_down_with_send_and_fetch_while_server_memory_stays_flat()
     {
-        await using var server = HostProcess.Start("--protocol", "file", "--port", "0", "--set", $"akka-tcp.servers.main.file.root={_root}");
+        // As hocon/file.hocon does: 64 KiB per receive and send for bulk transfer.
+        await using var server = HostProcess.Start("--protocol", "file", "--port", "0", "--set", $"akka-tcp.servers.main.file.root={_root}",
+            "--set", "akka-tcp.servers.main.socket-chunk-size=64k");
         var endpoint = (await server.WaitUntilListeningAsync(Within(60))).ToString();
         var source = Path.Join(_local, "big.bin");
         await using (var file = File.Create(source))
