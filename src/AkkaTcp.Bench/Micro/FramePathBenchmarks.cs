@@ -39,7 +39,9 @@ public class FramePathBenchmarks
         _output = new OutputBuffer();
         _sink = new ConnectionSink(info, ActorRefs.Nobody, new ReplyOrder(_output), (_, _) => { }, () => _output.PendingBytes);
         _echo = Server("echo").OpenSession(info);
+        _echo.OnConnected(_sink);
         _jsonRpc = Server("json-rpc").OpenSession(info);
+        _jsonRpc.OnConnected(_sink);
         _echoChunk = Repeat(new string('e', 31) + "\n");
         _jsonRpcChunk = Repeat("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\",\"params\":[\"abcdefghijklmnop\"]}\n");
         var set = $"*3\r\n$3\r\nSET\r\n$8\r\nbench:01\r\n$32\r\n{new string('v', 32)}\r\n";
