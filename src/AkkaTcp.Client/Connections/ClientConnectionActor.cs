@@ -173,7 +173,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
 
     private void Flush()
     {
-        if (_output.StartWrite() is { } data)
+        if (_output.StartWrite(out _) is { } data) // ack-every-writes 1: every write is acknowledged
             _socket.Tell(Tcp.Write.Create(data, WriteAck.Instance));
     }
 

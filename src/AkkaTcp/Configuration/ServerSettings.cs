@@ -41,6 +41,9 @@ public sealed record ServerSettings
     /// <summary>Akka.IO's maximum-frame-size for this server's connections: bytes per receive and per send.</summary>
     public required int SocketChunkSize { get; init; }
 
+    /// <summary>Small writes go unacknowledged; every this many writes one asks for an ack (1 = every write).</summary>
+    public required int AckEveryWrites { get; init; }
+
     /// <summary>Limits of a UDP server (read for every server, used when <see cref="Transport"/> is udp).</summary>
     public required DatagramSettings Datagram { get; init; }
 
@@ -95,6 +98,7 @@ public sealed record ServerSettings
             Protocol = protocol,
             Transport = transport,
             SocketChunkSize = config.ByteSize("socket-chunk-size", 512, 16 * 1024 * 1024),
+            AckEveryWrites = config.Int("ack-every-writes", 1, 1024),
             Datagram = DatagramSettings.Read(config.Section("udp")),
         };
     }

@@ -23,7 +23,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private readonly Admission _admission;
     private readonly IProtocolSession _session;
     private readonly InputBuffer _input = new();
-    private readonly OutputBuffer _output = new();
+    private readonly OutputBuffer _output;
     private readonly ReplyOrder _replies;
     private readonly ConnectionSink _sink;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -46,10 +46,11 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _socket = socket;
         _settings = settings;
         _admission = admission;
+        _output = new OutputBuffer(settings.AckEveryWrites);
         _session = settings.Protocol.OpenSession(info);
         _replies = new ReplyOrder(_output);
         var self = Self;
-        _sink = new ConnectionSink(info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.PendingBytes);
+        _sink = new ConnectionSink(info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.HeldBytes);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -386,9 +387,15 @@ internal sealed class Connection : UntypedActor, IWithTimers
 
     private void Flush()
     {
-        var bytes = _output.StartWrite();
+        var bytes = _output.StartWrite(out var wantsAck);
         if (bytes is null)
             return;
+        if (!wantsAck)
+        {
+            AkkaTcpMetrics.OnSent(_info.Server, bytes.Count);
+            _socket.Tell(Tcp.Write.Create(bytes));
+            return;
+        }
         _socket.Tell(Tcp.Write.Create(bytes, WriteAck.Instance));
         _writeStartedAt = Environment.TickCount64;
         if (_settings.WriteTimeout > TimeSpan.Zero && !Timers.IsTimerActive(Tick.WriteTimeout))

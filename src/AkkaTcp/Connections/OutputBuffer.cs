@@ -4,26 +4,41 @@ using Akka.IO;
 namespace AkkaTcp.Connections;
 
 /// <summary>
-/// A connection's outgoing bytes: replies being gathered, and at most one write handed to Akka.IO
-/// and not yet acknowledged. Replies written while a write is in flight are gathered into the next
-/// one, so many small replies leave in one send. Both buffers are pooled; the in-flight one is
-/// wrapped (not copied) into the ByteString Akka.IO sends, and goes back to the pool on the ack.
+/// A connection's outgoing bytes: replies being gathered, and at most one acknowledged write
+/// handed to Akka.IO and not yet acknowledged. Replies written while that write is in flight are
+/// gathered into the next one, so many small replies leave in one send. Both buffers are pooled;
+/// the in-flight one is wrapped (not copied) into the ByteString Akka.IO sends, and goes back to
+/// the pool on the ack. Small writes (up to <see cref="SmallWriteBytes"/>) skip the ack for all but
+/// every Nth write: they are copied out, so the pooled buffer is free at once, and the next ack
+/// (Akka.IO acknowledges in order) confirms them too.
 /// </summary>
-internal sealed class OutputBuffer : IBufferWriter<byte>
+internal sealed class OutputBuffer(int ackEveryWrites = 1) : IBufferWriter<byte>
 {
+    public const int SmallWriteBytes = 4096;
+    private const int MaxUnacknowledgedBytes = 64 * 1024;
     private const int MinimumBufferSize = 4096;
 
     private byte[] _gathering = [];
     private int _gathered;
     private byte[]? _inFlight;
     private int _inFlightCount;
+    private int _unacknowledgedWrites;
+    private int _unacknowledgedBytes;
 
-    /// <summary>Bytes not yet acknowledged by Akka.IO: in flight plus gathered.</summary>
-    public int PendingBytes => _gathered + _inFlightCount;
+    /// <summary>Bytes not yet confirmed by an ack: gathered, in flight, and small writes sent since the last ack.</summary>
+    public int PendingBytes => _gathered + _inFlightCount + _unacknowledgedBytes;
 
+    /// <summary>
+    /// Bytes still held here: gathered, or in an acknowledged write not yet acknowledged. What a
+    /// streaming session paces itself by: small writes sent without an ack are not counted, since
+    /// no ack may come for them until a later write asks for one.
+    /// </summary>
+    public int HeldBytes => _gathered + _inFlightCount;
+
+    /// <summary>An acknowledged write is outstanding (the write-timeout watches it).</summary>
     public bool IsWriting => _inFlight is not null;
 
-    /// <summary>Bytes of the write in flight.</summary>
+    /// <summary>Bytes of the acknowledged write in flight.</summary>
     public int InFlightBytes => _inFlightCount;
 
     public bool IsEmpty => _gathered == 0 && _inFlight is null;
@@ -43,13 +58,25 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
     }
 
     /// <summary>
-    /// Hands the gathered bytes over as the next write, or returns null when a write is already in
-    /// flight or nothing is gathered.
+    /// Hands the gathered bytes over as the next write, or returns null when an acknowledged write
+    /// is in flight or nothing is gathered. <paramref name="wantsAck"/> says whether this write must
+    /// be sent with an ack (then it is in flight until <see cref="CompleteWrite"/>).
     /// </summary>
-    public ByteString? StartWrite()
+    public ByteString? StartWrite(out bool wantsAck)
     {
+        wantsAck = false;
         if (_inFlight is not null || _gathered == 0)
             return null;
+        if (_gathered <= SmallWriteBytes && _unacknowledgedWrites + 1 < ackEveryWrites
+            && _unacknowledgedBytes + _gathered <= MaxUnacknowledgedBytes)
+        {
+            var copy = ByteString.CopyFrom(_gathering, 0, _gathered);
+            _unacknowledgedWrites++;
+            _unacknowledgedBytes += _gathered;
+            Release(); // an idle connection keeps no buffer
+            return copy;
+        }
+        wantsAck = true;
         _inFlight = _gathering;
         _inFlightCount = _gathered;
         _gathering = [];
@@ -57,9 +84,11 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
         return ByteString.FromBytes(_inFlight, 0, _inFlightCount);
     }
 
-    /// <summary>The write in flight was acknowledged: Akka.IO no longer holds its buffer.</summary>
+    /// <summary>The write in flight was acknowledged: Akka.IO no longer holds its buffer, nor any write before it.</summary>
     public void CompleteWrite()
     {
+        _unacknowledgedWrites = 0;
+        _unacknowledgedBytes = 0;
         if (_inFlight is null)
             return;
         ArrayPool<byte>.Shared.Return(_inFlight);

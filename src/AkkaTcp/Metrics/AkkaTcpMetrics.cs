@@ -17,7 +17,7 @@ public static class AkkaTcpMetrics
     private static readonly Counter<long> Accepted = Meter.CreateCounter<long>("akkatcp.connections.accepted", "{connection}", "TCP connections the listener got (served, queued or refused)");
     private static readonly Counter<long> Closed = Meter.CreateCounter<long>("akkatcp.connections.closed", "{connection}", "Connections ended, by reason");
     private static readonly Counter<long> Received = Meter.CreateCounter<long>("akkatcp.bytes.received", "By", "Bytes read from clients");
-    private static readonly Counter<long> Sent = Meter.CreateCounter<long>("akkatcp.bytes.sent", "By", "Bytes written to clients (acknowledged by the socket)");
+    private static readonly Counter<long> Sent = Meter.CreateCounter<long>("akkatcp.bytes.sent", "By", "Bytes written to clients (handed to the socket)");
 
     internal static void OnAccepted(string server) => Accepted.Add(1, Tag(server));
 

@@ -15,7 +15,10 @@ public interface IConnectionSink
     /// </summary>
     IBufferWriter<byte> Output { get; }
 
-    /// <summary>Output bytes written and not yet acknowledged by the socket (what the client has still to read).</summary>
+    /// <summary>
+    /// Output bytes the connection still holds: written here and not yet sent, or sent in a write
+    /// whose acknowledgement (which calls <see cref="IProtocolSession.OnWritten"/>) is awaited.
+    /// </summary>
     int PendingOutputBytes { get; }
 
     /// <summary>True once <see cref="Close"/> was called: handle no more frames.</summary>

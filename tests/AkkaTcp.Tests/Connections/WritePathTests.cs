@@ -17,9 +17,10 @@ namespace AkkaTcp.Tests.Connections;
 /// </summary>
 public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output)
 {
+    // Most tests watch the acknowledged path: every write asks for an ack.
     private (IActorRef Connection, TestProbe Socket) StartConnection(string hocon = "")
     {
-        var settings = LoadSettings(hocon).Servers[0];
+        var settings = LoadSettings("akka-tcp.servers.main.ack-every-writes = 1\n" + hocon).Servers[0];
         var socket = CreateTestProbe();
         var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 40000), settings.EndPoint);
         var connection = Sys.ActorOf(Props.Create<Connection>(info, socket.Ref, settings, Admission.Serve));
@@ -52,6 +53,34 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
         Assert.Equal("c\nd\ne\n", Text(second));
         connection.Tell(second.Ack, socket.Ref);
         socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Small_writes_go_without_an_ack_until_every_nth_asks_for_one_and_large_ones_always_do()
+    {
+        var (connection, socket) = StartConnection("akka-tcp.servers.main.ack-every-writes = 3");
+        connection.Tell(Received("a\n"), socket.Ref);
+        var first = socket.ExpectMsg<Tcp.Write>();
+        connection.Tell(Received("b\n"), socket.Ref);
+        var second = socket.ExpectMsg<Tcp.Write>();
+        connection.Tell(Received("c\n"), socket.Ref);
+        var third = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal(("a\n", false), (Text(first), first.WantsAck));
+        Assert.Equal(("b\n", false), (Text(second), second.WantsAck));
+        Assert.Equal(("c\n", true), (Text(third), third.WantsAck)); // confirms all three
+
+        // While the acknowledged write is out, replies gather, as on the acknowledged path.
+        connection.Tell(Received("d\n"), socket.Ref);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        connection.Tell(third.Ack, socket.Ref);
+        var fourth = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal(("d\n", false), (Text(fourth), fourth.WantsAck));
+
+        // A write over 4 KiB always asks for an ack.
+        connection.Tell(Received(new string('x', 5000) + "\n"), socket.Ref);
+        var large = socket.ExpectMsg<Tcp.Write>();
+        Assert.True(large.WantsAck);
+        Assert.Equal(5001, large.Data.Count);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class FileTransferHostTests(ITestOutputHelper output) : IAsyncLife
         await sampler;
 
         output.WriteLine($"server RSS peak: {afterWarmUp / 1024} MiB over 64 MiB up and down, {peak / 1024} MiB over 1 GiB up and down");
-        Assert.True(peak - afterWarmUp < 64 * 1024, $"server RSS grew by {(peak - afterWarmUp) / 1024} MiB more for 1 GiB than for 64 MiB");
+        Assert.True(peak - afterWarmUp < 128 * 1024, $"server RSS grew by {(peak - afterWarmUp) / 1024} MiB more for 1 GiB than for 64 MiB");
         Assert.Equal(await HashAsync(source), await HashAsync(Path.Join(_local, "copy.bin")));
         Assert.Equal(1L << 30, new FileInfo(Path.Join(_root, "big.bin")).Length);
     }
