@@ -54,6 +54,11 @@ public sealed record KeyspaceEnvelope(long RequestId, object Request);
 
 public sealed record KeyspaceResult(long RequestId, object Reply);
 
+/// <summary>Several enveloped requests from one connection, handled in order and answered with one <see cref="KeyspaceResults"/>.</summary>
+public sealed record KeyspaceBatch(KeyspaceEnvelope[] Envelopes);
+
+public sealed record KeyspaceResults(List<KeyspaceResult> Results);
+
 // Replies.
 
 public sealed record ValueReply(byte[]? Value);

@@ -19,6 +19,9 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
     /// <summary>The id of the enveloped request being handled, if any: replies carry it back.</summary>
     private long? _requestId;
 
+    /// <summary>The results of the batch being handled, if any: sent back together at its end.</summary>
+    private List<KeyspaceResult>? _batch;
+
     protected override void PreStart() => Timers.StartPeriodicTimer(Sweep.Instance, Sweep.Instance, SweepInterval);
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -27,6 +30,19 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case KeyspaceBatch batch:
+                _batch = new List<KeyspaceResult>(batch.Envelopes.Length);
+                try
+                {
+                    foreach (var enveloped in batch.Envelopes)
+                        OnReceive(enveloped);
+                    Sender.Tell(new KeyspaceResults(_batch));
+                }
+                finally
+                {
+                    _batch = null;
+                }
+                break;
             case KeyspaceEnvelope envelope:
                 _requestId = envelope.RequestId;
                 try
@@ -91,7 +107,15 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
         }
     }
 
-    private void Reply(object reply) => Sender.Tell(_requestId is { } id ? new KeyspaceResult(id, reply) : reply);
+    private void Reply(object reply)
+    {
+        if (_requestId is not { } id)
+            Sender.Tell(reply);
+        else if (_batch is not null)
+            _batch.Add(new KeyspaceResult(id, reply));
+        else
+            Sender.Tell(new KeyspaceResult(id, reply));
+    }
 
     private void OnSet(SetValue set)
     {

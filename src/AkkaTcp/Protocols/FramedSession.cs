@@ -39,6 +39,7 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
     public int OnReceived(ReadOnlySpan<byte> input, IConnectionSink sink)
     {
         var consumed = 0;
+        var handled = false;
         while (!sink.IsClosing && consumed < input.Length)
         {
             var status = _decoder.Decode(input[consumed..], out var frame, out var length, out var error);
@@ -52,7 +53,10 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
             }
             consumed += length;
             _handler.OnFrame(frame, this);
+            handled = true;
         }
+        if (handled)
+            _handler.OnFramesEnd(this);
         return consumed;
     }
 

@@ -30,6 +30,15 @@ public interface IFrameHandler<TFrame, TReply>
     {
     }
 
+    /// <summary>
+    /// The frames of one received chunk have all been handled: a handler that collected work while
+    /// handling them sends it now (resp sends one message per keyspace partition for a whole
+    /// pipelined batch, not one per command). Nothing by default.
+    /// </summary>
+    void OnFramesEnd(IConnectionContext<TReply> connection)
+    {
+    }
+
     /// <summary>Handles one frame. The frame is only valid during this call: copy what you keep.</summary>
     void OnFrame(TFrame frame, IConnectionContext<TReply> connection);
 

@@ -23,9 +23,17 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private object? _result; // the partition reply being written, during CompleteReply
     private byte[]? _name;
 
+    // Requests for each partition, collected while one received chunk's commands are handled and
+    // sent at its end (OnFramesEnd): a pipelined batch costs one message per partition each way
+    // instead of one per command. Sent before any other keyspace request, so order is kept.
+    private readonly List<KeyspaceEnvelope>?[] _outbox;
+    private IActorRef _self = ActorRefs.Nobody;
+    private int _queued;
+
     public RespHandler(IActorRef[] partitions, ConnectionInfo connection, RespServerStats stats)
     {
         _partitions = partitions;
+        _outbox = new List<KeyspaceEnvelope>?[partitions.Length];
         _connection = connection;
         _stats = stats;
         stats.OnConnected();
@@ -217,6 +225,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     /// <summary>Sends one request to every partition and answers once all have replied.</summary>
     private void All(IConnectionContext<RespReply> c, object request, Action<object[], IConnectionContext<RespReply>> reply)
     {
+        SendQueued();
         var asks = new Task<object>[_partitions.Length];
         for (var i = 0; i < asks.Length; i++)
             asks[i] = _partitions[i].Ask<object>(request, _stats.RequestTimeout);
@@ -239,12 +248,45 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             else
                 write(reply, cc);
         });
-        _partitions[ByteKeyComparer.Partition(copy, _partitions.Length)].Tell(new KeyspaceEnvelope(id, request(copy)), c.Self);
+        (_outbox[ByteKeyComparer.Partition(copy, _partitions.Length)] ??= []).Add(new KeyspaceEnvelope(id, request(copy)));
+        _self = c.Self;
+        _queued++;
+    }
+
+    public void OnFramesEnd(IConnectionContext<RespReply> connection) => SendQueued();
+
+    private void SendQueued()
+    {
+        if (_queued == 0)
+            return;
+        for (var i = 0; i < _outbox.Length; i++)
+        {
+            if (_outbox[i] is not { Count: > 0 } envelopes)
+                continue;
+            _partitions[i].Tell(envelopes.Count == 1 ? envelopes[0] : new KeyspaceBatch([.. envelopes]), _self);
+            envelopes.Clear();
+        }
+        _queued = 0;
     }
 
     public bool OnMessage(object message, IConnectionContext<RespReply> connection)
     {
-        if (message is not KeyspaceResult result || !_pending.Remove(result.RequestId, out var reserved))
+        switch (message)
+        {
+            case KeyspaceResult result:
+                return Complete(result, connection);
+            case KeyspaceResults results:
+                foreach (var each in results.Results)
+                    Complete(each, connection);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private bool Complete(KeyspaceResult result, IConnectionContext<RespReply> connection)
+    {
+        if (!_pending.Remove(result.RequestId, out var reserved))
             return false;
         _result = result.Reply;
         try
@@ -260,6 +302,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
 
     private Task<object> Ask(ReadOnlySpan<byte> key, Func<byte[], object> request)
     {
+        SendQueued();
         var copy = key.ToArray();
         return _partitions[ByteKeyComparer.Partition(copy, _partitions.Length)].Ask<object>(request(copy), _stats.RequestTimeout);
     }

@@ -135,6 +135,20 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
     }
 
     [Fact]
+    public async Task Batched_single_key_commands_take_effect_before_later_multi_key_commands_of_the_same_batch()
+    {
+        var server = await StartServerAsync(Resp);
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+
+        // One chunk: the SETs and INCR are batched per partition, MGET and DBSIZE ask every partition.
+        await client.SendAsync("SET a 1\r\nSET b 2\r\nMGET a b\r\nINCR a\r\nDBSIZE\r\nGET a\r\nDEL a b\r\nMGET a b\r\n", Within());
+
+        string[] expected = ["+OK", "+OK", "*2", "$1", "1", "$1", "2", ":2", ":2", "$1", "2", ":2", "*2", "$-1", "$-1"];
+        foreach (var line in expected)
+            Assert.Equal(line + "\r", await client.ReadLineAsync(Within()));
+    }
+
+    [Fact]
     public async Task A_malformed_request_gets_a_protocol_error_and_a_close()
     {
         var server = await StartServerAsync(Resp);
