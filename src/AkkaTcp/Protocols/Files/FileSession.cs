@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 using AkkaTcp.Connections;
@@ -13,26 +11,22 @@ namespace AkkaTcp.Protocols.Files;
 /// One connection of the file protocol. Commands are lines; a PUT's body and a GET's reply are
 /// raw bytes. One command at a time: while a download streams or an upload is committed the
 /// session is busy and leaves later commands unread (they are served after it, in order).
-/// Disk work that can take long (fsync and rename, hashing a file, reading it) runs off the
-/// actor and comes back as a message.
+/// Disk work that can take long (fsync and rename here, hashing and reading in
+/// <see cref="Downloader"/>) runs off the actor and comes back as a message.
 /// </summary>
 internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolSession
 {
     private sealed record Committed(Upload Upload, Exception? Error);
 
-    private sealed record Hashed(Download Download, string? Sha256, Exception? Error);
-
-    private sealed record ChunkRead(Download Download, byte[] Buffer, int Count, Exception? Error);
-
     private sealed record UploadWritten(Upload Upload, Exception? Error);
 
     private Upload? _upload;
     private long _discarding;
-    private Download? _download;
-    private bool _waiting; // for a commit or a hash
+    private readonly Downloader _downloads = new(store, (sink, line) => lines.Encode(Encoding.UTF8.GetBytes(line), sink.Output));
+    private bool _committing;
 
-    /// <summary>Streaming a download, finishing an upload's writes, or waiting for a commit or a hash.</summary>
-    public bool IsBusy => _download is not null || _waiting || _upload is { Remaining: 0 };
+    /// <summary>Streaming a download, finishing an upload's writes, or waiting for a commit.</summary>
+    public bool IsBusy => _downloads.IsBusy || _committing || _upload is { Remaining: 0 };
 
     public void OnConnected(IConnectionSink sink)
     {
@@ -178,7 +172,7 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
             Reply(sink, $"ERR checksum mismatch (got {actual})");
             return;
         }
-        _waiting = true;
+        _committing = true;
         var self = sink.Self;
         Task.Run(() => upload.Commit(store)).ContinueWith(
             done => self.Tell(new Committed(upload, done.Exception?.InnerException)), TaskScheduler.Default);
@@ -186,74 +180,10 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
 
     private void Get(ReadOnlySpan<byte> nameBytes, IConnectionSink sink)
     {
-        if (!FileNames.TryParse(nameBytes, out var name))
-        {
+        if (FileNames.TryParse(nameBytes, out var name))
+            _downloads.Start(name, sink);
+        else
             Reply(sink, "ERR bad name");
-            return;
-        }
-        FileStream stream;
-        string? recorded;
-        try
-        {
-            if (store.Find(name) is not { } info)
-            {
-                Reply(sink, "ERR not found");
-                return;
-            }
-            // Shared for delete: a replacement renamed over it meanwhile leaves this download whole.
-            stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 0, FileOptions.Asynchronous);
-            recorded = store.RecordedChecksum(name, stream.Length, File.GetLastWriteTimeUtc(stream.SafeFileHandle));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Reply(sink, "ERR not found");
-            return;
-        }
-        var download = new Download(stream);
-        if (recorded is not null)
-        {
-            StartDownload(download, recorded, sink);
-            return;
-        }
-        _waiting = true;
-        var self = sink.Self;
-        HashAsync(stream).ContinueWith(done => self.Tell(done.IsCompletedSuccessfully
-            ? new Hashed(download, done.Result, null)
-            : new Hashed(download, null, done.Exception?.InnerException)), TaskScheduler.Default);
-    }
-
-    private static async Task<string> HashAsync(FileStream stream)
-    {
-        var hash = await SHA256.HashDataAsync(stream).ConfigureAwait(false);
-        stream.Position = 0;
-        return Convert.ToHexStringLower(hash);
-    }
-
-    private void StartDownload(Download download, string sha256, IConnectionSink sink)
-    {
-        Reply(sink, string.Create(CultureInfo.InvariantCulture, $"OK {download.Length} {sha256}"));
-        if (download.Length == 0)
-        {
-            download.Stream.Dispose();
-            return;
-        }
-        _download = download;
-        Pump(sink);
-    }
-
-    /// <summary>Reads the next chunk if the client has less than two chunks left to read.</summary>
-    private void Pump(IConnectionSink sink)
-    {
-        if (_download is not { Reading: false, Remaining: > 0 } download || sink.PendingOutputBytes >= 2 * store.Settings.ChunkSize)
-            return;
-        download.Reading = true;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(store.Settings.ChunkSize, download.Remaining));
-        var self = sink.Self;
-        var length = (int)Math.Min(buffer.Length, download.Remaining);
-        RandomAccess.ReadAsync(download.Stream.SafeFileHandle, buffer.AsMemory(0, length), download.Offset).AsTask().ContinueWith(done =>
-            self.Tell(done.IsCompletedSuccessfully
-                ? new ChunkRead(download, buffer, done.Result, null)
-                : new ChunkRead(download, buffer, 0, done.Exception?.InnerException)), TaskScheduler.Default);
     }
 
     public bool OnMessage(object message, IConnectionSink sink)
@@ -266,54 +196,15 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
             case UploadWritten:
                 return true; // an upload already discarded (its connection failed it)
             case Committed committed:
-                _waiting = false;
+                _committing = false;
                 Reply(sink, committed.Error is null ? "OK " + committed.Upload.ExpectedSha256 : "ERR could not store the file: " + committed.Error.Message);
                 return true;
-            case Hashed hashed:
-                _waiting = false;
-                if (hashed.Sha256 is null)
-                {
-                    hashed.Download.Stream.Dispose();
-                    Reply(sink, "ERR could not read the file: " + hashed.Error?.Message);
-                    return true;
-                }
-                StartDownload(hashed.Download, hashed.Sha256, sink);
-                return true;
-            case ChunkRead read when read.Download == _download:
-                OnChunkRead(read, sink);
-                return true;
-            case ChunkRead stale:
-                ArrayPool<byte>.Shared.Return(stale.Buffer);
-                return true;
             default:
-                return false;
+                return _downloads.OnMessage(message, sink);
         }
     }
 
-    private void OnChunkRead(ChunkRead read, IConnectionSink sink)
-    {
-        var download = read.Download;
-        download.Reading = false;
-        if (read.Error is not null || read.Count == 0)
-        {
-            // The file shrank or failed under us: the promised size cannot be kept, so the client
-            // must see the connection end rather than a short body followed by another reply.
-            ArrayPool<byte>.Shared.Return(read.Buffer);
-            EndDownload();
-            sink.Close(CloseReason.Error);
-            return;
-        }
-        read.Buffer.AsSpan(0, read.Count).CopyTo(sink.Output.GetSpan(read.Count));
-        sink.Output.Advance(read.Count);
-        ArrayPool<byte>.Shared.Return(read.Buffer);
-        download.Offset += read.Count;
-        if (download.Remaining == 0)
-            EndDownload();
-        else
-            Pump(sink);
-    }
-
-    public void OnWritten(IConnectionSink sink) => Pump(sink);
+    public void OnWritten(IConnectionSink sink) => _downloads.OnWritten(sink);
 
     private void Delete(ReadOnlySpan<byte> nameBytes, IConnectionSink sink)
     {
@@ -382,16 +273,10 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
         return true;
     }
 
-    private void EndDownload()
-    {
-        _download?.Stream.Dispose();
-        _download = null;
-    }
-
     public void OnClosed()
     {
         _upload?.Discard();
         _upload = null;
-        EndDownload();
+        _downloads.Stop();
     }
 }
