@@ -20,7 +20,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
 {
     private readonly object _lock = new();
     private readonly List<ClientConnection<TRequest, TResponse>> _connections = [];
-    private readonly LinkedList<TaskCompletionSource<ClientConnection<TRequest, TResponse>>> _waiters = new();
+    private readonly WaitingCallers<ClientConnection<TRequest, TResponse>> _waiters = new();
     private readonly ClientActorSystem _system;
     private readonly IClientProtocol<TRequest, TResponse> _protocol;
     private readonly ClientSettings _settings;
@@ -28,7 +28,6 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
     private readonly ILoggingAdapter _log;
     private readonly Timer _maintenance;
     private int _dialing;
-    private int _waiterCount;
     private bool _disposed;
     private TimeSpan _backoff;
     private long _nextBackgroundDialAt;
@@ -84,7 +83,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
     }
 
     /// <summary>Callers waiting for a connection with a free request slot.</summary>
-    public int WaitingCallers => Volatile.Read(ref _waiterCount);
+    public int WaitingCallers => _waiters.Count;
 
     /// <summary>Replies all connections still owe (0 when nothing is in flight: nothing leaks).</summary>
     public int PendingReplies
@@ -153,8 +152,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
                 }
                 if (chosen is null && !dial)
                 {
-                    waiter = _waiters.AddLast(new TaskCompletionSource<ClientConnection<TRequest, TResponse>>(TaskCreationOptions.RunContinuationsAsynchronously));
-                    _waiterCount++;
+                    waiter = _waiters.Enqueue();
                 }
             }
             if (chosen is not null)
@@ -187,13 +185,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             lock (_lock)
-            {
-                if (waiter.List is not null)
-                {
-                    _waiters.Remove(waiter);
-                    _waiterCount--;
-                }
-            }
+                _waiters.Remove(waiter);
             // Handed a slot just as it gave up: pass the slot on.
             if (waiter.Value.Task.IsCompletedSuccessfully)
             {
@@ -292,7 +284,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
 
     private void OnSlotFreed(ClientConnection<TRequest, TResponse> connection)
     {
-        if (Volatile.Read(ref _waiterCount) > 0)
+        if (_waiters.Count > 0)
             ServeWaiters();
     }
 
@@ -302,7 +294,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         var dial = false;
         lock (_lock)
         {
-            while (_waiters.First is { } first)
+            while (_waiters.Count > 0)
             {
                 var connection = TakeFreeSlot();
                 if (connection is null)
@@ -314,9 +306,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
                     }
                     break;
                 }
-                _waiters.RemoveFirst();
-                _waiterCount--;
-                first.Value.TrySetResult(connection);
+                _waiters.ServeFirst(connection);
             }
         }
         if (dial)
@@ -380,11 +370,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
                 // Nothing open and nothing being dialled: no slot can free up, so the callers
                 // waiting get the connect error now rather than a timeout later.
                 if (_connections.Count == 0 && _dialing == 0 && _waiters.Count > 0)
-                {
-                    stranded = [.. _waiters];
-                    _waiters.Clear();
-                    _waiterCount = 0;
-                }
+                    stranded = _waiters.TakeAll();
             }
             if (stranded is not null)
             {
@@ -414,10 +400,8 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         lock (_lock)
         {
             _disposed = true;
-            foreach (var waiter in _waiters)
+            foreach (var waiter in _waiters.TakeAll())
                 waiter.TrySetException(new ObjectDisposedException(GetType().Name, $"The pool for {EndPointName} was disposed"));
-            _waiters.Clear();
-            _waiterCount = 0;
             connections = [.. _connections];
             _connections.Clear();
         }
