@@ -29,12 +29,8 @@ public sealed record ClientSettings
 
     /// <summary>Reads <c>akka-tcp.client</c> from <paramref name="config"/> over the embedded defaults.</summary>
     /// <exception cref="InvalidConfigException">A value is missing or out of range; the message names the key.</exception>
-    public static ClientSettings Load(Config config)
-    {
-        // Akka's empty Config drops its fallbacks, so an empty user config means the defaults.
-        var merged = config.IsEmpty ? ClientConfig.Reference : config.WithFallback(ClientConfig.Reference);
-        return Read(new ConfigReader(merged.GetConfig("akka-tcp.client"), "akka-tcp.client"));
-    }
+    public static ClientSettings Load(Config config) =>
+        Read(new ConfigReader(config.WithFallback(ClientConfig.Reference).GetConfig("akka-tcp.client"), "akka-tcp.client"));
 
     public static ClientSettings Read(ConfigReader config) => new()
     {
