@@ -58,6 +58,9 @@ public sealed class LineCodec : IFrameDecoder<ReadOnlySpan<byte>>, IFrameEncoder
         output.Advance(reply.Length + 1);
     }
 
+    /// <summary>Encodes a line of text (UTF-8). Allocates: for replies that are rare or made of text anyway.</summary>
+    public void EncodeText(string line, IBufferWriter<byte> output) => Encode(System.Text.Encoding.UTF8.GetBytes(line), output);
+
     private DecodeStatus TooLarge(out ProtocolError error)
     {
         error = new ProtocolError(CloseReason.FrameTooLarge, _tooLarge);

@@ -11,6 +11,7 @@ namespace AkkaTcp.Protocols;
 public abstract class LineProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>, IDatagramProtocol
 {
     private IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>? _datagramHandler;
+    private Action<ReadOnlySpan<byte>, IBufferWriter<byte>>? _encodeLine; // made once, not per datagram
 
     protected LineProtocol(ProtocolContext context) => Codec = LineCodecSettings.CreateCodec(context);
 
@@ -35,8 +36,8 @@ public abstract class LineProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnly
             frame = frame[..^1];
         // Only the UDP listener actor calls this, one datagram at a time: one handler serves them all.
         var handler = _datagramHandler ??= CreateHandler(source);
-        handler.OnFrame(frame, new DatagramContext(source, reply, delimited ? Codec.Encode : WriteRaw));
+        handler.OnFrame(frame, new DatagramContext(source, reply, delimited ? _encodeLine ??= Codec.Encode : WriteRaw));
     }
 
-    private static void WriteRaw(ReadOnlySpan<byte> reply, IBufferWriter<byte> output) => output.Write(reply);
+    private static readonly Action<ReadOnlySpan<byte>, IBufferWriter<byte>> WriteRaw = (reply, output) => output.Write(reply);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Akka.Actor;
 using AkkaTcp.Connections;
+using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols.Files;
 
@@ -12,7 +13,7 @@ namespace AkkaTcp.Protocols.Files;
 /// writes the "OK size sha256" header, then reads the file asynchronously one chunk at a time,
 /// starting the next read only while the client has less than two chunks left to read.
 /// </summary>
-internal sealed class Downloader(FileStore store, Action<IConnectionSink, string> reply)
+internal sealed class Downloader(FileStore store, LineCodec lines)
 {
     private sealed record Hashed(Download Download, string? Sha256, Exception? Error);
 
@@ -32,7 +33,7 @@ internal sealed class Downloader(FileStore store, Action<IConnectionSink, string
         {
             if (store.Find(name) is not { } info)
             {
-                reply(sink, "ERR not found");
+                Reply(sink, "ERR not found");
                 return;
             }
             // Shared for delete: a replacement renamed over it meanwhile leaves this download whole.
@@ -41,7 +42,7 @@ internal sealed class Downloader(FileStore store, Action<IConnectionSink, string
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            reply(sink, "ERR not found");
+            Reply(sink, "ERR not found");
             return;
         }
         var download = new Download(stream);
@@ -66,7 +67,7 @@ internal sealed class Downloader(FileStore store, Action<IConnectionSink, string
 
     private void StartDownload(Download download, string sha256, IConnectionSink sink)
     {
-        reply(sink, string.Create(CultureInfo.InvariantCulture, $"OK {download.Length} {sha256}"));
+        Reply(sink, string.Create(CultureInfo.InvariantCulture, $"OK {download.Length} {sha256}"));
         if (download.Length == 0)
         {
             download.Stream.Dispose();
@@ -101,7 +102,7 @@ internal sealed class Downloader(FileStore store, Action<IConnectionSink, string
                 if (hashed.Sha256 is null)
                 {
                     hashed.Download.Stream.Dispose();
-                    reply(sink, "ERR could not read the file: " + hashed.Error?.Message);
+                    Reply(sink, "ERR could not read the file: " + hashed.Error?.Message);
                     return true;
                 }
                 StartDownload(hashed.Download, hashed.Sha256, sink);
@@ -139,6 +140,8 @@ internal sealed class Downloader(FileStore store, Action<IConnectionSink, string
         else
             Pump(sink);
     }
+
+    private void Reply(IConnectionSink sink, string line) => lines.EncodeText(line, sink.Output);
 
     /// <summary>A write was acknowledged: the client read some; read on.</summary>
     public void OnWritten(IConnectionSink sink) => Pump(sink);

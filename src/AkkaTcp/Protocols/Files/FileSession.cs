@@ -22,7 +22,7 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
 
     private Upload? _upload;
     private long _discarding;
-    private readonly Downloader _downloads = new(store, (sink, line) => lines.Encode(Encoding.UTF8.GetBytes(line), sink.Output));
+    private readonly Downloader _downloads = new(store, lines);
     private bool _committing;
 
     /// <summary>Streaming a download, finishing an upload's writes, or waiting for a commit.</summary>
@@ -244,7 +244,7 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
         sink.Close(CloseReason.ProtocolError);
     }
 
-    private void Reply(IConnectionSink sink, string line) => lines.Encode(Encoding.UTF8.GetBytes(line), sink.Output);
+    private void Reply(IConnectionSink sink, string line) => lines.EncodeText(line, sink.Output);
 
     /// <summary>Splits on single spaces into at most parts.Length words (one more than any command has, so extra words show).</summary>
     private static int SplitWords(ReadOnlySpan<byte> line, Span<Range> parts)
