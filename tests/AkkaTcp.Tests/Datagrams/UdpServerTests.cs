@@ -119,7 +119,9 @@ public sealed class UdpServerTests(ITestOutputHelper output) : ServerSpec(output
     [Fact]
     public async Task A_flood_of_100k_datagrams_leaves_the_server_answering()
     {
-        var server = await StartUdpServerAsync();
+        // A limit of 50 a second: the limiter is engaged even when a loaded machine's kernel drops
+        // most of the flood before the server reads it (seen: 257 of 100,000 read).
+        var server = await StartUdpServerAsync("akka-tcp.servers.main.udp.rate-limit-per-source = 50");
         using var flooder = new DatagramClient(server.LocalEndPoint);
         using var bystander = new DatagramClient(server.LocalEndPoint, "127.0.0.2");
         var datagram = new byte[64];
@@ -136,8 +138,9 @@ public sealed class UdpServerTests(ITestOutputHelper output) : ServerSpec(output
         var stats = await server.GetDatagramStatsAsync();
         Output.WriteLine($"{stats} in {elapsed:0.00} s");
         Assert.True(stats.DroppedRateLimited > 0);
-        // The bystander's reply, plus a burst of 1000 and 1000 a second for the flooder.
-        Assert.InRange(stats.Replied, 1, 1 + 1000 + (long)Math.Ceiling(1000 * elapsed));
+        Assert.Equal(stats.Received, stats.Replied + stats.DroppedRateLimited);
+        // The bystander's reply, plus a burst of 50 and 50 a second for the flooder.
+        Assert.InRange(stats.Replied, 1, 1 + 50 + (long)Math.Ceiling(50 * elapsed));
         // The flooder is served again once it stops.
         await UntilAnsweredAsync(flooder, "back\n");
     }
