@@ -46,7 +46,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _socket = socket;
         _settings = settings;
         _admission = admission;
-        _output = new OutputBuffer(settings.AckEveryWrites);
+        // Below the low-water mark: reading held back for output always waits on an ack that will come.
+        _output = new OutputBuffer(settings.AckEveryWrites, Math.Min(OutputBuffer.UnacknowledgedBytesLimit, settings.WriteLowWaterMark - 1));
         _session = settings.Protocol.OpenSession(info);
         _replies = new ReplyOrder(_output);
         var self = Self;

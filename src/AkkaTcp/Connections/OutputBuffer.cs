@@ -9,13 +9,20 @@ namespace AkkaTcp.Connections;
 /// gathered into the next one, so many small replies leave in one send. Both buffers are pooled;
 /// the in-flight one is wrapped (not copied) into the ByteString Akka.IO sends, and goes back to
 /// the pool on the ack. Small writes (up to <see cref="SmallWriteBytes"/>) skip the ack for all but
-/// every Nth write: they are copied out, so the pooled buffer is free at once, and the next ack
-/// (Akka.IO acknowledges in order) confirms them too.
+/// every Nth write and past <c>maxUnacknowledgedBytes</c>: they are copied out, so the pooled
+/// buffer is free at once, and the next ack (Akka.IO acknowledges in order) confirms them too.
 /// </summary>
-internal sealed class OutputBuffer(int ackEveryWrites = 1) : IBufferWriter<byte>
+/// <param name="ackEveryWrites">Every this many writes in a row, one asks for an ack (1 = all do).</param>
+/// <param name="maxUnacknowledgedBytes">
+/// Bytes that may be out without an ack. Kept below the write-low-water-mark, so that whenever
+/// backpressure stops reading an acknowledged write is out, whose ack will resume it.
+/// </param>
+internal sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBytes = 0) : IBufferWriter<byte>
 {
     public const int SmallWriteBytes = 4096;
-    private const int MaxUnacknowledgedBytes = 64 * 1024;
+
+    /// <summary>The most a connection sends without an ack, whatever its low-water mark.</summary>
+    public const int UnacknowledgedBytesLimit = 64 * 1024;
     private const int MinimumBufferSize = 4096;
 
     private byte[] _gathering = [];
@@ -68,7 +75,7 @@ internal sealed class OutputBuffer(int ackEveryWrites = 1) : IBufferWriter<byte>
         if (_inFlight is not null || _gathered == 0)
             return null;
         if (_gathered <= SmallWriteBytes && _unacknowledgedWrites + 1 < ackEveryWrites
-            && _unacknowledgedBytes + _gathered <= MaxUnacknowledgedBytes)
+            && _unacknowledgedBytes + _gathered <= maxUnacknowledgedBytes)
         {
             var copy = ByteString.CopyFrom(_gathering, 0, _gathered);
             _unacknowledgedWrites++;

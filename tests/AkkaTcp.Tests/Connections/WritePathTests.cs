@@ -84,6 +84,41 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [Fact]
+    public void Unacknowledged_writes_stay_below_the_low_water_mark_so_reading_held_back_always_waits_on_an_ack()
+    {
+        var (connection, socket) = StartConnection("""
+            akka-tcp.servers.main { ack-every-writes = 16, write-high-water-mark = 16k, write-low-water-mark = 4k }
+            """);
+        var line = new string('x', 2999) + "\n";
+        for (var i = 0; i < 10; i++)
+            connection.Tell(Received(line), socket.Ref);
+
+        // Until reading stops: unacknowledged bytes stay under the 4k low-water mark, and the
+        // write out when it stops asks for an ack.
+        var unacknowledged = 0;
+        Tcp.Write? awaitingAck = null;
+        while (socket.ExpectMsg<object>() is Tcp.Write write)
+        {
+            if (write.WantsAck)
+                awaitingAck = write;
+            else
+                unacknowledged += write.Data.Count;
+            Assert.True(unacknowledged < 4096, $"{unacknowledged} bytes out without an ack");
+        }
+        Assert.NotNull(awaitingAck);
+
+        // Its ack (and the ones after it) bring reading back.
+        object next;
+        connection.Tell(awaitingAck.Ack, socket.Ref);
+        while ((next = socket.ExpectMsg<object>()) is not Tcp.ResumeReading)
+        {
+            var more = Assert.IsType<Tcp.Write>(next);
+            if (more.WantsAck)
+                connection.Tell(more.Ack, socket.Ref);
+        }
+    }
+
+    [Fact]
     public void Reading_is_suspended_above_the_high_water_mark_and_resumed_below_the_low_one()
     {
         var (connection, socket) = StartConnection("""
