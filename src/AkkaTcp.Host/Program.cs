@@ -11,6 +11,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
 
+InlineSocketCompletions.EnableUnlessSet();
+
 if (FileTransferCommand.Handles(args))
     return await FileTransferCommand.RunAsync(args);
 
