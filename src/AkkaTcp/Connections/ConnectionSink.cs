@@ -50,9 +50,9 @@ internal sealed class ConnectionSink : IConnectionSink
 
     public void DeferUnordered(Task work, Action writeReply) => WhenDone(work, _replies.ReserveUnordered(writeReply));
 
-    public object Reserve(Action writeReply) => _replies.Reserve(writeReply);
+    public object Reserve() => _replies.Reserve();
 
-    public void Complete(object reserved) => _replies.Complete(reserved);
+    public void Complete<TState>(object reserved, TState state, Action<TState> writeReply) => _replies.Complete(reserved, state, writeReply);
 
     private void WhenDone(Task work, object slot) =>
         work.ContinueWith(_onDeferredDone, slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -6,17 +6,23 @@ namespace AkkaTcp.Connections;
 /// Keeps replies in request order when some are answered later (deferred). While no deferred reply
 /// is pending, replies go straight to the connection's output. Once one is pending, later replies
 /// are gathered behind it, and everything is released to the output, in order, as the deferred
-/// replies at the head complete.
+/// replies at the head complete. A deferred reply completed at the head (the usual case: answers
+/// come back in order) is written straight to the output, not buffered. Slots are reused, so a
+/// pipelined batch of deferred replies allocates nothing once the connection has warmed up.
 /// </summary>
 internal sealed class ReplyOrder(OutputBuffer output)
 {
+    /// <summary>A slot whose buffer grew past this is not kept for reuse (an idle connection stays small).</summary>
+    private const int ReusableSlotBytes = 4096;
+
     private readonly Queue<Slot> _slots = new();
+    private readonly Stack<Slot> _free = new();
     private Slot? _tail;
-    private IBufferWriter<byte>? _writingSlot;
+    private IBufferWriter<byte>? _writingTo;
     private int _deferred;
 
     /// <summary>Where a reply written now belongs.</summary>
-    public IBufferWriter<byte> Writer => _writingSlot ?? (_slots.Count == 0 ? output : Tail().Bytes);
+    public IBufferWriter<byte> Writer => _writingTo ?? (_slots.Count == 0 ? output : Tail().Bytes);
 
     /// <summary>
     /// True while a deferred reply is outstanding. (Held slots exist only behind one: once the
@@ -27,10 +33,14 @@ internal sealed class ReplyOrder(OutputBuffer output)
     /// <summary>Deferred replies not yet completed (ordered and unordered).</summary>
     public int Deferred => _deferred;
 
-    /// <summary>Reserves the next place in the output for a reply that comes later.</summary>
-    public object Reserve(Action writeReply)
+    /// <summary>
+    /// Reserves the next place in the output for a reply that comes later: <paramref name="writeReply"/>
+    /// writes it when <see cref="Complete(object)"/> is called, or the caller passes the writing to
+    /// <see cref="Complete{TState}"/>. The token is good for one completion.
+    /// </summary>
+    public object Reserve(Action? writeReply = null)
     {
-        var slot = new Slot(writeReply);
+        var slot = Take(writeReply, ready: false);
         _slots.Enqueue(slot);
         _tail = null; // replies after this one gather in a new slot behind it
         _deferred++;
@@ -44,26 +54,38 @@ internal sealed class ReplyOrder(OutputBuffer output)
         return new UnorderedReply(writeReply);
     }
 
-    /// <summary>A deferred reply is ready: writes it into its place and releases what is ready.</summary>
+    /// <summary>A deferred reply is ready: writes it (with the action given when reserved) and releases what is ready.</summary>
     public void Complete(object reserved)
     {
-        _deferred--;
         if (reserved is UnorderedReply unordered)
         {
+            _deferred--;
             unordered.WriteReply(); // to Writer: behind any ordered replies still held
             return;
         }
-        var slot = (Slot)reserved;
-        _writingSlot = slot.Bytes;
+        Complete((Slot)reserved, ((Slot)reserved).WriteReply!, static write => write());
+    }
+
+    /// <summary>A reserved reply is ready: <paramref name="writeReply"/> writes it to <see cref="Writer"/> now.</summary>
+    public void Complete<TState>(object reserved, TState state, Action<TState> writeReply) =>
+        Complete((Slot)reserved, state, writeReply);
+
+    private void Complete<TState>(Slot slot, TState state, Action<TState> writeReply)
+    {
+        _deferred--;
+        var atHead = _slots.Peek() == slot;
+        _writingTo = atHead ? output : slot.Bytes;
         try
         {
-            slot.WriteReply!();
+            writeReply(state);
         }
         finally
         {
-            _writingSlot = null;
+            _writingTo = null;
         }
         slot.Ready = true;
+        if (atHead)
+            Recycle(_slots.Dequeue());
         while (_slots.TryPeek(out var head) && head.Ready)
         {
             _slots.Dequeue();
@@ -72,6 +94,7 @@ internal sealed class ReplyOrder(OutputBuffer output)
             var bytes = head.Bytes.WrittenSpan;
             bytes.CopyTo(output.GetSpan(bytes.Length));
             output.Advance(bytes.Length);
+            Recycle(head);
         }
     }
 
@@ -79,18 +102,45 @@ internal sealed class ReplyOrder(OutputBuffer output)
     {
         if (_tail is null)
         {
-            _tail = new Slot(null) { Ready = true };
+            _tail = Take(null, ready: true);
             _slots.Enqueue(_tail);
         }
         return _tail;
     }
 
+    private Slot Take(Action? writeReply, bool ready)
+    {
+        var slot = _free.TryPop(out var reused) ? reused : new Slot();
+        slot.WriteReply = writeReply;
+        slot.Ready = ready;
+        return slot;
+    }
+
+    private void Recycle(Slot slot)
+    {
+        slot.WriteReply = null;
+        if (slot.HasBytes)
+        {
+            if (slot.Bytes.Capacity > ReusableSlotBytes)
+                return;
+            slot.Bytes.ResetWrittenCount();
+        }
+        _free.Push(slot);
+    }
+
     private sealed record UnorderedReply(Action WriteReply);
 
-    private sealed class Slot(Action? writeReply)
+    private sealed class Slot
     {
-        public Action? WriteReply { get; } = writeReply;
-        public ArrayBufferWriter<byte> Bytes { get; } = new();
+        private ArrayBufferWriter<byte>? _bytes;
+
+        public Action? WriteReply { get; set; }
+
+        /// <summary>Replies held here until the slots before it are released (made on first use).</summary>
+        public ArrayBufferWriter<byte> Bytes => _bytes ??= new ArrayBufferWriter<byte>();
+
+        public bool HasBytes => _bytes is not null;
+
         public bool Ready { get; set; }
     }
 }

@@ -72,9 +72,10 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
 
     public IActorRef Self => Sink.Self;
 
-    public object ReserveReply(Action<IConnectionContext<TReply>> write) => Sink.Reserve(() => write(this));
+    public object ReserveReply() => Sink.Reserve();
 
-    public void CompleteReply(object reserved) => Sink.Complete(reserved);
+    public void CompleteReply<TState>(object reserved, TState state, Action<TState, IConnectionContext<TReply>> write) =>
+        Sink.Complete(reserved, (State: state, Write: write, Context: this), static s => s.Write(s.State, s.Context));
 
     public bool OnMessage(object message, IConnectionSink sink) => _handler.OnMessage(message, this);
 

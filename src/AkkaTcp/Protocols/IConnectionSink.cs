@@ -54,12 +54,17 @@ public interface IConnectionSink
     IActorRef Self { get; }
 
     /// <summary>
-    /// Holds this reply's place in the output (as <see cref="Defer"/> does) until <see cref="Complete"/>
-    /// is called with the returned token, from <see cref="IProtocolSession.OnMessage"/>: the
-    /// message-based way to answer later, with no Task or Ask per request.
+    /// Holds the next reply's place in the output (as <see cref="Defer"/> does) until
+    /// <see cref="Complete"/> is called with the returned token, from
+    /// <see cref="IProtocolSession.OnMessage"/>: the message-based way to answer later, with no Task
+    /// or Ask per request. A token is good for one completion.
     /// </summary>
-    object Reserve(Action writeReply);
+    object Reserve();
 
-    /// <summary>Writes a reserved reply (calls its writeReply) and releases what is ready, in order.</summary>
-    void Complete(object reserved);
+    /// <summary>
+    /// Writes a reserved reply: <paramref name="writeReply"/> runs now with <paramref name="state"/>
+    /// and writes to <see cref="Output"/>, which points into the reserved place; then whatever is
+    /// ready is released in order. (State and a static lambda, so that answering allocates nothing.)
+    /// </summary>
+    void Complete<TState>(object reserved, TState state, Action<TState> writeReply);
 }

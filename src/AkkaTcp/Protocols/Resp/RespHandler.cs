@@ -18,9 +18,8 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private readonly IActorRef[] _partitions;
     private readonly ConnectionInfo _connection;
     private readonly RespServerStats _stats;
-    private readonly Dictionary<long, object> _pending = new();
+    private readonly Dictionary<long, PendingReply> _pending = new();
     private long _lastRequestId;
-    private object? _result; // the partition reply being written, during CompleteReply
     private byte[]? _name;
 
     // Requests for each partition, collected while one received chunk's commands are handled and
@@ -40,6 +39,9 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     }
 
     private delegate void Write(object reply, IConnectionContext<RespReply> c);
+
+    /// <summary>A keyspace request's reserved reply place, and how its result is written there.</summary>
+    private readonly record struct PendingReply(object Reserved, Write Write);
 
     public void OnClosed() => _stats.OnDisconnected();
 
@@ -73,7 +75,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             if (Arity(c, command, argc == 3))
             {
                 var value = command[2].ToArray();
-                Key(c, command[1], k => new SetValue(k, value, SetCondition.Always, 0, ReturnOld: true), (r, cc) => BulkOrNull(new ValueReply(((SetReply)r).Old), cc));
+                Key(c, command[1], k => new SetValue(k, value, SetCondition.Always, 0, ReturnOld: true), OldValue);
             }
         }
         else if (Is(name, "APPEND"u8)) { if (Arity(c, command, argc == 3)) { var v = command[2].ToArray(); Key(c, command[1], k => new AppendValue(k, v), Integer); } }
@@ -128,17 +130,13 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             }
         }
         var value = command[2].ToArray();
-        Key(c, command[1], k => new SetValue(k, value, condition, expiresAt, returnOld), (reply, cc) =>
-        {
-            var set = (SetReply)reply;
-            if (returnOld)
-                BulkOrNull(new ValueReply(set.Old), cc);
-            else if (set.Written)
-                cc.Reply(RespReply.Simple(Ok));
-            else
-                cc.Reply(RespReply.Null);
-        });
+        Key(c, command[1], k => new SetValue(k, value, condition, expiresAt, returnOld), returnOld ? OldValue : Written);
     }
+
+    private static void OldValue(object reply, IConnectionContext<RespReply> c) => BulkOrNull(new ValueReply(((SetReply)reply).Old), c);
+
+    private static void Written(object reply, IConnectionContext<RespReply> c) =>
+        c.Reply(((SetReply)reply).Written ? RespReply.Simple(Ok) : RespReply.Null);
 
     private void IncrBy(IConnectionContext<RespReply> c, RespCommand command, bool negate)
     {
@@ -240,14 +238,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     {
         var copy = key.ToArray();
         var id = ++_lastRequestId;
-        _pending[id] = c.ReserveReply(cc =>
-        {
-            var reply = _result!;
-            if (reply is ErrorReply error)
-                cc.Reply(RespReply.Error(Encoding.UTF8.GetBytes(error.Message)));
-            else
-                write(reply, cc);
-        });
+        _pending[id] = new PendingReply(c.ReserveReply(), write);
         (_outbox[ByteKeyComparer.Partition(copy, _partitions.Length)] ??= []).Add(new KeyspaceEnvelope(id, request(copy)));
         _self = c.Self;
         _queued++;
@@ -286,17 +277,15 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
 
     private bool Complete(KeyspaceResult result, IConnectionContext<RespReply> connection)
     {
-        if (!_pending.Remove(result.RequestId, out var reserved))
+        if (!_pending.Remove(result.RequestId, out var pending))
             return false;
-        _result = result.Reply;
-        try
+        connection.CompleteReply(pending.Reserved, (result.Reply, pending.Write), static (s, cc) =>
         {
-            connection.CompleteReply(reserved);
-        }
-        finally
-        {
-            _result = null;
-        }
+            if (s.Reply is ErrorReply error)
+                cc.Reply(RespReply.Error(Encoding.UTF8.GetBytes(error.Message)));
+            else
+                s.Write(s.Reply, cc);
+        });
         return true;
     }
 
