@@ -47,23 +47,29 @@ public sealed class FlushKeys
 }
 
 /// <summary>
-/// A request tagged with the asker's own id; the partition answers with a <see cref="KeyspaceResult"/>
-/// carrying the same id, so a connection can ask many things at once by plain messages (no Ask).
+/// Requests handled in order and answered with one <see cref="KeyspaceResults"/> holding their
+/// replies in the same order, and the same <paramref name="Tag"/> (the asker's own mark, e.g. which
+/// partition it asked): a connection asks many things at once by plain messages, with no Ask and
+/// no id per request.
 /// </summary>
-public sealed record KeyspaceEnvelope(long RequestId, object Request);
+public sealed record KeyspaceBatch(int Tag, object[] Requests);
 
-public sealed record KeyspaceResult(long RequestId, object Reply);
-
-/// <summary>Several enveloped requests from one connection, handled in order and answered with one <see cref="KeyspaceResults"/>.</summary>
-public sealed record KeyspaceBatch(KeyspaceEnvelope[] Envelopes);
-
-public sealed record KeyspaceResults(List<KeyspaceResult> Results);
+public sealed record KeyspaceResults(int Tag, object[] Replies);
 
 // Replies.
 
-public sealed record ValueReply(byte[]? Value);
+public sealed record ValueReply(byte[]? Value)
+{
+    public static readonly ValueReply Missing = new((byte[]?)null);
+}
 
-public sealed record SetReply(bool Written, byte[]? Old);
+public sealed record SetReply(bool Written, byte[]? Old)
+{
+    public static readonly SetReply Done = new(true, null);
+    public static readonly SetReply NotDone = new(false, null);
+
+    public static SetReply Of(bool written, byte[]? old) => old is not null ? new(written, old) : written ? Done : NotDone;
+}
 
 public sealed record CountReply(long Count);
 

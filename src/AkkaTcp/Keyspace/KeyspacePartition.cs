@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 
 namespace AkkaTcp.Keyspace;
@@ -16,11 +17,9 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>The id of the enveloped request being handled, if any: replies carry it back.</summary>
-    private long? _requestId;
-
-    /// <summary>The results of the batch being handled, if any: sent back together at its end.</summary>
-    private List<KeyspaceResult>? _batch;
+    /// <summary>The replies of the batch being handled, if any, sent back together at its end; and the request's place in it.</summary>
+    private object[]? _batchReplies;
+    private int _batchIndex;
 
     protected override void PreStart() => Timers.StartPeriodicTimer(Sweep.Instance, Sweep.Instance, SweepInterval);
 
@@ -31,31 +30,21 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
         switch (message)
         {
             case KeyspaceBatch batch:
-                _batch = new List<KeyspaceResult>(batch.Envelopes.Length);
+                var replies = new object[batch.Requests.Length];
+                _batchReplies = replies;
                 try
                 {
-                    foreach (var enveloped in batch.Envelopes)
-                        OnReceive(enveloped);
-                    Sender.Tell(new KeyspaceResults(_batch));
+                    for (_batchIndex = 0; _batchIndex < replies.Length; _batchIndex++)
+                        OnReceive(batch.Requests[_batchIndex]);
                 }
                 finally
                 {
-                    _batch = null;
+                    _batchReplies = null;
                 }
-                break;
-            case KeyspaceEnvelope envelope:
-                _requestId = envelope.RequestId;
-                try
-                {
-                    OnReceive(envelope.Request);
-                }
-                finally
-                {
-                    _requestId = null;
-                }
+                Sender.Tell(new KeyspaceResults(batch.Tag, replies));
                 break;
             case GetValue get:
-                Reply(new ValueReply(Find(get.Key)?.Value));
+                Reply(Find(get.Key) is { } found ? new ValueReply(found.Value) : ValueReply.Missing);
                 break;
             case SetValue set:
                 OnSet(set);
@@ -102,19 +91,20 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
                 SweepExpired();
                 break;
             default:
-                Unhandled(message);
+                if (_batchReplies is not null)
+                    Reply(new ErrorReply($"ERR unknown keyspace request {message.GetType().Name}")); // keeps the batch's replies in place
+                else
+                    Unhandled(message);
                 break;
         }
     }
 
     private void Reply(object reply)
     {
-        if (_requestId is not { } id)
-            Sender.Tell(reply);
-        else if (_batch is not null)
-            _batch.Add(new KeyspaceResult(id, reply));
+        if (_batchReplies is not null)
+            _batchReplies[_batchIndex] = reply;
         else
-            Sender.Tell(new KeyspaceResult(id, reply));
+            Sender.Tell(reply);
     }
 
     private void OnSet(SetValue set)
@@ -126,9 +116,10 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
             SetCondition.IfExists => existing is not null,
             _ => true,
         };
+        var old = set.ReturnOld ? existing?.Value : null; // read before Put, which updates the entry in place
         if (allowed)
             Put(set.Key, set.Value, set.ExpiresAt);
-        Reply(new SetReply(allowed, set.ReturnOld ? existing?.Value : null));
+        Reply(SetReply.Of(allowed, old));
     }
 
     private void OnIncrement(IncrementBy increment)
@@ -196,7 +187,14 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
 
     private void Put(byte[] key, byte[] value, long expiresAt)
     {
-        _entries[key] = new Entry(value, expiresAt);
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out _);
+        if (entry is null)
+            entry = new Entry(value, expiresAt);
+        else
+        {
+            entry.Value = value;
+            entry.ExpiresAt = expiresAt;
+        }
         if (expiresAt != 0)
             _expiring.Add(key);
         else
@@ -226,7 +224,12 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
             Remove(key);
     }
 
-    private sealed record Entry(byte[] Value, long ExpiresAt);
+    // Updated in place when a key is set again: overwriting allocates no entry.
+    private sealed class Entry(byte[] value, long expiresAt)
+    {
+        public byte[] Value { get; set; } = value;
+        public long ExpiresAt { get; set; } = expiresAt;
+    }
 
     private sealed class Sweep
     {

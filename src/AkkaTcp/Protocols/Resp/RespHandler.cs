@@ -18,21 +18,19 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private readonly IActorRef[] _partitions;
     private readonly ConnectionInfo _connection;
     private readonly RespServerStats _stats;
-    private readonly Dictionary<long, PendingReply> _pending = new();
-    private long _lastRequestId;
     private byte[]? _name;
 
     // Requests for each partition, collected while one received chunk's commands are handled and
     // sent at its end (OnFramesEnd): a pipelined batch costs one message per partition each way
     // instead of one per command. Sent before any other keyspace request, so order is kept.
-    private readonly List<KeyspaceEnvelope>?[] _outbox;
+    private readonly Outbox?[] _outbox;
     private IActorRef _self = ActorRefs.Nobody;
     private int _queued;
 
     public RespHandler(IActorRef[] partitions, ConnectionInfo connection, RespServerStats stats)
     {
         _partitions = partitions;
-        _outbox = new List<KeyspaceEnvelope>?[partitions.Length];
+        _outbox = new Outbox?[partitions.Length];
         _connection = connection;
         _stats = stats;
         stats.OnConnected();
@@ -42,6 +40,16 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
 
     /// <summary>A keyspace request's reserved reply place, and how its result is written there.</summary>
     private readonly record struct PendingReply(object Reserved, Write Write);
+
+    /// <summary>
+    /// One partition's requests not yet sent, and the replies awaited from it in request order (a
+    /// partition answers a connection's batches in the order they were sent).
+    /// </summary>
+    private sealed class Outbox
+    {
+        public List<object> Requests { get; } = [];
+        public Queue<PendingReply> Awaited { get; } = new();
+    }
 
     public void OnClosed() => _stats.OnDisconnected();
 
@@ -232,14 +240,14 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
 
     /// <summary>
     /// Sends a request about one key to its partition as a plain message and keeps the reply's place;
-    /// the partition's <see cref="KeyspaceResult"/> comes back to <see cref="OnMessage"/>.
+    /// the partition's <see cref="KeyspaceResults"/> comes back to <see cref="OnMessage"/>.
     /// </summary>
     private void Key(IConnectionContext<RespReply> c, ReadOnlySpan<byte> key, Func<byte[], object> request, Write write)
     {
         var copy = key.ToArray();
-        var id = ++_lastRequestId;
-        _pending[id] = new PendingReply(c.ReserveReply(), write);
-        (_outbox[ByteKeyComparer.Partition(copy, _partitions.Length)] ??= []).Add(new KeyspaceEnvelope(id, request(copy)));
+        var outbox = _outbox[ByteKeyComparer.Partition(copy, _partitions.Length)] ??= new Outbox();
+        outbox.Requests.Add(request(copy));
+        outbox.Awaited.Enqueue(new PendingReply(c.ReserveReply(), write));
         _self = c.Self;
         _queued++;
     }
@@ -252,40 +260,29 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             return;
         for (var i = 0; i < _outbox.Length; i++)
         {
-            if (_outbox[i] is not { Count: > 0 } envelopes)
+            if (_outbox[i] is not { Requests: { Count: > 0 } requests })
                 continue;
-            _partitions[i].Tell(envelopes.Count == 1 ? envelopes[0] : new KeyspaceBatch([.. envelopes]), _self);
-            envelopes.Clear();
+            _partitions[i].Tell(new KeyspaceBatch(i, [.. requests]), _self);
+            requests.Clear();
         }
         _queued = 0;
     }
 
     public bool OnMessage(object message, IConnectionContext<RespReply> connection)
     {
-        switch (message)
-        {
-            case KeyspaceResult result:
-                return Complete(result, connection);
-            case KeyspaceResults results:
-                foreach (var each in results.Results)
-                    Complete(each, connection);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private bool Complete(KeyspaceResult result, IConnectionContext<RespReply> connection)
-    {
-        if (!_pending.Remove(result.RequestId, out var pending))
+        if (message is not KeyspaceResults results || (uint)results.Tag >= (uint)_outbox.Length || _outbox[results.Tag] is not { } outbox)
             return false;
-        connection.CompleteReply(pending.Reserved, (result.Reply, pending.Write), static (s, cc) =>
+        foreach (var reply in results.Replies)
         {
-            if (s.Reply is ErrorReply error)
-                cc.Reply(RespReply.Error(Encoding.UTF8.GetBytes(error.Message)));
-            else
-                s.Write(s.Reply, cc);
-        });
+            var pending = outbox.Awaited.Dequeue();
+            connection.CompleteReply(pending.Reserved, (Reply: reply, pending.Write), static (s, cc) =>
+            {
+                if (s.Reply is ErrorReply error)
+                    cc.Reply(RespReply.Error(Encoding.UTF8.GetBytes(error.Message)));
+                else
+                    s.Write(s.Reply, cc);
+            });
+        }
         return true;
     }
 
