@@ -3,7 +3,13 @@ using System.Text.Json;
 using AkkaTcp.Bench;
 using AkkaTcp.Client.Configuration;
 using AkkaTcp.Client.Protocols.JsonRpc;
+using AkkaTcp.Runtime;
 using HdrHistogram;
+
+// The load generator must never be the bottleneck: inline socket completions and untiered JIT
+// (below, in the project file) took the Go reference server, 50 connections × 1 in flight, pinned,
+// from 41k to 80k req/s through this generator (the Go load generator measured 87k).
+InlineSocketCompletions.EnableUnlessSet();
 
 if (args is ["micro", .. var microArgs])
     return MicroBenchmarks.Run(microArgs);

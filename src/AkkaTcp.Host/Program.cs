@@ -5,6 +5,7 @@ using AkkaTcp.Host.CommandLine;
 using AkkaTcp.Host.Hosting;
 using AkkaTcp.Host.Logging;
 using AkkaTcp.Host.Transfers;
+using AkkaTcp.Runtime;
 using AkkaTcp.Shutdown;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

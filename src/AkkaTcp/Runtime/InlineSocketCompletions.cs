@@ -1,4 +1,4 @@
-namespace AkkaTcp.Host.Hosting;
+namespace AkkaTcp.Runtime;
 
 /// <summary>
 /// Turns on .NET's inline socket completions (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>)
@@ -9,9 +9,10 @@ namespace AkkaTcp.Host.Hosting;
 /// Akka.IO's handler never blocks (it is one Tell). Measured pinned (server core 0, load core 1):
 /// echo 1000 × 1 in flight 36.0k / 34.9k → 39.8k / 40.8k req/s, 29.7 / 30.8 → 26.5 / 26.0 µs server
 /// CPU per request; resp <c>-P 1</c> SET 30.9k / 33.5k → 35.3k / 35.7k; <c>-P 16</c> SET 394k / 383k →
-/// 422k / 414k (two rounds each).
+/// 422k / 414k (two rounds each). The console host and the load generator call it first thing;
+/// an application hosting the library itself can do the same.
 /// </summary>
-internal static class InlineSocketCompletions
+public static class InlineSocketCompletions
 {
     private const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
