@@ -53,6 +53,14 @@ public static class AkkaTcpConfig
         using var stream = typeof(AkkaTcpConfig).Assembly.GetManifestResourceStream("AkkaTcp.reference.conf")
             ?? throw new InvalidOperationException("AkkaTcp.reference.conf is not embedded in the AkkaTcp assembly");
         using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+        return ConfigurationFactory.ParseString(reader.ReadToEnd()).WithFallback(ConnectionThreads());
     }
+
+    /// <summary>
+    /// The connection dispatcher's thread count when the configuration sets none: one per core
+    /// the process may use (ProcessorCount honours CPU affinity), at least 2 so that one busy
+    /// connection never holds up all others.
+    /// </summary>
+    private static Config ConnectionThreads() => ConfigurationFactory.ParseString(
+        $"akka-tcp.connection-dispatcher.dedicated-thread-pool.thread-count = {Math.Max(2, Environment.ProcessorCount)}");
 }

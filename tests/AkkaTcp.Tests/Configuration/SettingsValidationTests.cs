@@ -109,6 +109,14 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
+    public void The_connection_dispatcher_has_a_thread_per_core_and_at_least_two_unless_configured()
+    {
+        const string key = "akka-tcp.connection-dispatcher.dedicated-thread-pool.thread-count";
+        Assert.Equal(Math.Max(2, Environment.ProcessorCount), AkkaTcpConfig.Reference.GetInt(key));
+        Assert.Equal(5, AkkaTcpConfig.WithDefaults(ConfigurationFactory.ParseString($"{key} = 5")).GetInt(key));
+    }
+
+    [Fact]
     public void Every_shipped_hocon_file_is_valid()
     {
         var dir = Path.Combine(RepoRoot(), "hocon");
