@@ -47,6 +47,7 @@ public sealed class AkkaTcpSettings
         if (names.Count == 0)
             throw new InvalidConfigException("akka-tcp.servers", null, "no server is configured");
 
+        var dispatcher = Dispatcher(full, root);
         var servers = new List<ServerSettings>(names.Count);
         foreach (var name in names)
         {
@@ -54,8 +55,27 @@ public sealed class AkkaTcpSettings
             var block = full.GetConfig(path);
             if (block is null)
                 throw new InvalidConfigException(path, full.GetValue(path)?.ToString(), "must be a block { ... }");
-            servers.Add(ServerSettings.Read(name, new ConfigReader(block.WithFallback(defaults), path), protocols));
+            servers.Add(ServerSettings.Read(name, new ConfigReader(block.WithFallback(defaults), path), protocols, dispatcher));
         }
         return new AkkaTcpSettings(servers, root.Int("akka-tcp.open-files-reserve", 0, 1_000_000));
+    }
+
+    /// <summary>akka-tcp.use-dispatcher: must name a dispatcher block of the configuration, or Akka would fail at the first connection.</summary>
+    private static string Dispatcher(Config full, ConfigReader root)
+    {
+        const string key = "akka-tcp.use-dispatcher";
+        var path = root.String(key);
+        bool present;
+        try
+        {
+            present = path.Length > 0 && full.HasPath(path) && full.GetConfig(path) is { IsEmpty: false };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            present = false; // not a valid path at all
+        }
+        if (!present)
+            throw new InvalidConfigException(key, path, "names no dispatcher block in the configuration");
+        return path;
     }
 }

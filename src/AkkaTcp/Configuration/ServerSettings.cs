@@ -15,6 +15,9 @@ public sealed record ServerSettings
     public required IPEndPoint EndPoint { get; init; }
     public required string ProtocolName { get; init; }
     public required IProtocol Protocol { get; init; }
+
+    /// <summary>The dispatcher the server's connection actors run on (akka-tcp.use-dispatcher).</summary>
+    public required string Dispatcher { get; init; }
     public required int Backlog { get; init; }
     public required int MaxFrameSize { get; init; }
     public required int WriteHighWaterMark { get; init; }
@@ -48,7 +51,7 @@ public sealed record ServerSettings
     public required DatagramSettings Datagram { get; init; }
 
     /// <summary>Reads and validates one server block (already merged over server-defaults).</summary>
-    public static ServerSettings Read(string name, ConfigReader config, ProtocolCatalog protocols)
+    public static ServerSettings Read(string name, ConfigReader config, ProtocolCatalog protocols, string dispatcher)
     {
         if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw new InvalidConfigException(config.Path, null, "a server name may hold only letters, digits, '-' and '_'");
@@ -68,7 +71,7 @@ public sealed record ServerSettings
         var protocolName = config.String("protocol");
         var heartbeat = ReadHeartbeat(config.Section("heartbeat"));
         var transport = config.OneOf("transport", "tcp", "udp") == "udp" ? Transport.Udp : Transport.Tcp;
-        var protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, heartbeat, config));
+        var protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, heartbeat, dispatcher, config));
         if (transport == Transport.Udp && protocol is not Protocols.IDatagramProtocol)
             throw new InvalidConfigException(config.FullKey("protocol"), protocolName, "this protocol cannot serve udp (echo and random can)");
 
@@ -96,6 +99,7 @@ public sealed record ServerSettings
             DrainTimeout = config.Duration("drain-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
             MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
             Protocol = protocol,
+            Dispatcher = dispatcher,
             Transport = transport,
             SocketChunkSize = config.ByteSize("socket-chunk-size", 512, 16 * 1024 * 1024),
             AckEveryWrites = config.Int("ack-every-writes", 1, 1024),

@@ -59,8 +59,8 @@ internal sealed class Listener : UntypedActor, IWithTimers
     /// never has to create threads at its next client (which fails with OutOfMemoryException and
     /// took the listener down before this keeper existed).
     /// </summary>
-    private static void StartConnectionDispatcher() =>
-        Context.ActorOf(Props.Empty.WithDispatcher(ConnectionDispatcher.Id), "dispatcher-keeper");
+    private void StartConnectionDispatcher() =>
+        Context.ActorOf(Props.Empty.WithDispatcher(_settings.Dispatcher), "dispatcher-keeper");
 
     protected override void OnReceive(object message) => Unhandled(message);
 
@@ -226,7 +226,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
         var info = new ConnectionInfo(id, _settings.Name, connected.RemoteAddress, connected.LocalAddress);
         var address = ClientAddress(connected.RemoteAddress);
         var admission = _admission.Decide(address);
-        var props = Props.Create<Connection>(info, socket, _settings, admission).WithDispatcher(ConnectionDispatcher.Id);
+        var props = Props.Create<Connection>(info, socket, _settings, admission).WithDispatcher(_settings.Dispatcher);
         var connection = Context.ActorOf(props, "conn-" + id);
         _admission.Add(connection, info, address, admission);
         _counters.OnAccepted();

@@ -1,6 +1,8 @@
 using System.Net;
 using Akka.Configuration;
 using AkkaTcp.Configuration;
+using AkkaTcp.Host.CommandLine;
+using AkkaTcp.Host.Hosting;
 using AkkaTcp.Tests.Support;
 using Xunit;
 
@@ -40,6 +42,7 @@ public sealed class SettingsValidationTests
     [InlineData("akka-tcp.servers.main.queue-timeout = 0s", "akka-tcp.servers.main.queue-timeout = 0s: must be between 1ms and 1d")]
     [InlineData("akka-tcp.servers.main.heartbeat.misses = 0", "akka-tcp.servers.main.heartbeat.misses = 0: must be between 1 and 1000 (got 0)")]
     [InlineData("akka-tcp.servers.main { protocol = json-rpc, json-rpc.methods = [\"System.String\"] }", "akka-tcp.servers.main.json-rpc.methods = System.String: must be a concrete class implementing AkkaTcp.Protocols.JsonRpc.IJsonRpcMethodProvider")]
+    [InlineData("akka-tcp.use-dispatcher = no-such-dispatcher", "akka-tcp.use-dispatcher = no-such-dispatcher: names no dispatcher block in the configuration")]
     public void A_bad_value_is_one_line_naming_key_and_value(string hocon, string expected)
     {
         var message = ErrorFor(hocon);
@@ -114,6 +117,19 @@ public sealed class SettingsValidationTests
         const string key = "akka-tcp.connection-dispatcher.dedicated-thread-pool.thread-count";
         Assert.Equal(Math.Max(2, Environment.ProcessorCount), AkkaTcpConfig.Reference.GetInt(key));
         Assert.Equal(5, AkkaTcpConfig.WithDefaults(ConfigurationFactory.ParseString($"{key} = 5")).GetInt(key));
+    }
+
+    [Fact]
+    public void The_console_host_puts_connections_on_its_default_dispatcher_a_dedicated_pool_unless_configured()
+    {
+        var host = HostConfig.Build(HostCommandLine.Parse([]));
+        Assert.Equal("akka.actor.default-dispatcher", host.GetString("akka-tcp.use-dispatcher"));
+        Assert.Equal("ForkJoinDispatcher", host.GetString("akka.actor.default-dispatcher.type"));
+        Assert.Equal(Math.Max(2, Environment.ProcessorCount), host.GetInt("akka.actor.default-dispatcher.dedicated-thread-pool.thread-count"));
+        Assert.Equal("akka.actor.default-dispatcher", Assert.Single(AkkaTcpSettings.Load(host).Servers).Dispatcher);
+
+        var own = HostConfig.Build(HostCommandLine.Parse(["--set", "akka-tcp.use-dispatcher=akka-tcp.connection-dispatcher"]));
+        Assert.Equal("akka-tcp.connection-dispatcher", Assert.Single(AkkaTcpSettings.Load(own).Servers).Dispatcher);
     }
 
     [Fact]

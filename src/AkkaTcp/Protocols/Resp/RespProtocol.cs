@@ -15,12 +15,14 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     private readonly int _partitionCount;
     private readonly int _maxBulkLength;
     private readonly int _maxArrayLength;
+    private readonly string _dispatcher;
     private IActorRef[] _partitions = [];
 
     public RespProtocol(ProtocolContext context)
     {
         var resp = context.Config.Section("resp");
         _maxFrameSize = context.MaxFrameSize;
+        _dispatcher = context.Dispatcher;
         _partitionCount = resp.Int("partitions", 1, 1024);
         _maxBulkLength = resp.ByteSize("max-bulk-length", 1, int.MaxValue);
         _maxArrayLength = resp.Int("max-array-length", 1, int.MaxValue);
@@ -35,7 +37,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         for (var i = 0; i < partitions.Length; i++)
             // On the connections' dispatcher: a partition's messages then rarely wake a thread of
             // another pool (resp SET/GET +5-20 % req/s here, see README).
-            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>().WithDispatcher(Listening.ConnectionDispatcher.Id), $"keyspace-{i}");
+            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>().WithDispatcher(_dispatcher), $"keyspace-{i}");
         _partitions = partitions;
     }
 
