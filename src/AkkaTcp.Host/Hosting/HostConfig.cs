@@ -48,10 +48,10 @@ public static class HostConfig
     /// The host runs nothing but AkkaTcp servers, so all its actors share one dedicated pool:
     /// Akka.IO's socket actors, which always run on the default dispatcher, and the connection
     /// actors, moved there from their own pool. Hand-offs between the two then rarely wake another
-    /// pool's thread. Measured pinned, A/B alternating, six rounds (README, Performance): resp
-    /// `-P 16` 2.17-2.54 → 1.90-2.39 µs CPU per request, better in every round; echo 50 × 1 and
-    /// 1000 × 1 better in four of six. A library user whose own actors block should keep the
-    /// library's default (a separate connection pool).
+    /// pool's thread. Measured pinned, A/B alternating, nine rounds (README, Performance): resp
+    /// `-P 16` 2.11-2.54 → 1.90-2.39 µs CPU per request, better in every round; echo 50 × 1 less
+    /// CPU per request in eight of nine, 1000 × 1 in six of nine. A library user whose own actors
+    /// block should keep the library's default (a separate connection pool).
     /// </summary>
     private static Config HostDefaults() => AkkaTcpConfig.Parse($$"""
         akka.actor.default-dispatcher {
