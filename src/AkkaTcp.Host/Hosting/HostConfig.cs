@@ -57,7 +57,7 @@ public static class HostConfig
         akka.actor.default-dispatcher {
           type = ForkJoinDispatcher
           throughput = 100
-          dedicated-thread-pool.thread-count = {{Math.Max(2, Environment.ProcessorCount)}}
+          dedicated-thread-pool.thread-count = {{AkkaTcpConfig.ConnectionPoolThreads}}
         }
         akka-tcp.use-dispatcher = "akka.actor.default-dispatcher"
         """, "host defaults");

@@ -57,10 +57,12 @@ public static class AkkaTcpConfig
     }
 
     /// <summary>
-    /// The connection dispatcher's thread count when the configuration sets none: one per core
-    /// the process may use (ProcessorCount honours CPU affinity), at least 2 so that one busy
+    /// Threads of a dedicated pool connections run on, when the configuration sets none: one per
+    /// core the process may use (ProcessorCount honours CPU affinity), at least 2 so that one busy
     /// connection never holds up all others.
     /// </summary>
+    public static int ConnectionPoolThreads => Math.Max(2, Environment.ProcessorCount);
+
     private static Config ConnectionThreads() => ConfigurationFactory.ParseString(
-        $"akka-tcp.connection-dispatcher.dedicated-thread-pool.thread-count = {Math.Max(2, Environment.ProcessorCount)}");
+        $"akka-tcp.connection-dispatcher.dedicated-thread-pool.thread-count = {ConnectionPoolThreads}");
 }

@@ -63,7 +63,8 @@ internal sealed class ReplyOrder(OutputBuffer output)
             unordered.WriteReply(); // to Writer: behind any ordered replies still held
             return;
         }
-        Complete((Slot)reserved, ((Slot)reserved).WriteReply!, static write => write());
+        var slot = (Slot)reserved;
+        Complete(slot, slot.WriteReply!, static write => write());
     }
 
     /// <summary>A reserved reply is ready: <paramref name="writeReply"/> writes it to <see cref="Writer"/> now.</summary>
