@@ -32,6 +32,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private bool _suspendedForInFlight;
     private bool _peerClosed;
     private bool _closeSent;
+    private bool _aborted;
     private bool _socketClosed;
     private bool _framed;
     private bool _inputSinceHeartbeat;
@@ -117,6 +118,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 OnWriteAck();
                 break;
             case Tcp.PeerClosed:
+                _peerClosed = true;
                 BeginClose(CloseReason.PeerClosed);
                 break;
             case DeferredDone done:
@@ -162,8 +164,11 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Tcp.Received or Tcp.PeerClosed or Admit or Drain:
+            case Tcp.Received or Admit or Drain:
                 break; // Input after we decided to close is read only to see the client's FIN.
+            case Tcp.PeerClosed:
+                OnPeerClosedWhileClosing();
+                break;
             case WriteAck:
                 OnWriteAck();
                 break;
@@ -188,6 +193,18 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 OnSocketEvent(message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The client's FIN crossed our close. Akka.IO forgets a ConfirmedClose still flushing when the
+    /// peer's EOF arrives (it reports PeerClosed and never sends our FIN), so once the client has
+    /// closed, a plain Close is (re)sent: it flushes, sends the FIN and ends the socket.
+    /// </summary>
+    private void OnPeerClosedWhileClosing()
+    {
+        _peerClosed = true;
+        if (_closeSent && !_aborted)
+            _socket.Tell(Tcp.Close.Instance);
     }
 
     private void OnSocketEvent(object message)
@@ -441,6 +458,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         EnterClosing(reason);
         _closeSent = true;
+        _aborted = true;
         _socket.Tell(Tcp.Abort.Instance);
     }
 
@@ -458,12 +476,24 @@ internal sealed class Connection : UntypedActor, IWithTimers
         Become(Closing);
     }
 
+    /// <summary>
+    /// Once nothing more is owed and every byte has been handed to the socket (small writes sent
+    /// without an ack are confirmed by an empty acknowledged write first), sends our FIN and tells
+    /// the listener this connection owes nothing: a drain need not wait for the client's FIN.
+    /// </summary>
     private void SendCloseWhenFlushed()
     {
         if (_closeSent || !_output.IsEmpty || _replies.HasPending || _session.IsBusy)
             return;
+        if (_output.UnconfirmedBytes > 0)
+        {
+            _socket.Tell(Tcp.Write.Create(_output.StartConfirmation(), WriteAck.Instance));
+            return;
+        }
         _closeSent = true;
-        _socket.Tell(Tcp.ConfirmedClose.Instance);
+        // After the client's FIN a plain Close: Akka.IO would otherwise wait for a second EOF.
+        _socket.Tell(_peerClosed ? Tcp.Close.Instance : Tcp.ConfirmedClose.Instance);
+        Context.Parent.Tell(ConnectionFinished.Instance);
     }
 
     private void SuspendReading()

@@ -45,6 +45,9 @@ internal sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledged
     /// <summary>An acknowledged write is outstanding (the write-timeout watches it).</summary>
     public bool IsWriting => _inFlight is not null;
 
+    /// <summary>Bytes sent without an ack that no ack has confirmed yet.</summary>
+    public int UnconfirmedBytes => _unacknowledgedBytes;
+
     /// <summary>Bytes of the acknowledged write in flight.</summary>
     public int InFlightBytes => _inFlightCount;
 
@@ -91,6 +94,17 @@ internal sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledged
         return ByteString.FromBytes(_inFlight, 0, _inFlightCount);
     }
 
+    /// <summary>
+    /// An empty write to send with an ack, when nothing is gathered: its ack confirms the small
+    /// writes sent before it (Akka.IO acknowledges in order). In flight until <see cref="CompleteWrite"/>.
+    /// </summary>
+    public ByteString StartConfirmation()
+    {
+        _inFlight = [];
+        _inFlightCount = 0;
+        return ByteString.Empty;
+    }
+
     /// <summary>The write in flight was acknowledged: Akka.IO no longer holds its buffer, nor any write before it.</summary>
     public void CompleteWrite()
     {
@@ -98,7 +112,8 @@ internal sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledged
         _unacknowledgedBytes = 0;
         if (_inFlight is null)
             return;
-        ArrayPool<byte>.Shared.Return(_inFlight);
+        if (_inFlight.Length > 0)
+            ArrayPool<byte>.Shared.Return(_inFlight);
         _inFlight = null;
         _inFlightCount = 0;
     }

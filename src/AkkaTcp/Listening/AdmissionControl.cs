@@ -27,6 +27,24 @@ internal sealed class AdmissionControl(ServerSettings settings)
 
     public IEnumerable<IActorRef> Connections => _entries.Keys;
 
+    /// <summary>Connection actors alive that still owe the client something (not yet finished).</summary>
+    public int Owing => _entries.Count - _finished;
+
+    private int _finished;
+
+    /// <summary>Records that a connection owes nothing more; false if it is unknown or was already finished.</summary>
+    public bool MarkFinished(IActorRef connection)
+    {
+        if (!_entries.TryGetValue(connection, out var entry) || entry.Finished)
+            return false;
+        entry.Finished = true;
+        _finished++;
+        return true;
+    }
+
+    /// <summary>Whether a live connection has finished (false for one no longer known).</summary>
+    public bool IsFinished(IActorRef connection) => _entries.TryGetValue(connection, out var entry) && entry.Finished;
+
     /// <summary>Decides what happens to a new connection from <paramref name="address"/>.</summary>
     public Admission Decide(IPAddress address)
     {
@@ -53,21 +71,30 @@ internal sealed class AdmissionControl(ServerSettings settings)
         entry.Holds = true;
     }
 
-    /// <summary>Forgets an ended connection and returns the waiting ones it let in, oldest first.</summary>
-    public IEnumerable<IActorRef> Remove(IActorRef connection)
+    /// <summary>
+    /// Forgets an ended connection; false if it was not known (already forgotten). Returns in
+    /// <paramref name="admitted"/> the waiting ones it let in, oldest first.
+    /// </summary>
+    public bool TryForget(IActorRef connection, out IReadOnlyList<IActorRef> admitted)
     {
-        if (!_entries.Remove(connection, out var entry) || !entry.Holds)
-            return [];
+        admitted = [];
+        if (!_entries.Remove(connection, out var entry))
+            return false;
+        if (entry.Finished)
+            _finished--;
+        if (!entry.Holds)
+            return true;
         if (--_perIp[entry.Address] == 0)
             _perIp.Remove(entry.Address);
         if (entry.WaitingNode is not null)
         {
             _waiting.Remove(entry.WaitingNode);
-            return [];
+            return true;
         }
         Active--;
         AkkaTcpMetrics.OnServedEnded(settings.Name);
-        return AdmitWaiting();
+        admitted = AdmitWaiting();
+        return true;
     }
 
     private void Serve()
@@ -99,5 +126,7 @@ internal sealed class AdmissionControl(ServerSettings settings)
         /// <summary>Counted as served or waiting (refused connections hold no slot).</summary>
         public bool Holds { get; set; }
         public LinkedListNode<IActorRef>? WaitingNode { get; set; }
+        /// <summary>Owes the client nothing more (see <see cref="ConnectionFinished"/>).</summary>
+        public bool Finished { get; set; }
     }
 }

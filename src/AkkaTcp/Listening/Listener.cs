@@ -130,10 +130,11 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 _tcpListener.Tell(Tcp.Unbind.Instance);
                 break;
             case Tcp.Unbound:
-                // Akka.IO resets the connections it still holds as it unbinds.
-                if (_admission.Live > 0)
-                    _log.Warning("Server {Server}: {Count} connections still open after the drain were reset", _settings.Name, _admission.Live);
-                _unbindRequester?.Tell(new UnbindResult(_admission.Live));
+                // Akka.IO resets the connections it still holds as it unbinds, except those whose
+                // FIN is sent (their output is shut down): those it closes without a reset.
+                if (_admission.Owing > 0)
+                    _log.Warning("Server {Server}: {Count} connections that still owed replies after the drain were reset", _settings.Name, _admission.Owing);
+                _unbindRequester?.Tell(new UnbindResult(_admission.Owing));
                 // Akka.IO's listener stops now; that is no reason to bind again (nor to die of a DeathPact).
                 if (_tcpListener is not null)
                     Context.Unwatch(_tcpListener);
@@ -157,14 +158,23 @@ internal sealed class Listener : UntypedActor, IWithTimers
         switch (message)
         {
             case ConnectionEnded ended:
-                _counters.OnClosed(ended.Reason);
-                foreach (var admitted in _admission.Remove(Sender))
-                    admitted.Tell(_drainRequester is null ? Connection.Admit.Instance : Connection.Drain.Instance);
-                if (_drainRequester is not null)
+                OnConnectionGone(Sender, ended.Reason);
+                break;
+            case ConnectionFinished:
+                if (_admission.MarkFinished(Sender) && _drainRequester is not null)
                 {
                     _drained++;
                     CompleteDrainIfDone();
                 }
+                break;
+            case Terminated terminated when !terminated.ActorRef.Equals(_tcpListener):
+                // A connection actor stopped. Its ConnectionEnded (sent from PostStop) may still be
+                // behind this system message; the re-sent note is queued after it, so it only
+                // releases a connection that died without one (it failed while starting).
+                Self.Tell(new ConnectionDied(terminated.ActorRef));
+                break;
+            case ConnectionDied died:
+                OnConnectionGone(died.Connection, CloseReason.Error);
                 break;
             case StopAccepting:
                 if (_accepting)
@@ -176,6 +186,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 _accepting = false;
                 _drainRequester = Sender;
                 _drainStarted = Environment.TickCount64;
+                _drained = _admission.Live - _admission.Owing; // finished already: they owe nothing
                 foreach (var connection in _admission.Connections)
                     connection.Tell(Connection.Drain.Instance);
                 Timers.StartSingleTimer(DrainTimedOut.Instance, DrainTimedOut.Instance, _settings.DrainTimeout);
@@ -186,7 +197,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 break;
             case UnbindListener:
                 // Not bound (already unbound, e.g. by hand before CoordinatedShutdown, or between re-binds): nothing to close.
-                Sender.Tell(new UnbindResult(_admission.Live));
+                Sender.Tell(new UnbindResult(_admission.Owing));
                 break;
             case GetServerStats:
                 Sender.Tell(_counters.Snapshot(_admission.Active, _admission.Queued));
@@ -196,15 +207,38 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 break;
             case Tcp.ConnectionClosed:
                 break; // a connection closed unserved at shutdown (we sent its Close)
+            case InjectFault fault:
+                throw new InvalidOperationException(fault.Message);
             default:
                 Unhandled(message);
                 break;
         }
     }
 
+    /// <summary>
+    /// Releases what a connection held (its slot, its address's count) and counts its close, once:
+    /// whether it reported its end or died without doing so. Admits from the waiting room.
+    /// </summary>
+    private void OnConnectionGone(IActorRef connection, CloseReason reason)
+    {
+        var wasFinished = _admission.IsFinished(connection);
+        if (!_admission.TryForget(connection, out var admitted))
+            return;
+        _counters.OnClosed(reason);
+        foreach (var next in admitted)
+            next.Tell(_drainRequester is null ? Connection.Admit.Instance : Connection.Drain.Instance);
+        if (_drainRequester is not null)
+        {
+            if (!wasFinished)
+                _drained++;
+            CompleteDrainIfDone();
+        }
+    }
+
+    /// <summary>Drained once no connection owes anything: those waiting for the client's FIN do not hold the drain.</summary>
     private void CompleteDrainIfDone()
     {
-        if (_admission.Live == 0)
+        if (_admission.Owing == 0)
             ReplyToDrain();
     }
 
@@ -214,9 +248,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
             return;
         Timers.Cancel(DrainTimedOut.Instance);
         var elapsed = TimeSpan.FromMilliseconds(Environment.TickCount64 - _drainStarted);
-        _log.Info("Server {Server} drained {Drained} connections in {Elapsed} ms; {StillOpen} still open",
-            _settings.Name, _drained, (long)elapsed.TotalMilliseconds, _admission.Live);
-        _drainRequester.Tell(new DrainResult(_drained, _admission.Live, elapsed));
+        _log.Info("Server {Server} drained {Drained} connections in {Elapsed} ms; {StillOpen} still owe replies",
+            _settings.Name, _drained, (long)elapsed.TotalMilliseconds, _admission.Owing);
+        _drainRequester.Tell(new DrainResult(_drained, _admission.Owing, elapsed));
         _drainRequester = ActorRefs.Nobody; // answered; later ends are still not admitted
     }
 
@@ -228,6 +262,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
         var admission = _admission.Decide(address);
         var props = Props.Create<Connection>(info, socket, _settings, admission).WithDispatcher(_settings.Dispatcher);
         var connection = Context.ActorOf(props, "conn-" + id);
+        Context.Watch(connection);
         _admission.Add(connection, info, address, admission);
         _counters.OnAccepted();
     }
@@ -239,6 +274,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
         return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
     }
 
+    /// <summary>A watched connection actor has stopped (see the Terminated case).</summary>
+    private sealed record ConnectionDied(IActorRef Connection);
+
     private sealed class RetryBind
     {
         public static readonly RetryBind Instance = new();
@@ -248,6 +286,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         public static readonly DrainTimedOut Instance = new();
     }
+
+    /// <summary>Makes the listener throw while handling it: how tests prove a listener failure harms no connection.</summary>
+    internal sealed record InjectFault(string Message);
 
     /// <summary>Asks for Akka.IO's internal listener actor (for tests that kill it).</summary>
     internal sealed class GetTcpListener

@@ -31,13 +31,8 @@ internal sealed class ServerSupervisor : UntypedActor
         Become(Starting);
     }
 
-    // A listener that fails at start (ActorInitializationException) is stopped, not restarted in a
-    // loop; later failures restart it, which binds the port again.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(cause =>
-    {
-        _listenerFailure = (cause.InnerException ?? cause).Message;
-        return cause is ActorInitializationException ? Directive.Stop : Directive.Restart;
-    });
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new ServerChildFailureStrategy(cause => _listenerFailure = cause.Message);
 
     protected override void OnReceive(object message) => Unhandled(message);
 
@@ -81,7 +76,7 @@ internal sealed class ServerSupervisor : UntypedActor
             case ListenerBound bound:
                 _log.Info("Server {Server} listening again on {EndPoint}", _settings.Name, bound.LocalEndPoint);
                 break;
-            case GetServerStats or Listener.GetTcpListener or StopAccepting or DrainConnections or UnbindListener:
+            case GetServerStats or Listener.GetTcpListener or Listener.InjectFault or StopAccepting or DrainConnections or UnbindListener:
                 _listener.Forward(message);
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_listener):

@@ -32,7 +32,7 @@ public sealed class UdpServerTests(ITestOutputHelper output) : ServerSpec(output
         Assert.Equal(2, stats.Replied);
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.Nc)]
     public async Task Echo_answers_nc()
     {
         var server = await StartUdpServerAsync();

@@ -28,7 +28,7 @@ public sealed class ConsoleHostTests
         Assert.Contains(host.Output, line => line.Contains("protocol=echo"));
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.Nc)]
     public async Task The_readme_session_with_nc_gets_its_lines_back()
     {
         await using var host = HostProcess.Start("--port", "0");
@@ -57,7 +57,7 @@ public sealed class ConsoleHostTests
         Assert.Equal("0", await client.ReadLineAsync(Within()));
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.RedisCli)]
     public async Task The_host_serves_resp_and_json_rpc_when_asked()
     {
         await using (var resp = HostProcess.Start("--port", "0", "--protocol", "resp"))

@@ -40,7 +40,7 @@ public sealed class SocketOptionsTests(ITestOutputHelper output) : ServerSpec(ou
         Assert.InRange(accepted.SendBufferSize, 16 * 1024, 2 * 16 * 1024);
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.Ss)]
     public async Task The_server_runs_keepalive_timers_on_the_sockets_it_accepts()
     {
         var server = await StartServerAsync("""
@@ -55,7 +55,7 @@ public sealed class SocketOptionsTests(ITestOutputHelper output) : ServerSpec(ou
         Assert.Matches(@"timer:\(keepalive,4[0-5]sec,0\)", table);
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.Ss)]
     public async Task Keepalive_off_leaves_no_keepalive_timer()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.keepalive.enabled = off");
@@ -67,7 +67,7 @@ public sealed class SocketOptionsTests(ITestOutputHelper output) : ServerSpec(ou
         Assert.DoesNotContain("keepalive", table);
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.Ss)]
     public async Task The_client_runs_keepalive_timers_on_the_sockets_it_dials()
     {
         var server = await StartServerAsync();

@@ -77,12 +77,13 @@ public sealed class DrainTests(ITestOutputHelper output) : ServerSpec(output)
     public async Task A_client_that_never_reads_is_still_open_at_drain_timeout_and_is_cut_by_unbind()
     {
         var server = await StartServerAsync("""
-            akka-tcp.servers.main { drain-timeout = 2s, write-timeout = 0, idle-timeout = 0 }
+            akka-tcp.servers.main { drain-timeout = 2s, write-timeout = 0, idle-timeout = 0, send-buffer-size = 16k }
             """);
         await using var reader = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await using var nonReader = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), receiveBufferSize: 4096);
         var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('n', 99) + "\n", 3000)));
-        _ = nonReader.SendAsync(lines, Within()); // 300 KB it never reads the answers to
+        // 300 KB it never reads the answers to: more than the kernel's buffers (a 16 KiB send buffer) take.
+        _ = nonReader.SendAsync(lines, Within());
         await reader.SendAsync("hi\n", Within());
         Assert.Equal("hi", await reader.ReadLineAsync(Within()));
         await AwaitAssertAsync(async () => Assert.True((await server.GetStatsAsync()).Accepted == 2));

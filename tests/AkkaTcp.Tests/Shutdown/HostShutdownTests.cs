@@ -75,9 +75,35 @@ public sealed class HostShutdownTests
     }
 
     [Fact]
+    public async Task Clients_that_read_to_EOF_and_hold_their_sockets_open_do_not_hold_the_shutdown()
+    {
+        // drain-timeout and close-timeout far above the test's wait: waiting for the clients' FINs would fail it.
+        await using var host = HostProcess.Start("--port", "0",
+            "--set", "akka-tcp.servers.main.drain-timeout=60s", "--set", "akka-tcp.servers.main.close-timeout=60s");
+        var endPoint = await host.WaitUntilListeningAsync(Within());
+        var clients = await LoadAsync(endPoint);
+        foreach (var (client, expected) in clients)
+            Assert.Equal(Encoding.ASCII.GetString(expected, 0, 32 - 1), await client.ReadLineAsync(Within()));
+
+        host.Terminate();
+        await Task.WhenAll(clients.Select(async pair =>
+        {
+            var (rest, clean) = await pair.Client.ReadToEndAndHoldAsync(Within());
+            Assert.Equal(pair.Expected.AsSpan(32).ToArray(), rest);
+            Assert.True(clean);
+        }));
+        Assert.Equal(0, await host.WaitForExitAsync(Within(10)));
+        Assert.Contains(host.Output, l => l.Contains($"Shutdown: {Clients} connections drained, 0 cut"));
+        foreach (var (client, _) in clients)
+            await client.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_client_that_never_reads_is_cut_at_drain_timeout_the_exit_code_says_so_and_the_others_got_everything()
     {
-        await using var host = HostProcess.Start("--port", "0", "--set", "akka-tcp.servers.main.drain-timeout=3s");
+        // A 16 KiB send buffer: the kernel cannot take the non-reader's replies off our hands.
+        await using var host = HostProcess.Start("--port", "0", "--set", "akka-tcp.servers.main.drain-timeout=3s",
+            "--set", "akka-tcp.servers.main.send-buffer-size=16k");
         var endPoint = await host.WaitUntilListeningAsync(Within());
         var clients = await LoadAsync(endPoint, Clients - 1); // 49 readers ...
         await using var nonReader = await RawLineClient.ConnectAsync(endPoint, Within(), receiveBufferSize: 4096);

@@ -105,7 +105,12 @@ public sealed class RawLineClient : IAsyncDisposable
     /// Reads until the server closes, then closes this side too, as a real client does on EOF.
     /// Returns what came, and whether the server's close was a clean FIN (not a reset).
     /// </summary>
-    public async Task<(byte[] Remaining, bool CleanClose)> ReadToEndAsync(CancellationToken cancel)
+    public Task<(byte[] Remaining, bool CleanClose)> ReadToEndAsync(CancellationToken cancel) => ReadToEndAsync(cancel, closeAtEnd: true);
+
+    /// <summary>Reads until the server closes, but keeps this side open (a blocked or pooled client).</summary>
+    public Task<(byte[] Remaining, bool CleanClose)> ReadToEndAndHoldAsync(CancellationToken cancel) => ReadToEndAsync(cancel, closeAtEnd: false);
+
+    private async Task<(byte[] Remaining, bool CleanClose)> ReadToEndAsync(CancellationToken cancel, bool closeAtEnd)
     {
         var rest = new MemoryStream();
         rest.Write(_buffer, _start, _end - _start);
@@ -117,7 +122,8 @@ public sealed class RawLineClient : IAsyncDisposable
                 rest.Write(_buffer, _start, _end - _start);
                 _start = _end = 0;
             }
-            _socket.Close();
+            if (closeAtEnd)
+                _socket.Close();
             return (rest.ToArray(), true);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)

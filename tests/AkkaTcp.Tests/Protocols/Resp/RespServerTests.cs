@@ -24,7 +24,7 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
         return text.TrimEnd('\n');
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.RedisCli)]
     public async Task Redis_cli_runs_every_command()
     {
         var server = await StartServerAsync(Resp);
@@ -88,7 +88,7 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
         Assert.Equal("", sorted);
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.RedisCli)]
     public async Task Info_client_id_and_names_live_per_connection()
     {
         var server = await StartServerAsync(Resp);
@@ -106,7 +106,7 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
         Assert.Equal("me\r", await client.ReadLineAsync(Within()));
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.RedisCli)]
     public async Task Keys_expire_lazily_and_by_the_sweep()
     {
         var server = await StartServerAsync(Resp);
@@ -159,7 +159,7 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
         Assert.True(clean);
     }
 
-    [Fact]
+    [ToolFact(ExternalTools.RedisBenchmark)]
     public async Task Redis_benchmark_completes_every_test_without_errors()
     {
         var server = await StartServerAsync(Resp);

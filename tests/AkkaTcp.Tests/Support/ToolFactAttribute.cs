@@ -1,0 +1,34 @@
+using Xunit;
+
+namespace AkkaTcp.Tests.Support;
+
+/// <summary>
+/// A test that drives the server with external programs (nc, ss, redis-cli, ...). On a machine
+/// without one it is skipped with the Debian package to install, so a user's first `dotnet test`
+/// passes; under CI (CI=true, where .ci/run installs them) it always runs, so a missing tool fails.
+/// </summary>
+public sealed class ToolFactAttribute : FactAttribute
+{
+    /// <param name="tools">Each program the test starts, as "program:debian-package".</param>
+    public ToolFactAttribute(params string[] tools)
+    {
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            return;
+        var missing = tools.Select(t => t.Split(':')).Where(t => !ExternalTools.IsInstalled(t[0])).ToList();
+        if (missing.Count > 0)
+            Skip = "needs " + string.Join(", ", missing.Select(t => $"{t[0]} (apt-get install {t[1]})"));
+    }
+}
+
+/// <summary>Finds programs on PATH, as the shell would.</summary>
+public static class ExternalTools
+{
+    public const string Nc = "nc:netcat-openbsd";
+    public const string Ss = "ss:iproute2";
+    public const string RedisCli = "redis-cli:redis-tools";
+    public const string RedisBenchmark = "redis-benchmark:redis-tools";
+
+    public static bool IsInstalled(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, program)));
+}
