@@ -302,7 +302,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
             return;
         }
         Flush();
-        if (_output.PendingBytes > _settings.MaxPendingWriteBytes)
+        // Bytes waiting behind the write being sent: one reply larger than the cap (a big resp
+        // value) still goes out; the write in flight is the write-timeout's to watch.
+        if (_output.PendingBytes - _output.InFlightBytes > _settings.MaxPendingWriteBytes)
         {
             Abort(CloseReason.SlowReader);
             return;

@@ -1,11 +1,26 @@
 namespace AkkaTcp.Keyspace;
 
-/// <summary>Redis's glob for KEYS: * ? [abc] [^a] [a-z] and \ to escape.</summary>
+/// <summary>
+/// Redis's glob for KEYS and CONFIG GET (its stringmatchlen, 7.0): * ? [abc] [^a] [a-z] and \ to
+/// escape. Bounded like Redis's: once the rest of a pattern after a '*' matches nowhere in the
+/// rest of the text, no earlier '*' tries a longer match (so "a*a*a*...*b" is linear per star, not
+/// exponential), and patterns nested deeper than 1000 stars match nothing.
+/// </summary>
 public static class GlobPattern
 {
+    private const int MaxNesting = 1000;
+
     public static bool Matches(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text)
     {
-        while (!pattern.IsEmpty)
+        var skipLongerMatches = false;
+        return Match(pattern, text, ref skipLongerMatches, 0);
+    }
+
+    private static bool Match(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, ref bool skipLongerMatches, int nesting)
+    {
+        if (nesting > MaxNesting)
+            return false;
+        while (!pattern.IsEmpty && !text.IsEmpty)
         {
             switch (pattern[0])
             {
@@ -14,37 +29,47 @@ public static class GlobPattern
                         pattern = pattern[1..];
                     if (pattern.Length == 1)
                         return true;
-                    for (var i = 0; i <= text.Length; i++)
+                    while (!text.IsEmpty)
                     {
-                        if (Matches(pattern[1..], text[i..]))
+                        if (Match(pattern[1..], text, ref skipLongerMatches, nesting + 1))
                             return true;
+                        if (skipLongerMatches)
+                            return false;
+                        text = text[1..];
                     }
+                    // The rest of the pattern matches nowhere in the rest of the text: a longer
+                    // match for an earlier star cannot help either.
+                    skipLongerMatches = true;
                     return false;
                 case (byte)'?':
-                    if (text.IsEmpty)
-                        return false;
                     break;
                 case (byte)'[':
-                    if (text.IsEmpty || !MatchClass(ref pattern, text[0]))
+                    if (!MatchClass(ref pattern, text[0]))
                         return false;
                     break;
-                case (byte)'\\' when pattern.Length > 1:
+                case (byte)'\\' when pattern.Length >= 2:
                     pattern = pattern[1..];
-                    if (text.IsEmpty || text[0] != pattern[0])
+                    if (pattern[0] != text[0])
                         return false;
                     break;
                 default:
-                    if (text.IsEmpty || text[0] != pattern[0])
+                    if (pattern[0] != text[0])
                         return false;
                     break;
             }
             pattern = pattern[1..];
             text = text[1..];
+            if (text.IsEmpty)
+            {
+                while (!pattern.IsEmpty && pattern[0] == (byte)'*')
+                    pattern = pattern[1..];
+                break;
+            }
         }
-        return text.IsEmpty;
+        return pattern.IsEmpty && text.IsEmpty;
     }
 
-    /// <summary>Matches one character against a [...] class; leaves <paramref name="pattern"/> on its ']'.</summary>
+    /// <summary>Matches one character against a [...] class; leaves <paramref name="pattern"/> on its ']' (or last byte).</summary>
     private static bool MatchClass(ref ReadOnlySpan<byte> pattern, byte c)
     {
         pattern = pattern[1..];
@@ -52,14 +77,23 @@ public static class GlobPattern
         if (negate)
             pattern = pattern[1..];
         var matched = false;
-        while (!pattern.IsEmpty && pattern[0] != (byte)']')
+        while (true)
         {
-            if (pattern[0] == (byte)'\\' && pattern.Length > 1)
+            if (pattern.Length >= 2 && pattern[0] == (byte)'\\')
             {
                 pattern = pattern[1..];
                 matched |= pattern[0] == c;
             }
-            else if (pattern.Length > 2 && pattern[1] == (byte)'-' && pattern[2] != (byte)']')
+            else if (pattern.IsEmpty)
+            {
+                pattern = "]"u8; // unterminated class: Redis steps back onto its last byte
+                break;
+            }
+            else if (pattern[0] == (byte)']')
+            {
+                break;
+            }
+            else if (pattern.Length >= 3 && pattern[1] == (byte)'-')
             {
                 var (low, high) = pattern[0] <= pattern[2] ? (pattern[0], pattern[2]) : (pattern[2], pattern[0]);
                 matched |= c >= low && c <= high;
@@ -71,8 +105,6 @@ public static class GlobPattern
             }
             pattern = pattern[1..];
         }
-        if (pattern.IsEmpty)
-            pattern = "]"u8; // unterminated class: treat the rest as the class (Redis does the same)
         return matched != negate;
     }
 }

@@ -41,6 +41,12 @@ public sealed class CountKeys
     public static readonly CountKeys Instance = new();
 }
 
+/// <summary>Asks for the counts INFO keyspace reports; answered with <see cref="KeysDescription"/>.</summary>
+public sealed class DescribeKeys
+{
+    public static readonly DescribeKeys Instance = new();
+}
+
 public sealed class FlushKeys
 {
     public static readonly FlushKeys Instance = new();
@@ -77,3 +83,6 @@ public sealed record CountReply(long Count);
 public sealed record ErrorReply(string Message);
 
 public sealed record KeysReply(IReadOnlyList<byte[]> Keys);
+
+/// <summary>A partition's keys, those with an expiry, and the sum of their remaining times to live (ms).</summary>
+public sealed record KeysDescription(long Keys, long Expires, long TtlTotalMilliseconds);

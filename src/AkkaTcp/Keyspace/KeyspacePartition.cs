@@ -1,6 +1,7 @@
-using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using Akka.Event;
+using AkkaTcp.Protocols.Resp;
 
 namespace AkkaTcp.Keyspace;
 
@@ -14,6 +15,7 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
 
     private readonly Dictionary<byte[], Entry> _entries = new(ByteKeyComparer.Instance);
     private readonly HashSet<byte[]> _expiring = new(ByteKeyComparer.Instance);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -35,7 +37,7 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
                 try
                 {
                     for (_batchIndex = 0; _batchIndex < replies.Length; _batchIndex++)
-                        OnReceive(batch.Requests[_batchIndex]);
+                        HandleSafely(batch.Requests[_batchIndex]);
                 }
                 finally
                 {
@@ -43,6 +45,41 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
                 }
                 Sender.Tell(new KeyspaceResults(batch.Tag, replies));
                 break;
+            case Sweep:
+                SweepExpired();
+                break;
+            default:
+                HandleSafely(message);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Handles one request; a request that throws (a bug, or a malformed message) gets an error
+    /// reply of its own, in its place, and the partition keeps its keys and goes on.
+    /// </summary>
+    private void HandleSafely(object request)
+    {
+        try
+        {
+            if (Handle(request))
+                return;
+            if (_batchReplies is not null)
+                Reply(new ErrorReply($"ERR unknown keyspace request {request.GetType().Name}")); // keeps the batch's replies in place
+            else
+                Unhandled(request);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.Error(e, "Keyspace request {Request} failed", request.GetType().Name);
+            Reply(new ErrorReply("ERR internal error: " + e.Message));
+        }
+    }
+
+    private bool Handle(object request)
+    {
+        switch (request)
+        {
             case GetValue get:
                 Reply(Find(get.Key) is { } found ? new ValueReply(found.Value) : ValueReply.Missing);
                 break;
@@ -81,22 +118,29 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
                 SweepExpired();
                 Reply(new CountReply(_entries.Count));
                 break;
+            case DescribeKeys:
+                OnDescribeKeys();
+                break;
             case FlushKeys:
                 var count = _entries.Count;
                 _entries.Clear();
                 _expiring.Clear();
                 Reply(new CountReply(count));
                 break;
-            case Sweep:
-                SweepExpired();
-                break;
             default:
-                if (_batchReplies is not null)
-                    Reply(new ErrorReply($"ERR unknown keyspace request {message.GetType().Name}")); // keeps the batch's replies in place
-                else
-                    Unhandled(message);
-                break;
+                return false;
         }
+        return true;
+    }
+
+    private void OnDescribeKeys()
+    {
+        SweepExpired();
+        var now = Now;
+        long ttlTotal = 0;
+        foreach (var key in _expiring)
+            ttlTotal += Math.Max(0, _entries[key].ExpiresAt - now);
+        Reply(new KeysDescription(_entries.Count, _expiring.Count, ttlTotal));
     }
 
     private void Reply(object reply)
@@ -126,7 +170,7 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
     {
         var existing = Find(increment.Key);
         long value = 0;
-        if (existing is not null && (!Utf8Parser.TryParse(existing.Value, out value, out var used) || used != existing.Value.Length))
+        if (existing is not null && !RespInteger.TryParse(existing.Value, out value))
         {
             Reply(new ErrorReply("ERR value is not an integer or out of range"));
             return;
@@ -164,9 +208,10 @@ public sealed class KeyspacePartition : UntypedActor, IWithTimers
     {
         SweepExpired();
         var keys = new List<byte[]>();
+        var all = list.Pattern.AsSpan().SequenceEqual("*"u8); // as Redis: every key, the empty one too
         foreach (var key in _entries.Keys)
         {
-            if (GlobPattern.Matches(list.Pattern, key))
+            if (all || GlobPattern.Matches(list.Pattern, key))
                 keys.Add(key);
         }
         Reply(new KeysReply(keys));

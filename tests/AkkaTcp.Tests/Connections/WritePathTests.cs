@@ -179,7 +179,7 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
         socket.ExpectMsg<Tcp.Write>();
         socket.ExpectMsg<Tcp.SuspendReading>();
         // A chunk already on its way when reading stopped still arrives, and still gets replies.
-        connection.Tell(Received("0123456789012345678901234567890\n"), socket.Ref); // 73 pending > 60
+        connection.Tell(Received("0123456789012345678901234567890\n012345678901234567890123456789012\n"), socket.Ref); // 66 behind the write > 60
         socket.ExpectMsg<Tcp.Abort>();
         connection.Tell(Tcp.Aborted.Instance, socket.Ref);
         ExpectTerminated(connection);
@@ -245,6 +245,36 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
         connection.Tell(Tcp.PeerClosed.Instance, socket.Ref);
         socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         connection.Tell(write.Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.Close>(); // the client's FIN came already: a plain Close, not a wait for another
+    }
+
+    [Fact]
+    public void A_client_FIN_that_crosses_our_close_gets_a_Close_that_Akka_IO_cannot_forget()
+    {
+        var (connection, socket) = StartConnection();
+        connection.Tell(Received("bye\n"), socket.Ref);
+        var write = socket.ExpectMsg<Tcp.Write>();
+        connection.Tell(AkkaTcp.Connections.Connection.Drain.Instance);
+        connection.Tell(write.Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.ConfirmedClose>();
+        // Akka.IO, still flushing, saw the client's EOF first: it reports PeerClosed and drops our close.
+        connection.Tell(Tcp.PeerClosed.Instance, socket.Ref);
+        socket.ExpectMsg<Tcp.Close>();
+    }
+
+    [Fact]
+    public void Small_writes_sent_without_an_ack_are_confirmed_before_the_FIN()
+    {
+        var (connection, socket) = StartConnection("akka-tcp.servers.main.ack-every-writes = 16");
+        connection.Tell(Received("a\n"), socket.Ref);
+        var unacknowledged = socket.ExpectMsg<Tcp.Write>();
+        Assert.False(unacknowledged.WantsAck);
+        connection.Tell(AkkaTcp.Connections.Connection.Drain.Instance);
+        var confirmation = socket.ExpectMsg<Tcp.Write>();
+        Assert.True(confirmation.WantsAck);
+        Assert.Equal(0, confirmation.Data.Count);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no FIN before Akka.IO has taken every byte
+        connection.Tell(confirmation.Ack, socket.Ref);
         socket.ExpectMsg<Tcp.ConfirmedClose>();
     }
 }

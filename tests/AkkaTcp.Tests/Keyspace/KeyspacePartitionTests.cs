@@ -46,4 +46,45 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
         partition.Tell(new SetValue(Bytes("n"), Bytes("x"), SetCondition.IfMissing, 0, ReturnOld: false));
         Assert.False(ExpectMsg<SetReply>().Written);
     }
+
+    [Fact]
+    public void A_request_that_throws_gets_an_error_in_its_place_and_the_partition_keeps_its_keys()
+    {
+        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>());
+        partition.Tell(new KeyspaceBatch(9,
+        [
+            new SetValue(Bytes("kept"), Bytes("v"), SetCondition.Always, 0, ReturnOld: false),
+            new GetValue(null!), // a malformed request: the partition's dictionary throws on it
+            new GetValue(Bytes("kept")),
+        ]));
+
+        var results = ExpectMsg<KeyspaceResults>();
+        Assert.Equal(9, results.Tag);
+        Assert.Equal(3, results.Replies.Length);
+        Assert.True(((SetReply)results.Replies[0]).Written);
+        Assert.StartsWith("ERR internal error", ((ErrorReply)results.Replies[1]).Message);
+        Assert.Equal("v", Encoding.ASCII.GetString(((ValueReply)results.Replies[2]).Value!));
+
+        partition.Tell(new DeleteKey(null!)); // a plain request that throws is answered too
+        Assert.StartsWith("ERR internal error", ExpectMsg<ErrorReply>().Message);
+        partition.Tell(new GetValue(Bytes("kept")));
+        Assert.Equal("v", Encoding.ASCII.GetString(ExpectMsg<ValueReply>().Value!));
+    }
+
+    [Fact]
+    public void Describe_keys_counts_keys_with_an_expiry_and_their_remaining_time()
+    {
+        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>());
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        partition.Tell(new KeyspaceBatch(0,
+        [
+            new SetValue(Bytes("a"), Bytes("1"), SetCondition.Always, now + 100_000, ReturnOld: false),
+            new SetValue(Bytes("b"), Bytes("2"), SetCondition.Always, now + 300_000, ReturnOld: false),
+            new SetValue(Bytes("c"), Bytes("3"), SetCondition.Always, 0, ReturnOld: false),
+            DescribeKeys.Instance,
+        ]));
+        var description = (KeysDescription)ExpectMsg<KeyspaceResults>().Replies[3];
+        Assert.Equal((3, 2), (description.Keys, description.Expires));
+        Assert.InRange(description.TtlTotalMilliseconds, 390_000, 400_000);
+    }
 }

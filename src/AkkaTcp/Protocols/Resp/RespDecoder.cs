@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using AkkaTcp.Connections;
 using AkkaTcp.Framing;
 
@@ -6,13 +5,18 @@ namespace AkkaTcp.Protocols.Resp;
 
 /// <summary>
 /// Decodes RESP2 requests: arrays of bulk strings (what clients send) and inline commands (a
-/// line of words, as typed in telnet or sent by redis-benchmark's ping_inline). Errors carry
-/// Redis's own "Protocol error: ..." texts. Per connection: it reuses one argument buffer.
+/// line of words, as typed in telnet or sent by redis-benchmark's ping_inline, with Redis's
+/// quoting). Limits and error texts are Redis's own: an argument of at most
+/// <paramref name="maxBulkLength"/> bytes (proto-max-bulk-len), at most
+/// <paramref name="maxArrayLength"/> arguments, and at most <paramref name="maxQueryBuffer"/>
+/// bytes of requests not yet complete (client-query-buffer-limit). Per connection: it reuses one
+/// argument buffer.
 /// </summary>
-public sealed class RespDecoder(int maxFrameSize, int maxArrayLength, int maxBulkLength) : IFrameDecoder<RespCommand>
+public sealed class RespDecoder(long maxQueryBuffer, int maxArrayLength, int maxBulkLength) : IFrameDecoder<RespCommand>
 {
     private const int MaxInlineLength = 64 * 1024; // Redis's PROTO_INLINE_MAX_SIZE
     private Range[] _args = new Range[8];
+    private byte[] _unquoted = [];
 
     public DecodeStatus Decode(ReadOnlySpan<byte> input, out RespCommand frame, out int consumed, out ProtocolError error)
     {
@@ -21,9 +25,11 @@ public sealed class RespDecoder(int maxFrameSize, int maxArrayLength, int maxBul
         error = default;
         if (input.IsEmpty)
             return DecodeStatus.NeedMoreData;
-        var status = input[0] == (byte)'*' ? DecodeArray(input, out var count, out consumed, out error) : DecodeInline(input, out count, out consumed, out error);
-        if (status == DecodeStatus.NeedMoreData && input.Length > maxFrameSize)
-            return Fail(out error, "request larger than max-frame-size", CloseReason.FrameTooLarge);
+        if (input[0] != (byte)'*')
+            return DecodeInline(input, out frame, out consumed, out error);
+        var status = DecodeArray(input, out var count, out consumed, out error);
+        if (status == DecodeStatus.NeedMoreData && input.Length > maxQueryBuffer)
+            return Fail(out error, "request larger than resp.max-query-buffer", CloseReason.FrameTooLarge);
         if (status == DecodeStatus.Frame)
             frame = new RespCommand(input, _args.AsSpan(0, count));
         return status;
@@ -36,7 +42,7 @@ public sealed class RespDecoder(int maxFrameSize, int maxArrayLength, int maxBul
         error = default;
         if (!TryReadLine(input, 1, out var header, out var position))
             return input.Length > MaxInlineLength ? Fail(out error, "too big mbulk count string") : DecodeStatus.NeedMoreData;
-        if (!Utf8Parser.TryParse(header, out long length, out var used) || used != header.Length || length > maxArrayLength)
+        if (!RespInteger.TryParse(header, out var length) || length > maxArrayLength)
             return Fail(out error, "invalid multibulk length");
         for (var i = 0; i < length; i++)
         {
@@ -45,22 +51,22 @@ public sealed class RespDecoder(int maxFrameSize, int maxArrayLength, int maxBul
             if (input[position] != (byte)'$')
                 return Fail(out error, $"expected '$', got '{(char)input[position]}'");
             if (!TryReadLine(input, position + 1, out var bulkHeader, out var dataStart))
-                return DecodeStatus.NeedMoreData;
-            if (!Utf8Parser.TryParse(bulkHeader, out long bulkLength, out used) || used != bulkHeader.Length || bulkLength < 0 || bulkLength > maxBulkLength)
+                return input.Length - position > MaxInlineLength ? Fail(out error, "too big bulk count string") : DecodeStatus.NeedMoreData;
+            if (!RespInteger.TryParse(bulkHeader, out var bulkLength) || bulkLength < 0 || bulkLength > maxBulkLength)
                 return Fail(out error, "invalid bulk length");
-            var end = dataStart + (int)bulkLength;
+            var end = dataStart + bulkLength;
             if (end + 2 > input.Length)
                 return DecodeStatus.NeedMoreData;
-            Add(ref count, new Range(dataStart, end));
-            position = end + 2;
+            Add(ref count, new Range(dataStart, (int)end));
+            position = (int)end + 2;
         }
         consumed = position;
         return DecodeStatus.Frame;
     }
 
-    private DecodeStatus DecodeInline(ReadOnlySpan<byte> input, out int count, out int consumed, out ProtocolError error)
+    private DecodeStatus DecodeInline(ReadOnlySpan<byte> input, out RespCommand frame, out int consumed, out ProtocolError error)
     {
-        count = 0;
+        frame = default;
         consumed = 0;
         error = default;
         var newline = input.IndexOf((byte)'\n');
@@ -68,20 +74,17 @@ public sealed class RespDecoder(int maxFrameSize, int maxArrayLength, int maxBul
             return input.Length > MaxInlineLength ? Fail(out error, "too big inline request") : DecodeStatus.NeedMoreData;
         consumed = newline + 1;
         var end = newline > 0 && input[newline - 1] == (byte)'\r' ? newline - 1 : newline;
-        var start = 0;
-        while (start < end)
+        var line = input[..end];
+        if (line.IndexOfAny("\"'\0"u8) >= 0)
         {
-            if (input[start] is (byte)' ' or (byte)'\t')
-            {
-                start++;
-                continue;
-            }
-            var wordEnd = start;
-            while (wordEnd < end && input[wordEnd] is not ((byte)' ' or (byte)'\t'))
-                wordEnd++;
-            Add(ref count, new Range(start, wordEnd));
-            start = wordEnd;
+            var count = InlineArguments.SplitQuoted(line, ref _unquoted, ref _args);
+            if (count < 0)
+                return Fail(out error, "unbalanced quotes in request");
+            frame = new RespCommand(_unquoted, _args.AsSpan(0, count));
+            return DecodeStatus.Frame;
         }
+        var words = InlineArguments.SplitPlain(line, ref _args);
+        frame = new RespCommand(input, _args.AsSpan(0, words));
         return DecodeStatus.Frame;
     }
 

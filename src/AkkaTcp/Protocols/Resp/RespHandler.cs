@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Diagnostics;
 using System.Text;
 using Akka.Actor;
@@ -27,12 +26,22 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private IActorRef _self = ActorRefs.Nobody;
     private int _queued;
 
-    public RespHandler(IActorRef[] partitions, ConnectionInfo connection, RespServerStats stats)
+    // Batches sent and not yet answered, by tag. A batch's replies are matched to its requests by
+    // its tag and their count, never by arrival order, so a reply can never answer another request;
+    // a batch not answered within request-timeout gets an error for each of its commands, and its
+    // late answer is dropped.
+    private readonly Dictionary<int, SentBatch> _sent = new();
+    private readonly IScheduler _scheduler;
+    private int _nextTag;
+    private bool _deadlineCheckScheduled;
+
+    public RespHandler(IActorRef[] partitions, ConnectionInfo connection, RespServerStats stats, IScheduler scheduler)
     {
         _partitions = partitions;
         _outbox = new Outbox?[partitions.Length];
         _connection = connection;
         _stats = stats;
+        _scheduler = scheduler;
         stats.OnConnected();
     }
 
@@ -41,15 +50,24 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     /// <summary>A keyspace request's reserved reply place, and how its result is written there.</summary>
     private readonly record struct PendingReply(object Reserved, Write Write);
 
-    /// <summary>
-    /// One partition's requests not yet sent, and the replies awaited from it in request order (a
-    /// partition answers a connection's batches in the order they were sent).
-    /// </summary>
+    /// <summary>One partition's requests not yet sent, with their reply places in the same order.</summary>
     private sealed class Outbox
     {
         public List<object> Requests { get; } = [];
-        public Queue<PendingReply> Awaited { get; } = new();
+        public List<PendingReply> Replies { get; } = [];
     }
+
+    /// <summary>A batch a partition has not answered yet: its reply places and when it times out (Environment.TickCount64).</summary>
+    private sealed record SentBatch(PendingReply[] Replies, long Deadline);
+
+    /// <summary>Sent to the connection by the scheduler: time to fail the batches past their deadline.</summary>
+    private sealed class CheckDeadlines
+    {
+        public static readonly CheckDeadlines Instance = new();
+    }
+
+    private static readonly ErrorReply TimedOut = new("ERR request timed out (resp.request-timeout)");
+    private static readonly ErrorReply NoReply = new("ERR internal error: the keyspace left this request unanswered");
 
     public void OnClosed() => _stats.OnDisconnected();
 
@@ -62,47 +80,78 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             return; // an empty request (*0 or a blank inline line) is ignored, as by Redis
         _stats.OnCommand();
         var name = command[0];
-        var argc = command.Count;
-        if (Is(name, "GET"u8)) { if (Arity(c, command, argc == 2)) Key(c, command[1], k => new GetValue(k), BulkOrNull); }
-        else if (Is(name, "SET"u8)) Set(c, command);
-        else if (Is(name, "PING"u8))
+        foreach (var (commandName, run) in Commands)
         {
-            if (argc == 1) c.Reply(RespReply.Simple("PONG"u8));
-            else if (Arity(c, command, argc == 2)) c.Reply(RespReply.Bulk(command[1]));
-        }
-        else if (Is(name, "INCR"u8)) { if (Arity(c, command, argc == 2)) Key(c, command[1], k => new IncrementBy(k, 1), Integer); }
-        else if (Is(name, "DECR"u8)) { if (Arity(c, command, argc == 2)) Key(c, command[1], k => new IncrementBy(k, -1), Integer); }
-        else if (Is(name, "INCRBY"u8) || Is(name, "DECRBY"u8)) IncrBy(c, command, negate: Is(name, "DECRBY"u8));
-        else if (Is(name, "MGET"u8)) { if (Arity(c, command, argc >= 2)) MGet(c, command); }
-        else if (Is(name, "MSET"u8)) { if (Arity(c, command, argc >= 3 && argc % 2 == 1)) MSet(c, command); }
-        else if (Is(name, "DEL"u8) || Is(name, "UNLINK"u8)) { if (Arity(c, command, argc >= 2)) Sum(c, command, 1, k => new DeleteKey(k)); }
-        else if (Is(name, "EXISTS"u8)) { if (Arity(c, command, argc >= 2)) Sum(c, command, 1, k => new KeyExists(k)); }
-        else if (Is(name, "ECHO"u8)) { if (Arity(c, command, argc == 2)) c.Reply(RespReply.Bulk(command[1])); }
-        else if (Is(name, "GETSET"u8))
-        {
-            if (Arity(c, command, argc == 3))
+            if (Is(name, commandName))
             {
-                var value = command[2].ToArray();
-                Key(c, command[1], k => new SetValue(k, value, SetCondition.Always, 0, ReturnOld: true), OldValue);
+                run(this, command, c);
+                return;
             }
         }
-        else if (Is(name, "APPEND"u8)) { if (Arity(c, command, argc == 3)) { var v = command[2].ToArray(); Key(c, command[1], k => new AppendValue(k, v), Integer); } }
-        else if (Is(name, "STRLEN"u8)) { if (Arity(c, command, argc == 2)) Key(c, command[1], k => new ValueLength(k), Integer); }
-        else if (Is(name, "EXPIRE"u8) || Is(name, "PEXPIRE"u8)) Expire(c, command, milliseconds: Is(name, "PEXPIRE"u8));
-        else if (Is(name, "PERSIST"u8)) { if (Arity(c, command, argc == 2)) Key(c, command[1], k => new SetExpiry(k, 0), Integer); }
-        else if (Is(name, "TTL"u8) || Is(name, "PTTL"u8)) Ttl(c, command, milliseconds: Is(name, "PTTL"u8));
-        else if (Is(name, "KEYS"u8)) { if (Arity(c, command, argc == 2)) Keys(c, command[1].ToArray()); }
-        else if (Is(name, "DBSIZE"u8)) { if (Arity(c, command, argc == 1)) All(c, CountKeys.Instance, (replies, cc) => cc.Reply(RespReply.Number(Total(replies)))); }
-        else if (Is(name, "FLUSHDB"u8) || Is(name, "FLUSHALL"u8)) All(c, FlushKeys.Instance, (_, cc) => cc.Reply(RespReply.Simple(Ok)));
-        else if (Is(name, "SELECT"u8)) { if (Arity(c, command, argc == 2)) c.Reply(command[1].SequenceEqual("0"u8) ? RespReply.Simple(Ok) : RespReply.Error("ERR DB index is out of range"u8)); }
-        else if (Is(name, "QUIT"u8)) { c.Reply(RespReply.Simple(Ok)); c.Close(); }
-        else if (Is(name, "CLIENT"u8)) Client(c, command);
-        else if (Is(name, "HELLO"u8)) Hello(c, command);
-        else if (Is(name, "INFO"u8)) Info(c, command);
-        else if (Is(name, "CONFIG"u8)) Config(c, command);
-        else if (Is(name, "COMMAND"u8)) Command(c, command);
-        else c.Reply(RespReply.Error(Encoding.UTF8.GetBytes(UnknownCommand(command))));
+        c.Reply(RespReply.Error(Encoding.UTF8.GetBytes(UnknownCommand(command))));
     }
+
+    private delegate void Run(RespHandler handler, RespCommand command, IConnectionContext<RespReply> c);
+
+    /// <summary>Every command served, most frequent first; COMMAND COUNT is its length.</summary>
+    private static readonly (byte[] Name, Run Run)[] Commands =
+    [
+        ("GET"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count == 2)) h.Key(c, command[1], static k => new GetValue(k), BulkOrNull); }),
+        ("SET"u8.ToArray(), static (h, command, c) => h.Set(c, command)),
+        ("PING"u8.ToArray(), static (_, command, c) =>
+        {
+            if (command.Count == 1) c.Reply(RespReply.Simple("PONG"u8));
+            else if (Arity(c, command, command.Count == 2)) c.Reply(RespReply.Bulk(command[1]));
+        }),
+        ("INCR"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count == 2)) h.Key(c, command[1], static k => new IncrementBy(k, 1), Integer); }),
+        ("DECR"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count == 2)) h.Key(c, command[1], static k => new IncrementBy(k, -1), Integer); }),
+        ("INCRBY"u8.ToArray(), static (h, command, c) => h.IncrBy(c, command, negate: false)),
+        ("DECRBY"u8.ToArray(), static (h, command, c) => h.IncrBy(c, command, negate: true)),
+        ("MGET"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count >= 2)) h.MGet(c, command); }),
+        ("MSET"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count >= 3 && command.Count % 2 == 1)) h.MSet(c, command); }),
+        ("DEL"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count >= 2)) h.Sum(c, command, 1, static k => new DeleteKey(k)); }),
+        ("UNLINK"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count >= 2)) h.Sum(c, command, 1, static k => new DeleteKey(k)); }),
+        ("EXISTS"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count >= 2)) h.Sum(c, command, 1, static k => new KeyExists(k)); }),
+        ("ECHO"u8.ToArray(), static (_, command, c) => { if (Arity(c, command, command.Count == 2)) c.Reply(RespReply.Bulk(command[1])); }),
+        ("GETSET"u8.ToArray(), static (h, command, c) =>
+        {
+            if (!Arity(c, command, command.Count == 3))
+                return;
+            var value = command[2].ToArray();
+            h.Key(c, command[1], k => new SetValue(k, value, SetCondition.Always, 0, ReturnOld: true), OldValue);
+        }),
+        ("APPEND"u8.ToArray(), static (h, command, c) =>
+        {
+            if (!Arity(c, command, command.Count == 3))
+                return;
+            var value = command[2].ToArray();
+            h.Key(c, command[1], k => new AppendValue(k, value), Integer);
+        }),
+        ("STRLEN"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count == 2)) h.Key(c, command[1], static k => new ValueLength(k), Integer); }),
+        ("EXPIRE"u8.ToArray(), static (h, command, c) => h.Expire(c, command, milliseconds: false)),
+        ("PEXPIRE"u8.ToArray(), static (h, command, c) => h.Expire(c, command, milliseconds: true)),
+        ("PERSIST"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count == 2)) h.Key(c, command[1], static k => new SetExpiry(k, 0), Integer); }),
+        ("TTL"u8.ToArray(), static (h, command, c) => h.Ttl(c, command, milliseconds: false)),
+        ("PTTL"u8.ToArray(), static (h, command, c) => h.Ttl(c, command, milliseconds: true)),
+        ("KEYS"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count == 2)) h.Keys(c, command[1].ToArray()); }),
+        ("DBSIZE"u8.ToArray(), static (h, command, c) => { if (Arity(c, command, command.Count == 1)) h.All(c, CountKeys.Instance, static (replies, cc) => cc.Reply(RespReply.Number(Total(replies)))); }),
+        ("FLUSHDB"u8.ToArray(), static (h, _, c) => h.All(c, FlushKeys.Instance, static (_, cc) => cc.Reply(RespReply.Simple(Ok)))),
+        ("FLUSHALL"u8.ToArray(), static (h, _, c) => h.All(c, FlushKeys.Instance, static (_, cc) => cc.Reply(RespReply.Simple(Ok)))),
+        ("SELECT"u8.ToArray(), static (_, command, c) =>
+        {
+            if (Arity(c, command, command.Count == 2))
+                c.Reply(command[1].SequenceEqual("0"u8) ? RespReply.Simple(Ok) : RespReply.Error("ERR DB index is out of range"u8));
+        }),
+        ("QUIT"u8.ToArray(), static (_, _, c) => { c.Reply(RespReply.Simple(Ok)); c.Close(); }),
+        ("CLIENT"u8.ToArray(), static (h, command, c) => h.Client(c, command)),
+        ("HELLO"u8.ToArray(), static (h, command, c) => h.Hello(c, command)),
+        ("INFO"u8.ToArray(), static (h, command, c) => h.Info(c, command)),
+        ("CONFIG"u8.ToArray(), static (h, command, c) => h.Config(c, command)),
+        ("COMMAND"u8.ToArray(), static (_, command, c) => Command(c, command)),
+    ];
+
+    /// <summary>The names of the commands served (COMMAND COUNT counts them).</summary>
+    internal static IEnumerable<string> CommandNames => Commands.Select(command => Encoding.ASCII.GetString(command.Name));
 
     private void Set(IConnectionContext<RespReply> c, RespCommand command)
     {
@@ -124,12 +173,15 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
                     c.Reply(RespReply.Error("ERR value is not an integer or out of range"u8));
                     return;
                 }
-                if (amount <= 0)
+                // As Redis: not positive, or past the 64-bit millisecond clock, is refused (never wrapped).
+                var seconds = Is(option, "EX"u8);
+                var now = UnixNow;
+                if (amount <= 0 || (seconds && amount > long.MaxValue / 1000) || (seconds ? amount * 1000 : amount) > long.MaxValue - now)
                 {
                     c.Reply(RespReply.Error("ERR invalid expire time in 'set' command"u8));
                     return;
                 }
-                expiresAt = UnixNow + (Is(option, "EX"u8) ? amount * 1000 : amount);
+                expiresAt = now + (seconds ? amount * 1000 : amount);
             }
             else
             {
@@ -167,7 +219,15 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             c.Reply(RespReply.Error("ERR value is not an integer or out of range"u8));
             return;
         }
-        var at = UnixNow + (milliseconds ? amount : amount * 1000);
+        // Redis's checks: a negative time is allowed (it deletes the key), an overflow is not.
+        var now = UnixNow;
+        if ((!milliseconds && (amount > long.MaxValue / 1000 || amount < long.MinValue / 1000))
+            || (milliseconds ? amount : amount * 1000) > long.MaxValue - now)
+        {
+            c.Reply(RespReply.Error(Encoding.ASCII.GetBytes($"ERR invalid expire time in '{(milliseconds ? "pexpire" : "expire")}' command")));
+            return;
+        }
+        var at = now + (milliseconds ? amount : amount * 1000);
         Key(c, command[1], k => new SetExpiry(k, Math.Max(at, 1)), Integer);
     }
 
@@ -187,7 +247,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         var asks = new Task<object>[command.Count - 1];
         for (var i = 1; i < command.Count; i++)
             asks[i - 1] = Ask(command[i], k => new GetValue(k));
-        c.ReplyLater(Task.WhenAll(asks), (replies, cc) =>
+        ReplyAll(c, asks, (replies, cc) =>
         {
             cc.Reply(RespReply.Array(replies.Length));
             foreach (var reply in replies)
@@ -203,7 +263,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             var value = command[i + 1].ToArray();
             asks[i / 2] = Ask(command[i], k => new SetValue(k, value, SetCondition.Always, 0, false));
         }
-        c.ReplyLater(Task.WhenAll(asks), (_, cc) => cc.Reply(RespReply.Simple(Ok)));
+        ReplyAll(c, asks, (_, cc) => cc.Reply(RespReply.Simple(Ok)));
     }
 
     private void Sum(IConnectionContext<RespReply> c, RespCommand command, int first, Func<byte[], object> request)
@@ -211,7 +271,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         var asks = new Task<object>[command.Count - first];
         for (var i = first; i < command.Count; i++)
             asks[i - first] = Ask(command[i], request);
-        c.ReplyLater(Task.WhenAll(asks), (replies, cc) => cc.Reply(RespReply.Number(Total(replies))));
+        ReplyAll(c, asks, (replies, cc) => cc.Reply(RespReply.Number(Total(replies))));
     }
 
     private void Keys(IConnectionContext<RespReply> c, byte[] pattern) =>
@@ -234,8 +294,8 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         SendQueued();
         var asks = new Task<object>[_partitions.Length];
         for (var i = 0; i < asks.Length; i++)
-            asks[i] = _partitions[i].Ask<object>(request, _stats.RequestTimeout);
-        c.ReplyLater(Task.WhenAll(asks), reply);
+            asks[i] = AskPartition(_partitions[i], request);
+        ReplyAll(c, asks, reply);
     }
 
     /// <summary>
@@ -247,7 +307,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         var copy = key.ToArray();
         var outbox = _outbox[ByteKeyComparer.Partition(copy, _partitions.Length)] ??= new Outbox();
         outbox.Requests.Add(request(copy));
-        outbox.Awaited.Enqueue(new PendingReply(c.ReserveReply(), write));
+        outbox.Replies.Add(new PendingReply(c.ReserveReply(), write));
         _self = c.Self;
         _queued++;
     }
@@ -258,23 +318,50 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     {
         if (_queued == 0)
             return;
+        var deadline = Environment.TickCount64 + (long)_stats.RequestTimeout.TotalMilliseconds;
         for (var i = 0; i < _outbox.Length; i++)
         {
-            if (_outbox[i] is not { Requests: { Count: > 0 } requests })
+            if (_outbox[i] is not { Requests.Count: > 0 } outbox)
                 continue;
-            _partitions[i].Tell(new KeyspaceBatch(i, [.. requests]), _self);
-            requests.Clear();
+            var tag = unchecked(_nextTag++);
+            _sent[tag] = new SentBatch([.. outbox.Replies], deadline);
+            _partitions[i].Tell(new KeyspaceBatch(tag, [.. outbox.Requests]), _self);
+            outbox.Requests.Clear();
+            outbox.Replies.Clear();
         }
         _queued = 0;
+        ScheduleDeadlineCheck(_stats.RequestTimeout);
     }
 
     public bool OnMessage(object message, IConnectionContext<RespReply> connection)
     {
-        if (message is not KeyspaceResults results || (uint)results.Tag >= (uint)_outbox.Length || _outbox[results.Tag] is not { } outbox)
-            return false;
-        foreach (var reply in results.Replies)
+        switch (message)
         {
-            var pending = outbox.Awaited.Dequeue();
+            case KeyspaceResults results:
+                // Unknown tag: answered after its deadline, when its commands had their errors already.
+                if (_sent.Remove(results.Tag, out var batch))
+                    Complete(batch, results.Replies, NoReply, connection);
+                return true;
+            case CheckDeadlines:
+                _deadlineCheckScheduled = false;
+                FailOverdueBatches(connection);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Fills a batch's reply places in order. A partition answers every request in its place; the
+    /// places <paramref name="replies"/> does not cover (a timeout, or a short answer, which would be a
+    /// bug) get <paramref name="missing"/>, never someone else's reply.
+    /// </summary>
+    private static void Complete(SentBatch batch, object[] replies, ErrorReply missing, IConnectionContext<RespReply> connection)
+    {
+        for (var i = 0; i < batch.Replies.Length; i++)
+        {
+            var pending = batch.Replies[i];
+            var reply = i < replies.Length ? replies[i] : missing;
             connection.CompleteReply(pending.Reserved, (Reply: reply, pending.Write), static (s, cc) =>
             {
                 if (s.Reply is ErrorReply error)
@@ -283,15 +370,72 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
                     s.Write(s.Reply, cc);
             });
         }
-        return true;
     }
 
+    private void FailOverdueBatches(IConnectionContext<RespReply> connection)
+    {
+        var now = Environment.TickCount64;
+        var next = long.MaxValue;
+        List<int>? overdue = null;
+        foreach (var (tag, batch) in _sent)
+        {
+            if (batch.Deadline <= now)
+                (overdue ??= []).Add(tag);
+            else
+                next = Math.Min(next, batch.Deadline);
+        }
+        if (overdue is not null)
+        {
+            overdue.Sort(); // in the order they were sent
+            foreach (var tag in overdue)
+            {
+                _sent.Remove(tag, out var batch);
+                Complete(batch!, [], TimedOut, connection);
+            }
+        }
+        if (next != long.MaxValue)
+            ScheduleDeadlineCheck(TimeSpan.FromMilliseconds(next - now));
+    }
+
+    /// <summary>One deadline check at a time per connection, while batches are out.</summary>
+    private void ScheduleDeadlineCheck(TimeSpan after)
+    {
+        if (_deadlineCheckScheduled || _sent.Count == 0)
+            return;
+        _deadlineCheckScheduled = true;
+        _scheduler.ScheduleTellOnce(after, _self, CheckDeadlines.Instance, ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// Asks a key's partition directly (multi-key commands). The answer is never a failure: past
+    /// request-timeout it is the timeout error, so that one command fails and the connection goes on.
+    /// </summary>
     private Task<object> Ask(ReadOnlySpan<byte> key, Func<byte[], object> request)
     {
         SendQueued();
         var copy = key.ToArray();
-        return _partitions[ByteKeyComparer.Partition(copy, _partitions.Length)].Ask<object>(request(copy), _stats.RequestTimeout);
+        return AskPartition(_partitions[ByteKeyComparer.Partition(copy, _partitions.Length)], request(copy));
     }
+
+    private Task<object> AskPartition(IActorRef partition, object request) =>
+        partition.Ask<object>(request, _stats.RequestTimeout).ContinueWith(
+            static t => t.IsCompletedSuccessfully ? t.Result : TimedOut,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    /// <summary>Answers a multi-key command once every partition asked has answered: with the first error among them, if any.</summary>
+    private static void ReplyAll(IConnectionContext<RespReply> c, Task<object>[] asks, Action<object[], IConnectionContext<RespReply>> write) =>
+        c.ReplyLater(Task.WhenAll(asks), (replies, cc) =>
+        {
+            foreach (var reply in replies)
+            {
+                if (reply is ErrorReply error)
+                {
+                    cc.Reply(RespReply.Error(Encoding.UTF8.GetBytes(error.Message)));
+                    return;
+                }
+            }
+            write(replies, cc);
+        });
 
     /// <summary>The sum of partitions' counts (DEL, EXISTS, DBSIZE).</summary>
     private static long Total(object[] replies)
@@ -344,14 +488,21 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private void Info(IConnectionContext<RespReply> c, RespCommand command)
     {
         var section = command.Count >= 2 ? Encoding.ASCII.GetString(command[1]).ToLowerInvariant() : "default";
-        All(c, CountKeys.Instance, (replies, cc) =>
+        All(c, DescribeKeys.Instance, (replies, cc) =>
         {
-            var keys = Total(replies);
-            cc.Reply(RespReply.Bulk(Encoding.ASCII.GetBytes(RespInfo.Text(section, _stats, _connection, keys))));
+            long keys = 0, expires = 0, ttlTotal = 0;
+            foreach (KeysDescription partition in replies)
+            {
+                keys += partition.Keys;
+                expires += partition.Expires;
+                ttlTotal += partition.TtlTotalMilliseconds;
+            }
+            var keyspace = new RespInfo.Keyspace(keys, expires, expires == 0 ? 0 : ttlTotal / expires);
+            cc.Reply(RespReply.Bulk(Encoding.ASCII.GetBytes(RespInfo.Text(section, _stats, _connection, keyspace))));
         });
     }
 
-    private static void Config(IConnectionContext<RespReply> c, RespCommand command)
+    private void Config(IConnectionContext<RespReply> c, RespCommand command)
     {
         if (command.Count == 3 && Is(command[1], "GET"u8))
         {
@@ -370,7 +521,10 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             }
         }
         else if (command.Count == 2 && Is(command[1], "RESETSTAT"u8))
+        {
+            _stats.ResetCounters();
             c.Reply(RespReply.Simple(Ok));
+        }
         else
             c.Reply(RespReply.Error("ERR unknown subcommand or wrong number of arguments for 'config' command"u8));
     }
@@ -379,7 +533,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     {
         // Enough for redis-cli (which asks COMMAND DOCS for hints) and clients that probe COMMAND.
         if (command.Count == 2 && Is(command[1], "COUNT"u8))
-            c.Reply(RespReply.Number(RespInfo.CommandCount));
+            c.Reply(RespReply.Number(Commands.Length));
         else
             c.Reply(RespReply.Array(0));
     }
@@ -401,8 +555,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
 
     private static bool Is(ReadOnlySpan<byte> word, ReadOnlySpan<byte> upper) => System.Text.Ascii.EqualsIgnoreCase(word, upper);
 
-    private static bool TryInteger(ReadOnlySpan<byte> text, out long value) =>
-        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length;
+    private static bool TryInteger(ReadOnlySpan<byte> text, out long value) => RespInteger.TryParse(text, out value);
 
     private static long UnixNow => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

@@ -9,7 +9,8 @@ internal static class RespInfo
     /// <summary>The Redis version reported; clients pick features by it (7.0 = RESP2 with the commands served here).</summary>
     public static ReadOnlySpan<byte> Version => "7.0.0"u8;
 
-    public const int CommandCount = 36;
+    /// <summary>What INFO keyspace reports of db0: keys, keys with an expiry, their mean time to live in ms.</summary>
+    public readonly record struct Keyspace(long Keys, long Expires, long AverageTtlMilliseconds);
 
     /// <summary>CONFIG GET answers: persistence off, one database, no memory limit.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string>> ConfigValues =
@@ -24,7 +25,7 @@ internal static class RespInfo
         new("cluster-enabled", "no"),
     ];
 
-    public static string Text(string section, RespServerStats stats, Protocols.ConnectionInfo connection, long keys)
+    public static string Text(string section, RespServerStats stats, Protocols.ConnectionInfo connection, Keyspace keyspace)
     {
         var all = section is "default" or "all" or "everything";
         var text = new StringBuilder();
@@ -53,8 +54,11 @@ internal static class RespInfo
         if (all || section == "keyspace")
         {
             text.Append("# Keyspace\r\n");
-            if (keys > 0)
-                text.Append("db0:keys=").Append(keys).Append(",expires=0,avg_ttl=0\r\n");
+            if (keyspace.Keys > 0)
+            {
+                text.Append("db0:keys=").Append(keyspace.Keys).Append(",expires=").Append(keyspace.Expires)
+                    .Append(",avg_ttl=").Append(keyspace.AverageTtlMilliseconds).Append("\r\n");
+            }
         }
         return text.ToString();
     }

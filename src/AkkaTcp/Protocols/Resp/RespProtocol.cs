@@ -11,21 +11,22 @@ namespace AkkaTcp.Protocols.Resp;
 /// </summary>
 public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
 {
-    private readonly int _maxFrameSize;
+    private readonly long _maxQueryBuffer;
     private readonly int _partitionCount;
     private readonly int _maxBulkLength;
     private readonly int _maxArrayLength;
     private readonly string _dispatcher;
     private IActorRef[] _partitions = [];
+    private IScheduler _scheduler = null!;
 
     public RespProtocol(ProtocolContext context)
     {
         var resp = context.Config.Section("resp");
-        _maxFrameSize = context.MaxFrameSize;
         _dispatcher = context.Dispatcher;
         _partitionCount = resp.Int("partitions", 1, 1024);
         _maxBulkLength = resp.ByteSize("max-bulk-length", 1, int.MaxValue);
         _maxArrayLength = resp.Int("max-array-length", 1, int.MaxValue);
+        _maxQueryBuffer = resp.LongByteSize("max-query-buffer", 1, 1L << 30);
         Stats = new RespServerStats(context.ServerName, resp.Duration("request-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)));
     }
 
@@ -39,14 +40,15 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
             // another pool (resp SET/GET +5-20 % req/s here, see README).
             partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>().WithDispatcher(_dispatcher), $"keyspace-{i}");
         _partitions = partitions;
+        _scheduler = server.System.Scheduler;
     }
 
-    protected override IFrameDecoder<RespCommand> CreateDecoder() => new RespDecoder(_maxFrameSize, _maxArrayLength, _maxBulkLength);
+    protected override IFrameDecoder<RespCommand> CreateDecoder() => new RespDecoder(_maxQueryBuffer, _maxArrayLength, _maxBulkLength);
 
     protected override IFrameEncoder<RespReply> CreateEncoder() => RespEncoder.Instance;
 
     protected override IFrameHandler<RespCommand, RespReply> CreateHandler(ConnectionInfo connection) =>
-        new RespHandler(_partitions, connection, Stats);
+        new RespHandler(_partitions, connection, Stats, _scheduler);
 
     public override void WriteBusyReply(IBufferWriter<byte> output) =>
         RespEncoder.Instance.Encode(RespReply.Error("ERR max number of clients reached"u8), output);

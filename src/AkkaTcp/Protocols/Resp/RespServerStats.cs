@@ -25,4 +25,11 @@ internal sealed class RespServerStats(string serverName, TimeSpan requestTimeout
     public void OnDisconnected() => Interlocked.Decrement(ref _connected);
 
     public void OnCommand() => Interlocked.Increment(ref _commands);
+
+    /// <summary>CONFIG RESETSTAT: the counters since start go back to zero (connected clients are a state, not a counter).</summary>
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref _commands, 0);
+        Interlocked.Exchange(ref _received, 0);
+    }
 }

@@ -7,9 +7,9 @@ namespace AkkaTcp.Tests.Protocols.Resp;
 
 public sealed class RespDecoderTests
 {
-    private static (DecodeStatus Status, string[] Args, int Consumed, string Error) Decode(string input, int maxFrameSize = 1 << 20)
+    private static (DecodeStatus Status, string[] Args, int Consumed, string Error) Decode(string input, int maxQueryBuffer = 1 << 20)
     {
-        var decoder = new RespDecoder(maxFrameSize, maxArrayLength: 100, maxBulkLength: 1000);
+        var decoder = new RespDecoder(maxQueryBuffer, maxArrayLength: 100, maxBulkLength: 1000);
         var status = decoder.Decode(Encoding.ASCII.GetBytes(input), out var command, out var consumed, out var error);
         var args = new string[status == DecodeStatus.Frame ? command.Count : 0];
         for (var i = 0; i < args.Length; i++)
@@ -49,6 +49,9 @@ public sealed class RespDecoderTests
     [InlineData("*1\r\n+OK\r\n", "Protocol error: expected '$', got '+'")]
     [InlineData("*1\r\n$-5\r\n", "Protocol error: invalid bulk length")]
     [InlineData("*1\r\n$1001\r\n", "Protocol error: invalid bulk length")]
+    [InlineData("*+1\r\n", "Protocol error: invalid multibulk length")]
+    [InlineData("*01\r\n", "Protocol error: invalid multibulk length")]
+    [InlineData("*1\r\n$+3\r\n", "Protocol error: invalid bulk length")]
     public void Malformed_requests_get_redis_protocol_errors(string input, string expected)
     {
         var result = Decode(input);
@@ -63,9 +66,9 @@ public sealed class RespDecoderTests
     }
 
     [Fact]
-    public void A_request_larger_than_max_frame_size_is_refused_before_it_is_complete()
+    public void A_request_larger_than_max_query_buffer_is_refused_before_it_is_complete()
     {
-        var result = Decode("*1\r\n$900\r\n" + new string('v', 200), maxFrameSize: 100);
-        Assert.Equal("Protocol error: request larger than max-frame-size", result.Error);
+        var result = Decode("*1\r\n$900\r\n" + new string('v', 200), maxQueryBuffer: 100);
+        Assert.Equal("Protocol error: request larger than resp.max-query-buffer", result.Error);
     }
 }
