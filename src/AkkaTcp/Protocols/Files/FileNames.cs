@@ -5,7 +5,7 @@ namespace AkkaTcp.Protocols.Files;
 
 /// <summary>
 /// The one rule for what a client may name a file: a single path segment of 1–255 UTF-8 bytes
-/// with no '/', '\', "..", NUL, control characters or spaces, not starting with a dot (hidden
+/// with no '/', '\', "..", NUL, control characters (C0 or C1) or spaces, not starting with a dot (hidden
 /// names are the server's own: temporary uploads and checksum records live under them).
 /// </summary>
 public static class FileNames
@@ -23,6 +23,11 @@ public static class FileNames
                 return false;
         }
         parsed = Encoding.UTF8.GetString(name);
+        foreach (var c in parsed)
+        {
+            if (char.IsControl(c)) // C1 controls (U+0080-U+009F, e.g. U+0085 NEL) as well as C0
+                return false;
+        }
         return true;
     }
 }

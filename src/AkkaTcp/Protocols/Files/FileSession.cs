@@ -218,8 +218,7 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
             Reply(sink, "ERR not found");
             return;
         }
-        File.Delete(store.PathOf(name));
-        store.ForgetChecksum(name);
+        store.Delete(name);
         Reply(sink, "OK");
     }
 

@@ -11,6 +11,7 @@ namespace AkkaTcp.Protocols.Files;
 public sealed class FileStore
 {
     private const string ChecksumDirectory = ".sha256";
+    private readonly object _commits = new();
 
     public FileStore(FileSettings settings)
     {
@@ -46,8 +47,15 @@ public sealed class FileStore
         var files = new List<(string, long)>();
         foreach (var info in new DirectoryInfo(Root).EnumerateFiles())
         {
-            if (info.LinkTarget is null && FileNames.TryParse(System.Text.Encoding.UTF8.GetBytes(info.Name), out _))
-                files.Add((info.Name, info.Length));
+            try
+            {
+                if (info.LinkTarget is null && FileNames.TryParse(System.Text.Encoding.UTF8.GetBytes(info.Name), out _))
+                    files.Add((info.Name, info.Length));
+            }
+            catch (IOException)
+            {
+                // deleted (or replaced) while listing: a file gone is not listed
+            }
         }
         files.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         return files;
@@ -68,18 +76,34 @@ public sealed class FileStore
         }
     }
 
-    /// <summary>Records a file's sha256 for its current size and time (written aside, then renamed into place).</summary>
-    public void RecordChecksum(string name, string sha256)
+    /// <summary>
+    /// Puts an uploaded file in place under <paramref name="name"/> and records its sha256, as one
+    /// step: concurrent uploads of one name commit one at a time, and the record is made from the
+    /// uploaded file itself (its size and time before the rename, which keeps them), so a checksum
+    /// can never be recorded for another upload's bytes. Blocking: run it off the actor.
+    /// </summary>
+    public void Commit(string uploadedPath, string name, string sha256)
     {
-        var info = Find(name);
-        if (info is null)
-            return;
-        var temporary = TemporaryPath();
-        File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{info.Length} {info.LastWriteTimeUtc.Ticks} {sha256}"));
-        File.Move(temporary, ChecksumPath(name), overwrite: true);
+        lock (_commits)
+        {
+            var uploaded = new FileInfo(uploadedPath);
+            var record = string.Create(CultureInfo.InvariantCulture, $"{uploaded.Length} {uploaded.LastWriteTimeUtc.Ticks} {sha256}");
+            File.Move(uploadedPath, PathOf(name), overwrite: true);
+            var temporary = TemporaryPath();
+            File.WriteAllText(temporary, record);
+            File.Move(temporary, ChecksumPath(name), overwrite: true);
+        }
     }
 
-    public void ForgetChecksum(string name) => File.Delete(ChecksumPath(name));
+    /// <summary>Deletes a served file and its record, in step with commits of the same name.</summary>
+    public void Delete(string name)
+    {
+        lock (_commits)
+        {
+            File.Delete(PathOf(name));
+            File.Delete(ChecksumPath(name));
+        }
+    }
 
     private string ChecksumPath(string name) => Path.Join(Root, ChecksumDirectory, name);
 }

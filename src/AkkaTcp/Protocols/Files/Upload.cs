@@ -84,8 +84,7 @@ internal sealed class Upload
     {
         _stream.Flush(flushToDisk: true);
         _stream.Dispose();
-        File.Move(_temporaryPath, store.PathOf(Name), overwrite: true);
-        store.RecordChecksum(Name, ExpectedSha256);
+        store.Commit(_temporaryPath, Name, ExpectedSha256);
     }
 
     /// <summary>Drops the temporary file: a bad checksum, a short body, a disconnect, a shutdown.</summary>

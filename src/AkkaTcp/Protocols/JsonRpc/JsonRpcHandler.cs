@@ -1,3 +1,4 @@
+using System.Text.Unicode;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,7 +20,13 @@ internal sealed class JsonRpcHandler(JsonRpcMethods methods) : IFrameHandler<Rea
         JsonDocument document;
         try
         {
+            // JsonDocument checks strings' bytes only when they are read: invalid UTF-8 (raw, or
+            // as an unpaired \ud800 escape) anywhere in the message is a parse error up front.
+            if (!Utf8.IsValid(line))
+                throw new JsonException("invalid UTF-8");
             document = JsonDocument.Parse(line.ToArray());
+            if (line.IndexOf("\\u"u8) >= 0)
+                CheckEscapedText(document.RootElement);
         }
         catch (JsonException)
         {
@@ -43,6 +50,35 @@ internal sealed class JsonRpcHandler(JsonRpcMethods methods) : IFrameHandler<Rea
             foreach (var request in root.EnumerateArray())
                 calls.Add(Call(request));
             Answer(Batch(calls), connection);
+        }
+    }
+
+    /// <summary>Reads every string and member name once, so an escape that makes no valid text throws here (as a JsonException).</summary>
+    private static void CheckEscapedText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                        CheckEscapedText(item);
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        CheckEscapedText(property.Value);
+                    }
+                    break;
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new JsonException(e.Message, e);
         }
     }
 

@@ -172,6 +172,8 @@ public sealed class FileProtocolTests : ServerSpec
     [InlineData(".sha256")]
     [InlineData("bell\u0007")]
     [InlineData("nul\u0000byte")]
+    [InlineData("next\u0085line")]
+    [InlineData("c1\u009b")]
     public async Task Every_bad_name_is_refused_for_every_command(string name)
     {
         var server = await StartFileServerAsync();
@@ -281,5 +283,55 @@ public sealed class FileProtocolTests : ServerSpec
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
+    }
+
+    [Fact]
+    public async Task Concurrent_PUTs_of_one_name_leave_bytes_and_checksum_as_one_unit()
+    {
+        var server = await StartFileServerAsync();
+        var contents = Enumerable.Range(0, 4).Select(_ => RandomNumberGenerator.GetBytes(4096)).ToArray(); // one size: only the bytes differ
+        var sources = contents.Select((content, i) => LocalFile($"v{i}", content)).ToArray();
+        var clients = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => FileClient.ConnectAsync(server.LocalEndPoint, Within())));
+        try
+        {
+            for (var round = 0; round < 60; round++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 4).Select(i => clients[i].UploadAsync(sources[i], "shared.bin", cancellationToken: Within())));
+                // The client checks the announced sha256 against the bytes it receives (it throws on a mismatch).
+                var announced = await clients[4].DownloadAsync("shared.bin", Path.Join(_local, "copy"), cancellationToken: Within());
+                Assert.Contains(announced, contents.Select(Sha256));
+                Assert.Equal(announced, Sha256(await File.ReadAllBytesAsync(Path.Join(_local, "copy"))));
+            }
+        }
+        finally
+        {
+            foreach (var client in clients)
+                await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_LIST_racing_DELs_skips_what_vanished_and_keeps_its_connection()
+    {
+        var server = await StartFileServerAsync();
+        await using var lister = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await using var deleter = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+        for (var round = 0; round < 20; round++)
+        {
+            for (var i = 0; i < 200; i++)
+                await File.WriteAllTextAsync(Path.Join(_root, $"f{i}"), "x");
+            var deletes = string.Concat(Enumerable.Range(0, 200).Select(i => $"DEL f{i}\n"));
+            await Task.WhenAll(
+                deleter.SendAsync(deletes, Within()),
+                lister.SendAsync("LIST\nLIST\nLIST\n", Within()));
+            for (var list = 0; list < 3; list++)
+            {
+                string? line;
+                while ((line = await lister.ReadLineAsync(Within())) != ".")
+                    Assert.Matches(@"^f\d+ 1$", line ?? "(the LIST connection was closed)");
+            }
+            for (var i = 0; i < 200; i++)
+                Assert.Equal("OK", await deleter.ReadLineAsync(Within()));
+        }
     }
 }

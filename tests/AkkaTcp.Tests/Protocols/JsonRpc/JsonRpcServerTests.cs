@@ -124,6 +124,24 @@ public sealed class JsonRpcServerTests(ITestOutputHelper output) : ServerSpec(ou
             Encoding.UTF8.GetString(rest));
         Assert.True(clean);
     }
+
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"\xff\"}")]
+    [InlineData("{\"jsonrpc\":\"2.\xff\",\"id\":13,\"method\":\"add\",\"params\":[1,2]}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":\"\xc3\",\"method\":\"add\",\"params\":[1,2]}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"add\",\"params\":{\"\xfe\":1}}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"\\ud800\"}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":[\"\\udc00x\"]}")] // a notification
+    public async Task Invalid_UTF8_anywhere_is_a_parse_error_on_a_connection_that_stays_open(string message)
+    {
+        var server = await StartServerAsync(JsonRpc);
+        await using var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+        // Latin-1 maps \xNN to the byte NN: the message carries exactly the bad bytes written above.
+        await client.SendAsync(Encoding.Latin1.GetBytes(message + "\n"), Within());
+        Assert.Equal("""{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}""", await client.ReadLineAsync(Within()));
+        await client.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"add","params":[2,3]}""" + "\n", Within());
+        Assert.Equal("""{"jsonrpc":"2.0","id":2,"result":5}""", await client.ReadLineAsync(Within()));
+    }
 }
 
 /// <summary>User methods, loaded by name from HOCON (json-rpc.methods).</summary>
