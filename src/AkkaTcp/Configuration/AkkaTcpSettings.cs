@@ -40,7 +40,8 @@ public sealed class AkkaTcpSettings
     public static AkkaTcpSettings Load(Config config)
     {
         var full = AkkaTcpConfig.WithDefaults(config);
-        var root = new ConfigReader(full, "");
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        var root = new ConfigReader(full, "", read);
         var protocols = ProtocolCatalog.Read(root.Section("akka-tcp.protocols"));
         var defaults = full.GetConfig("akka-tcp.server-defaults");
         var names = root.Keys("akka-tcp.servers");
@@ -55,9 +56,11 @@ public sealed class AkkaTcpSettings
             var block = full.GetConfig(path);
             if (block is null)
                 throw new InvalidConfigException(path, full.GetValue(path)?.ToString(), "must be a block { ... }");
-            servers.Add(ServerSettings.Read(name, new ConfigReader(block.WithFallback(defaults), path), protocols, dispatcher));
+            servers.Add(ServerSettings.Read(name, new ConfigReader(block.WithFallback(defaults), path, read), protocols, dispatcher));
         }
-        return new AkkaTcpSettings(servers, root.Int("akka-tcp.open-files-reserve", 0, 1_000_000));
+        var settings = new AkkaTcpSettings(servers, root.Int("akka-tcp.open-files-reserve", 0, 1_000_000));
+        UnknownKeys.Check(full, read, dispatcher);
+        return settings;
     }
 
     /// <summary>akka-tcp.use-dispatcher: must name a dispatcher block of the configuration, or Akka would fail at the first connection.</summary>

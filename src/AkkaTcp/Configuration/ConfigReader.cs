@@ -11,10 +11,19 @@ public sealed class ConfigReader
 {
     private readonly Config _config;
 
+    private readonly HashSet<string>? _read;
+
     public ConfigReader(Config config, string path)
+        : this(config, path, null)
+    {
+    }
+
+    /// <param name="read">Collects the full key of every value read through this reader and its sections.</param>
+    internal ConfigReader(Config config, string path, HashSet<string>? read)
     {
         _config = config;
         Path = path;
+        _read = read;
     }
 
     /// <summary>The full HOCON path of this block, used in error messages.</summary>
@@ -25,7 +34,7 @@ public sealed class ConfigReader
     public ConfigReader Section(string key)
     {
         var section = _config.GetConfig(key) ?? throw Missing(key);
-        return new ConfigReader(section, FullKey(key));
+        return new ConfigReader(section, FullKey(key), _read);
     }
 
     /// <summary>The keys directly under <paramref name="key"/> (fallbacks included).</summary>
@@ -86,6 +95,7 @@ public sealed class ConfigReader
     /// <summary>A list of strings (["a", "b"]); an absent key is an empty list.</summary>
     public IReadOnlyList<string> StringList(string key)
     {
+        _read?.Add(FullKey(key));
         if (!_config.HasPath(key))
             return [];
         var value = _config.GetValue(key);
@@ -172,6 +182,7 @@ public sealed class ConfigReader
 
     private Akka.Configuration.Hocon.HoconValue Value(string key)
     {
+        _read?.Add(FullKey(key));
         var value = _config.HasPath(key) ? _config.GetValue(key) : null;
         if (value is null || value.IsEmpty)
             throw Missing(key);

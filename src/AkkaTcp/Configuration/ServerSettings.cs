@@ -33,6 +33,7 @@ public sealed record ServerSettings
     public required TimeSpan IdleTimeout { get; init; }
     public required TimeSpan HandshakeTimeout { get; init; }
     public required TimeSpan WriteTimeout { get; init; }
+    public required MinReceiveRate MinReceiveRate { get; init; }
     public required int MaxPendingWriteBytes { get; init; }
     public required SocketSettings Socket { get; init; }
     public required HeartbeatSettings Heartbeat { get; init; }
@@ -93,6 +94,7 @@ public sealed record ServerSettings
             IdleTimeout = config.Duration("idle-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
             HandshakeTimeout = config.Duration("handshake-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
             WriteTimeout = config.Duration("write-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
+            MinReceiveRate = MinReceiveRate.Read(config.Section("min-receive-rate")),
             MaxPendingWriteBytes = maxPending,
             Socket = SocketSettings.Read(config),
             Heartbeat = heartbeat,

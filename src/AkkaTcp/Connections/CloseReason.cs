@@ -27,6 +27,8 @@ public enum CloseReason
     HandlerClosed,
     /// <summary>A socket error, a reset by the peer, or a failure in the connection's handler.</summary>
     Error,
+    /// <summary>A frame in progress came in slower than min-receive-rate.</summary>
+    MinRate,
 }
 
 /// <summary>The names close reasons go by in logs, metrics and configuration.</summary>
@@ -35,7 +37,7 @@ public static class CloseReasons
     private static readonly string[] Names =
     [
         "peer-closed", "idle", "handshake", "write-timeout", "slow-reader", "frame-too-large",
-        "protocol-error", "refused", "heartbeat", "shutdown", "handler-closed", "error",
+        "protocol-error", "refused", "heartbeat", "shutdown", "handler-closed", "error", "min-rate",
     ];
 
     public static int Count => Names.Length;

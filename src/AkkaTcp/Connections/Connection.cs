@@ -39,6 +39,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private int _missedHeartbeats;
     private long _lastInputAt;
     private long _writeStartedAt;
+    // A frame in progress: when its first bytes came (0 = none in progress), and bytes since.
+    private long _partialFrameSince;
+    private long _partialFrameBytes;
     private CloseReason? _closeReason;
 
     public Connection(ConnectionInfo info, IActorRef socket, ServerSettings settings, Admission admission)
@@ -276,7 +279,53 @@ internal sealed class Connection : UntypedActor, IWithTimers
             _input.Append(chunk);
             OnInput(_input.Span, buffered: true);
         }
+        TrackPartialFrame(chunk.Length);
         AfterSession();
+    }
+
+    /// <summary>Counts the bytes of a frame still in progress, for min-receive-rate.</summary>
+    private void TrackPartialFrame(int received)
+    {
+        if (_input.IsEmpty || _sink.IsClosing || !_settings.MinReceiveRate.Enabled)
+        {
+            _partialFrameSince = 0;
+            return;
+        }
+        if (_partialFrameSince != 0)
+        {
+            _partialFrameBytes += received;
+            return;
+        }
+        _partialFrameSince = Environment.TickCount64;
+        _partialFrameBytes = _input.Length;
+        if (!Timers.IsTimerActive(Tick.MinRate))
+            Timers.StartSingleTimer(Tick.MinRate, Tick.MinRate, _settings.MinReceiveRate.GracePeriod);
+    }
+
+    /// <summary>
+    /// Checks the frame in progress once its grace period is over, then every second while it
+    /// lasts. Time when the server was not reading (backpressure, a busy session) starts the count anew.
+    /// </summary>
+    private void OnMinRateTick()
+    {
+        if (_partialFrameSince == 0)
+            return; // no frame in progress: the check stops until one starts
+        var now = Environment.TickCount64;
+        var rate = _settings.MinReceiveRate;
+        if (_readingSuspended || _session.IsBusy)
+        {
+            _partialFrameSince = now;
+            _partialFrameBytes = 0;
+            Timers.StartSingleTimer(Tick.MinRate, Tick.MinRate, rate.GracePeriod);
+            return;
+        }
+        var elapsed = now - _partialFrameSince;
+        if (elapsed >= (long)rate.GracePeriod.TotalMilliseconds && _partialFrameBytes * 1000 < rate.BytesPerSecond * elapsed)
+        {
+            BeginClose(CloseReason.MinRate);
+            return;
+        }
+        Timers.StartSingleTimer(Tick.MinRate, Tick.MinRate, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Runs the session over input; consumes what it took from the input buffer if it came from there.</summary>
@@ -382,6 +431,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
             case TimerKind.Heartbeat:
                 OnHeartbeat();
                 break;
+            case TimerKind.MinRate:
+                OnMinRateTick();
+                break;
         }
     }
 
@@ -472,6 +524,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
         Timers.Cancel(Tick.Handshake);
         Timers.Cancel(Tick.Heartbeat);
         Timers.Cancel(Tick.QueueTimeout);
+        Timers.Cancel(Tick.MinRate);
+        _partialFrameSince = 0;
         // A drain is bounded by drain-timeout and the unbind after it, which count what they cut.
         var closeTimeout = reason == CloseReason.Shutdown ? _settings.DrainTimeout + _settings.CloseTimeout : _settings.CloseTimeout;
         Timers.StartSingleTimer(Tick.CloseTimeout, Tick.CloseTimeout, closeTimeout);
@@ -560,6 +614,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         Heartbeat,
         QueueTimeout,
         CloseTimeout,
+        MinRate,
     }
 
     /// <summary>The connection's timer messages; each instance is also its own timer key.</summary>
@@ -571,6 +626,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         public static readonly Tick Heartbeat = new(TimerKind.Heartbeat);
         public static readonly Tick QueueTimeout = new(TimerKind.QueueTimeout);
         public static readonly Tick CloseTimeout = new(TimerKind.CloseTimeout);
+        public static readonly Tick MinRate = new(TimerKind.MinRate);
 
         private Tick(TimerKind kind) => Kind = kind;
 

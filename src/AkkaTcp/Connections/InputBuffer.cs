@@ -15,6 +15,8 @@ internal sealed class InputBuffer
 
     public bool IsEmpty => _count == 0;
 
+    public int Length => _count;
+
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(_start, _count);
 
     public void Append(ReadOnlySpan<byte> data)

@@ -4,7 +4,8 @@ namespace AkkaTcp.Protocols;
 
 /// <summary>
 /// A protocol that can also serve UDP (<c>transport = udp</c>): each datagram is one frame, handled
-/// by the same handler as over TCP, and its reply (if any) is one datagram back.
+/// by the same handler type as over TCP (a new one per datagram, given that datagram's source),
+/// and its reply (if any) is one datagram back.
 /// </summary>
 public interface IDatagramProtocol
 {

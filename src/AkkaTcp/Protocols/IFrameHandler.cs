@@ -4,7 +4,8 @@ namespace AkkaTcp.Protocols;
 
 /// <summary>
 /// A protocol's logic: frames in, replies out. Runs inside the connection actor, one call at a
-/// time, with no message hop per frame. Created per connection, so it may keep session state.
+/// time, with no message hop per frame. Created per connection, so it may keep session state; over
+/// UDP (<c>transport = udp</c>) each datagram is a connection of its own, with its own handler.
 /// An exception thrown here stops only this connection (it is reset, logged and counted).
 /// </summary>
 public interface IFrameHandler<TFrame, TReply>

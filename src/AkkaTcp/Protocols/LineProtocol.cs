@@ -10,7 +10,6 @@ namespace AkkaTcp.Protocols;
 /// </summary>
 public abstract class LineProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>, IDatagramProtocol
 {
-    private IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>? _datagramHandler;
     private Action<ReadOnlySpan<byte>, IBufferWriter<byte>>? _encodeLine; // made once, not per datagram
 
     protected LineProtocol(ProtocolContext context) => Codec = LineCodecSettings.CreateCodec(context);
@@ -34,9 +33,9 @@ public abstract class LineProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnly
         var frame = delimited ? datagram[..^1] : datagram;
         if (delimited && Codec.Delimiter == (byte)'\n' && frame.Length > 0 && frame[^1] == (byte)'\r')
             frame = frame[..^1];
-        // Only the UDP listener actor calls this, one datagram at a time: one handler serves them all.
-        var handler = _datagramHandler ??= CreateHandler(source);
-        handler.OnFrame(frame, new DatagramContext(source, reply, delimited ? _encodeLine ??= Codec.Encode : WriteRaw));
+        // A datagram is its own connection (IFrameHandler's contract: a handler per connection), so
+        // a handler never sees one client's state with another's datagram.
+        CreateHandler(source).OnFrame(frame, new DatagramContext(source, reply, delimited ? _encodeLine ??= Codec.Encode : WriteRaw));
     }
 
     private static readonly Action<ReadOnlySpan<byte>, IBufferWriter<byte>> WriteRaw = (reply, output) => output.Write(reply);

@@ -43,6 +43,12 @@ public sealed class SettingsValidationTests
     [InlineData("akka-tcp.servers.main.heartbeat.misses = 0", "akka-tcp.servers.main.heartbeat.misses = 0: must be between 1 and 1000 (got 0)")]
     [InlineData("akka-tcp.servers.main { protocol = json-rpc, json-rpc.methods = [\"System.String\"] }", "akka-tcp.servers.main.json-rpc.methods = System.String: must be a concrete class implementing AkkaTcp.Protocols.JsonRpc.IJsonRpcMethodProvider")]
     [InlineData("akka-tcp.use-dispatcher = no-such-dispatcher", "akka-tcp.use-dispatcher = no-such-dispatcher: names no dispatcher block in the configuration")]
+    [InlineData("akka-tcp.servers.main.max-conections = 5", "akka-tcp.servers.main.max-conections = 5: unknown key (did you mean max-connections?)")]
+    [InlineData("akka-tcp.servers.main.keepalive.tme = 5s", "akka-tcp.servers.main.keepalive.tme = 5s: unknown key (did you mean keepalive.time?)")]
+    [InlineData("akka-tcp.servers.main.resp.partitons = 4", "akka-tcp.servers.main.resp.partitons = 4: unknown key (did you mean resp.partitions?)")]
+    [InlineData("akka-tcp.server-defaults.idle-timout = 5s", "akka-tcp.server-defaults.idle-timout = 5s: unknown key (did you mean idle-timeout?)")]
+    [InlineData("akka-tcp.open-file-reserve = 10", "akka-tcp.open-file-reserve = 10: unknown key (did you mean open-files-reserve?)")]
+    [InlineData("akka-tcp.servers.main.frobnicate = yes", "akka-tcp.servers.main.frobnicate = yes: unknown key")]
     public void A_bad_value_is_one_line_naming_key_and_value(string hocon, string expected)
     {
         var message = ErrorFor(hocon);
@@ -148,5 +154,28 @@ public sealed class SettingsValidationTests
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AkkaTcp.sln")))
             dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("AkkaTcp.sln not found above the test directory");
+    }
+
+    [Fact]
+    public void Keys_a_third_party_protocol_reads_are_known_and_blocks_owned_by_others_are_not_checked()
+    {
+        var settings = ServerSpec.LoadSettings("""
+            akka-tcp.protocols.startup-crash = "AkkaTcp.Tests.Protocols.StartupCrashingProtocol, AkkaTcp.Tests"
+            akka-tcp.servers.main { protocol = startup-crash, startup-crash.step = none }
+            akka-tcp.servers.other { port = 0, resp.partitions = 2 }
+            akka-tcp.connection-dispatcher.throughput = 10
+            akka-tcp.client.pool.max-connections = 3
+            """);
+        Assert.Equal(2, settings.Servers.Count);
+    }
+
+    [Fact]
+    public void The_defaults_keep_silent_long_lived_connections()
+    {
+        var main = ServerSpec.LoadSettings("").Servers[0];
+        Assert.Equal(TimeSpan.Zero, main.IdleTimeout); // Redis's `timeout 0`: push and pooled clients are silent by design
+        Assert.Equal(TimeSpan.Zero, main.HandshakeTimeout); // no transport handshake on plaintext
+        Assert.True(main.Socket.KeepAlive); // dead peers are found by TCP keepalive instead
+        Assert.True(main.MinReceiveRate.Enabled); // a frame trickled byte by byte is still cut
     }
 }

@@ -179,4 +179,19 @@ public sealed class UdpServerTests(ITestOutputHelper output) : ServerSpec(output
             """));
         Assert.Equal("akka-tcp.servers.main.protocol = resp: this protocol cannot serve udp (echo and random can)", error.Message);
     }
+
+    [Fact]
+    public async Task Each_datagram_gets_a_handler_of_its_own_source()
+    {
+        var server = await StartUdpServerAsync("""
+            akka-tcp.protocols.source-echo = "AkkaTcp.Tests.Protocols.SourceEchoProtocol, AkkaTcp.Tests"
+            akka-tcp.servers.main.protocol = source-echo
+            """);
+        using var first = new DatagramClient(server.LocalEndPoint);
+        using var second = new DatagramClient(server.LocalEndPoint, "127.0.0.2");
+        await first.SendAsync("which address am I?\n"); // longer than the reply: max-reply-factor is 1
+        Assert.Equal("127.0.0.1\n", await first.ReceiveAsync(Within()));
+        await second.SendAsync("which address am I?\n");
+        Assert.Equal("127.0.0.2\n", await second.ReceiveAsync(Within()));
+    }
 }
