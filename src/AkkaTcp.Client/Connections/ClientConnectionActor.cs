@@ -29,6 +29,18 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
         public static readonly CloseTimedOut Instance = new();
     }
 
+    private sealed class DialTimedOut
+    {
+        public static readonly DialTimedOut Instance = new();
+    }
+
+    /// <summary>
+    /// How long past connect-timeout our own dial deadline waits for Akka.IO's answer. Akka.IO
+    /// 1.5.74 answers nothing at all when the server resets the connection between the kernel's
+    /// connect and its own completion (its connection actor dies, its timeout with it).
+    /// </summary>
+    private static readonly TimeSpan DialDeadlineMargin = TimeSpan.FromMilliseconds(500);
+
     private readonly EndPoint _remote;
     private readonly ClientSettings _settings;
     private readonly ConnectionStatus _status;
@@ -54,14 +66,18 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Context.System.Tcp().Tell(new Tcp.Connect(_remote, options: [new SocketSettingsOption(_settings.Socket)], timeout: _settings.ConnectTimeout));
+        Timers.StartSingleTimer(DialTimedOut.Instance, DialTimedOut.Instance, _settings.ConnectTimeout + DialDeadlineMargin);
+    }
 
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case Tcp.Connected connected:
+                Timers.Cancel(DialTimedOut.Instance);
                 _socket = Sender;
                 Context.Watch(_socket);
                 _socket.Tell(new Tcp.Register(Self));
@@ -71,6 +87,11 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
             case Tcp.CommandFailed failed:
                 var reason = failed.Cause.HasValue ? failed.Cause.Value.Message : "connect-timeout passed";
                 _status.OnConnectFailed(new ConnectionFailedException(_remote, reason));
+                _endReason = "never connected";
+                Context.Stop(Self);
+                break;
+            case DialTimedOut:
+                _status.OnConnectFailed(new ConnectionFailedException(_remote, "connect-timeout passed without an answer (the server may have reset the connection)"));
                 _endReason = "never connected";
                 Context.Stop(Self);
                 break;

@@ -168,7 +168,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
                 continue;
             }
             if (dial)
-                return (await DialAsync(takeSlot: true, cancellationToken).ConfigureAwait(false))!;
+                return (await DialAsync(takeSlot: true, cancellationToken).ConfigureAwait(false))!; // never null with takeSlot
             // A slot may have come free between our look and our queueing: hand it out now.
             ServeWaiters();
             return await WaitForSlotAsync(waiter!, cancellationToken).ConfigureAwait(false);
@@ -257,6 +257,8 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
             throw;
         }
         var slotTaken = takeSlot && connection.TryTakeSlot();
+        // Only a connection already closed refuses the first slot (the server closed it at accept).
+        var closedAtOnce = takeSlot && !slotTaken;
         bool disposed;
         lock (_lock)
         {
@@ -279,6 +281,8 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         }, (this, connection), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _log.Debug("Pool {0}: connection from {1} opened", EndPointName, connection.LocalEndPoint);
         ServeWaiters();
+        if (closedAtOnce)
+            throw new ConnectionClosedException(EndPoint, connection.Closed.IsCompleted ? connection.Closed.Result : "closed as soon as it was opened");
         return slotTaken ? connection : null;
     }
 
