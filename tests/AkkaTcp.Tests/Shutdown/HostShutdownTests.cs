@@ -99,6 +99,30 @@ public sealed class HostShutdownTests
     }
 
     [Fact]
+    public async Task Replies_read_only_after_the_host_has_exited_are_all_there_and_end_in_a_FIN()
+    {
+        // Once its replies are handed to the socket and its FIN sent, a connection is drained: the
+        // process exits without waiting for the client, and nothing it owed is lost to a reset.
+        await using var host = HostProcess.Start("--port", "0",
+            "--set", "akka-tcp.servers.main.drain-timeout=60s", "--set", "akka-tcp.servers.main.close-timeout=60s");
+        var endPoint = await host.WaitUntilListeningAsync(Within());
+        var clients = await LoadAsync(endPoint);
+        foreach (var (client, expected) in clients)
+            Assert.Equal(Encoding.ASCII.GetString(expected, 0, 32 - 1), await client.ReadLineAsync(Within()));
+
+        host.Terminate();
+        Assert.Equal(0, await host.WaitForExitAsync(Within(10)));
+        foreach (var (client, expected) in clients)
+        {
+            var (rest, clean) = await client.ReadToEndAsync(Within());
+            Assert.Equal(expected.AsSpan(32).ToArray(), rest);
+            Assert.True(clean, "a reply read after the exit ended in a reset");
+            await client.DisposeAsync();
+        }
+        Assert.Contains(host.Output, l => l.Contains($"Shutdown: {Clients} connections drained, 0 cut"));
+    }
+
+    [Fact]
     public async Task A_client_that_never_reads_is_cut_at_drain_timeout_the_exit_code_says_so_and_the_others_got_everything()
     {
         // A 16 KiB send buffer: the kernel cannot take the non-reader's replies off our hands.
