@@ -42,9 +42,6 @@ internal sealed class AdmissionControl(ServerSettings settings)
         return true;
     }
 
-    /// <summary>Whether a live connection has finished (false for one no longer known).</summary>
-    public bool IsFinished(IActorRef connection) => _entries.TryGetValue(connection, out var entry) && entry.Finished;
-
     /// <summary>Decides what happens to a new connection from <paramref name="address"/>.</summary>
     public Admission Decide(IPAddress address)
     {

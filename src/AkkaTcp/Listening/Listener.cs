@@ -221,18 +221,15 @@ internal sealed class Listener : UntypedActor, IWithTimers
     /// </summary>
     private void OnConnectionGone(IActorRef connection, CloseReason reason)
     {
-        var wasFinished = _admission.IsFinished(connection);
         if (!_admission.TryForget(connection, out var admitted))
             return;
         _counters.OnClosed(reason);
         foreach (var next in admitted)
             next.Tell(_drainRequester is null ? Connection.Admit.Instance : Connection.Drain.Instance);
+        // Drained counts only connections that finished (FIN sent, nothing owed): one reset
+        // during the drain (a client's reset, a write-timeout) was neither drained nor cut.
         if (_drainRequester is not null)
-        {
-            if (!wasFinished)
-                _drained++;
             CompleteDrainIfDone();
-        }
     }
 
     /// <summary>Drained once no connection owes anything: those waiting for the client's FIN do not hold the drain.</summary>
