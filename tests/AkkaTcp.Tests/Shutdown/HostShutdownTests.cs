@@ -74,17 +74,25 @@ public sealed class HostShutdownTests
         Assert.Equal(SocketError.ConnectionRefused, closed.SocketErrorCode);
     }
 
+    /// <summary>
+    /// A host whose drain-timeout and close-timeout are far above the tests' waits (waiting for the
+    /// clients' FINs would fail them), with 50 loaded clients that each have their first reply.
+    /// </summary>
+    private static async Task<(HostProcess Host, List<(RawLineClient Client, byte[] Expected)> Clients)> StartPatientHostWithClientsAsync()
+    {
+        var host = HostProcess.Start("--port", "0",
+            "--set", "akka-tcp.servers.main.drain-timeout=60s", "--set", "akka-tcp.servers.main.close-timeout=60s");
+        var clients = await LoadAsync(await host.WaitUntilListeningAsync(Within()));
+        foreach (var (client, expected) in clients)
+            Assert.Equal(Encoding.ASCII.GetString(expected, 0, 32 - 1), await client.ReadLineAsync(Within()));
+        return (host, clients);
+    }
+
     [Fact]
     public async Task Clients_that_read_to_EOF_and_hold_their_sockets_open_do_not_hold_the_shutdown()
     {
-        // drain-timeout and close-timeout far above the test's wait: waiting for the clients' FINs would fail it.
-        await using var host = HostProcess.Start("--port", "0",
-            "--set", "akka-tcp.servers.main.drain-timeout=60s", "--set", "akka-tcp.servers.main.close-timeout=60s");
-        var endPoint = await host.WaitUntilListeningAsync(Within());
-        var clients = await LoadAsync(endPoint);
-        foreach (var (client, expected) in clients)
-            Assert.Equal(Encoding.ASCII.GetString(expected, 0, 32 - 1), await client.ReadLineAsync(Within()));
-
+        var (host, clients) = await StartPatientHostWithClientsAsync();
+        await using var _ = host;
         host.Terminate();
         await Task.WhenAll(clients.Select(async pair =>
         {
@@ -103,13 +111,8 @@ public sealed class HostShutdownTests
     {
         // Once its replies are handed to the socket and its FIN sent, a connection is drained: the
         // process exits without waiting for the client, and nothing it owed is lost to a reset.
-        await using var host = HostProcess.Start("--port", "0",
-            "--set", "akka-tcp.servers.main.drain-timeout=60s", "--set", "akka-tcp.servers.main.close-timeout=60s");
-        var endPoint = await host.WaitUntilListeningAsync(Within());
-        var clients = await LoadAsync(endPoint);
-        foreach (var (client, expected) in clients)
-            Assert.Equal(Encoding.ASCII.GetString(expected, 0, 32 - 1), await client.ReadLineAsync(Within()));
-
+        var (host, clients) = await StartPatientHostWithClientsAsync();
+        await using var _ = host;
         host.Terminate();
         Assert.Equal(0, await host.WaitForExitAsync(Within(10)));
         foreach (var (client, expected) in clients)

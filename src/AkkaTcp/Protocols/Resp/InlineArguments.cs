@@ -74,7 +74,7 @@ internal static class InlineArguments
                     }
                     else if (c == '"')
                     {
-                        if (At(line, p + 1) != 0 && !IsSpace(At(line, p + 1)))
+                        if (!EndsWord(line, p + 1))
                             return -1;
                         done = true;
                     }
@@ -92,7 +92,7 @@ internal static class InlineArguments
                     }
                     else if (c == '\'')
                     {
-                        if (At(line, p + 1) != 0 && !IsSpace(At(line, p + 1)))
+                        if (!EndsWord(line, p + 1))
                             return -1;
                         done = true;
                     }
@@ -117,6 +117,9 @@ internal static class InlineArguments
     }
 
     private static byte At(ReadOnlySpan<byte> line, int index) => index < line.Length ? line[index] : (byte)0;
+
+    /// <summary>A closing quote must be followed by white space or the end of the line.</summary>
+    private static bool EndsWord(ReadOnlySpan<byte> line, int next) => At(line, next) == 0 || IsSpace(At(line, next));
 
     /// <summary>C's isspace: space, \t, \n, \v, \f, \r.</summary>
     private static bool IsSpace(byte c) => c == ' ' || (c >= '\t' && c <= '\r');

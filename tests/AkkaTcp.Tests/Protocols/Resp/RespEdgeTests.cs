@@ -34,6 +34,16 @@ public sealed class RespEdgeTests(ITestOutputHelper output) : ServerSpec(output)
         return Encoding.UTF8.GetString(await client.ReadBytesAsync(int.Parse(line[1..]) + 2, Within()))[..^2];
     }
 
+    /// <summary>Sends <paramref name="input"/>; the server must answer with exactly <paramref name="error"/> and a clean close.</summary>
+    private async Task AssertRefusedAndClosedAsync(AkkaTcpServer server, string input, string error)
+    {
+        await using var client = await ConnectAsync(server);
+        await client.SendAsync(input, Within());
+        var (rest, clean) = await client.ReadToEndAsync(Within());
+        Assert.Equal(error + "\r\n", Encoding.ASCII.GetString(rest));
+        Assert.True(clean);
+    }
+
     [Fact]
     public async Task A_keys_pattern_built_to_backtrack_answers_and_the_partition_keeps_serving()
     {
@@ -120,11 +130,7 @@ public sealed class RespEdgeTests(ITestOutputHelper output) : ServerSpec(output)
     public async Task A_plus_sign_in_a_request_header_is_a_protocol_error()
     {
         var server = await StartServerAsync(Resp);
-        await using var client = await ConnectAsync(server);
-        await client.SendAsync("*+1\r\n$4\r\nPING\r\n", Within());
-        var (rest, clean) = await client.ReadToEndAsync(Within());
-        Assert.Equal("-ERR Protocol error: invalid multibulk length\r\n", Encoding.ASCII.GetString(rest));
-        Assert.True(clean);
+        await AssertRefusedAndClosedAsync(server, "*+1\r\n$4\r\nPING\r\n", "-ERR Protocol error: invalid multibulk length");
     }
 
     [Fact]
@@ -148,10 +154,8 @@ public sealed class RespEdgeTests(ITestOutputHelper output) : ServerSpec(output)
     public async Task A_request_past_max_query_buffer_is_refused_with_a_protocol_error()
     {
         var server = await StartServerAsync(Resp + "akka-tcp.servers.main.resp.max-query-buffer = 1m");
-        await using var client = await ConnectAsync(server);
-        await client.SendAsync($"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000000\r\n{new string('v', 1_100_000)}", Within());
-        var (rest, _) = await client.ReadToEndAsync(Within());
-        Assert.Equal("-ERR Protocol error: request larger than resp.max-query-buffer\r\n", Encoding.ASCII.GetString(rest));
+        await AssertRefusedAndClosedAsync(server, $"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000000\r\n{new string('v', 1_100_000)}",
+            "-ERR Protocol error: request larger than resp.max-query-buffer");
     }
 
     [Theory]
@@ -174,11 +178,7 @@ public sealed class RespEdgeTests(ITestOutputHelper output) : ServerSpec(output)
     public async Task Unbalanced_inline_quotes_are_a_protocol_error_and_a_close(string inline)
     {
         var server = await StartServerAsync(Resp);
-        await using var client = await ConnectAsync(server);
-        await client.SendAsync(inline, Within());
-        var (rest, clean) = await client.ReadToEndAsync(Within());
-        Assert.Equal("-ERR Protocol error: unbalanced quotes in request\r\n", Encoding.ASCII.GetString(rest));
-        Assert.True(clean);
+        await AssertRefusedAndClosedAsync(server, inline, "-ERR Protocol error: unbalanced quotes in request");
     }
 
     [Fact]
