@@ -25,7 +25,6 @@ done
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
-SHARED=$(cd "$ROOT/../shared" && pwd)
 mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
@@ -38,7 +37,7 @@ need redis-server redis-server
 need redis-benchmark redis-tools
 need nc netcat-openbsd
 command -v garnet-server >/dev/null || dotnet tool install -g garnet-server --version 2.2.8 >/dev/null
-[ -x "$OUT/refserver" ] || "$SHARED/bench/build-refserver.sh" "$OUT/refserver" >/dev/null
+[ -x "$OUT/refserver" ] || "$HERE/build-refserver.sh" "$OUT/refserver" >/dev/null
 dotnet build "$ROOT/AkkaTcp.sln" -c Release -v q -nologo >/dev/null
 HOST="$ROOT/src/AkkaTcp.Host/bin/Release/net10.0/akka-tcp.dll"
 BENCH="$ROOT/src/AkkaTcp.Bench/bin/Release/net10.0/akka-tcp-bench.dll"

@@ -21,6 +21,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private readonly ServerSettings _settings;
     private readonly ConnectionCounters _counters;
     private readonly AdmissionControl _admission;
+    private readonly DroppedAccepts _droppedAccepts = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _tcpListener;
     private EndPoint _endPoint;
@@ -49,6 +50,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         StartConnectionDispatcher();
+        DroppedAccepts.Subscribe(Context);
         Bind();
     }
 
@@ -85,6 +87,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
             case Tcp.Bound bound:
                 _tcpListener = Sender;
                 Context.Watch(_tcpListener);
+                _droppedAccepts.OnBound(_tcpListener);
                 _endPoint = bound.LocalAddress;
                 _everBound = true;
                 _rebindDelay = FirstRebindDelay;
@@ -207,6 +210,10 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 break;
             case Tcp.ConnectionClosed:
                 break; // a connection closed unserved at shutdown (we sent its Close)
+            case UnhandledMessage unhandled:
+                // Never passed to Unhandled: that would publish it again.
+                _droppedAccepts.OnUnhandled(unhandled, _tcpListener);
+                break;
             case InjectFault fault:
                 throw new InvalidOperationException(fault.Message);
             default:

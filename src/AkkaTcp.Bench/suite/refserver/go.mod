@@ -1,0 +1,3 @@
+module akkatcp/refserver
+
+go 1.19
