@@ -244,6 +244,8 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
                 ClientMetrics.OnLateReplyDropped();
                 continue;
             }
+            // Counted before the caller resumes, so a caller that checks PendingReplies sees its own reply gone.
+            _status.OnPendingChanged(_pending.Count);
             if (!request!.TrySetResult(response))
                 ClientMetrics.OnLateReplyDropped();
         }
