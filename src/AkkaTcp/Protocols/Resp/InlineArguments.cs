@@ -46,67 +46,52 @@ internal static class InlineArguments
             if (p >= line.Length || line[p] == 0)
                 return count;
             var start = written;
-            var inDouble = false;
-            var inSingle = false;
+            byte quote = 0; // the quote we are inside, if any
             var done = false;
             while (!done)
             {
                 var c = p < line.Length ? line[p] : (byte)0;
-                if (inDouble)
+                if (quote == 0)
                 {
-                    if (c == '\\' && At(line, p + 1) == 'x' && IsHex(At(line, p + 2)) && IsHex(At(line, p + 3)))
-                    {
-                        output[written++] = (byte)(HexValue(At(line, p + 2)) * 16 + HexValue(At(line, p + 3)));
-                        p += 3;
-                    }
-                    else if (c == '\\' && At(line, p + 1) != 0)
-                    {
-                        p++;
-                        output[written++] = line[p] switch
-                        {
-                            (byte)'n' => (byte)'\n',
-                            (byte)'r' => (byte)'\r',
-                            (byte)'t' => (byte)'\t',
-                            (byte)'b' => (byte)'\b',
-                            (byte)'a' => (byte)'\a',
-                            var other => other,
-                        };
-                    }
-                    else if (c == '"')
-                    {
-                        if (!EndsWord(line, p + 1))
-                            return -1;
+                    if (c == 0 || IsSpace(c))
                         done = true;
-                    }
-                    else if (c == 0)
-                        return -1;
+                    else if (c is (byte)'"' or (byte)'\'')
+                        quote = c;
                     else
                         output[written++] = c;
                 }
-                else if (inSingle)
+                else if (quote == '"' && c == '\\' && At(line, p + 1) == 'x' && IsHex(At(line, p + 2)) && IsHex(At(line, p + 3)))
                 {
-                    if (c == '\\' && At(line, p + 1) == '\'')
-                    {
-                        p++;
-                        output[written++] = (byte)'\'';
-                    }
-                    else if (c == '\'')
-                    {
-                        if (!EndsWord(line, p + 1))
-                            return -1;
-                        done = true;
-                    }
-                    else if (c == 0)
-                        return -1;
-                    else
-                        output[written++] = c;
+                    output[written++] = (byte)(HexValue(At(line, p + 2)) * 16 + HexValue(At(line, p + 3)));
+                    p += 3;
                 }
-                else if (c == 0 || IsSpace(c))
+                else if (quote == '"' && c == '\\' && At(line, p + 1) != 0)
+                {
+                    p++;
+                    output[written++] = line[p] switch
+                    {
+                        (byte)'n' => (byte)'\n',
+                        (byte)'r' => (byte)'\r',
+                        (byte)'t' => (byte)'\t',
+                        (byte)'b' => (byte)'\b',
+                        (byte)'a' => (byte)'\a',
+                        var other => other,
+                    };
+                }
+                else if (quote == '\'' && c == '\\' && At(line, p + 1) == '\'')
+                {
+                    p++;
+                    output[written++] = (byte)'\'';
+                }
+                else if (c == quote)
+                {
+                    // A closing quote must be followed by white space or the end of the line.
+                    if (At(line, p + 1) != 0 && !IsSpace(At(line, p + 1)))
+                        return -1;
                     done = true;
-                else if (c == '"')
-                    inDouble = true;
-                else if (c == '\'')
-                    inSingle = true;
+                }
+                else if (c == 0)
+                    return -1; // unterminated quotes
                 else
                     output[written++] = c;
                 if (c != 0)
@@ -118,8 +103,6 @@ internal static class InlineArguments
 
     private static byte At(ReadOnlySpan<byte> line, int index) => index < line.Length ? line[index] : (byte)0;
 
-    /// <summary>A closing quote must be followed by white space or the end of the line.</summary>
-    private static bool EndsWord(ReadOnlySpan<byte> line, int next) => At(line, next) == 0 || IsSpace(At(line, next));
 
     /// <summary>C's isspace: space, \t, \n, \v, \f, \r.</summary>
     private static bool IsSpace(byte c) => c == ' ' || (c >= '\t' && c <= '\r');

@@ -34,6 +34,18 @@ public sealed class RespDecoderTests
         Assert.Equal(["set", "key", "value"], result.Args);
     }
 
+    [Theory]
+    [InlineData("set \"a\\\"b\" x\r\n", new[] { "set", "a\"b", "x" })]
+    [InlineData("echo \"\\x4g\\t\"\r\n", new[] { "echo", "x4g\t" })]
+    [InlineData("echo 'it\\'s' \"\"\r\n", new[] { "echo", "it's", "" })]
+    [InlineData("a\"b c\" e\r\n", new[] { "ab c", "e" })] // an opening quote may follow letters; a closing one must end the word
+    public void Inline_quoting_follows_redis(string input, string[] expected)
+    {
+        var result = Decode(input);
+        Assert.Equal(DecodeStatus.Frame, result.Status);
+        Assert.Equal(expected, result.Args);
+    }
+
     [Fact]
     public void A_request_cut_at_any_byte_needs_more_data()
     {
