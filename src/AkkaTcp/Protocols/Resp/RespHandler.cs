@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Akka.Actor;
+using Akka.Event;
 using AkkaTcp.Framing;
 using AkkaTcp.Keyspace;
 
@@ -60,8 +61,11 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     /// <summary>A batch a partition has not answered yet: its reply places and when it times out (Environment.TickCount64).</summary>
     private sealed record SentBatch(PendingReply[] Replies, long Deadline);
 
-    /// <summary>Sent to the connection by the scheduler: time to fail the batches past their deadline.</summary>
-    private sealed class CheckDeadlines
+    /// <summary>
+    /// Sent to the connection by the scheduler: time to fail the batches past their deadline. One
+    /// may arrive after its connection closed; that is no dead letter worth a log line.
+    /// </summary>
+    private sealed class CheckDeadlines : IDeadLetterSuppression
     {
         public static readonly CheckDeadlines Instance = new();
     }
@@ -386,7 +390,6 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         }
         if (overdue is not null)
         {
-            overdue.Sort(); // in the order they were sent
             foreach (var tag in overdue)
             {
                 _sent.Remove(tag, out var batch);
