@@ -46,12 +46,9 @@ public static class HostConfig
 
     /// <summary>
     /// The host runs nothing but AkkaTcp servers, so all its actors share one dedicated pool:
-    /// Akka.IO's socket actors, which always run on the default dispatcher, and the connection
-    /// actors, moved there from their own pool. Hand-offs between the two then rarely wake another
-    /// pool's thread. Measured pinned, A/B alternating, nine rounds (README, Performance): resp
-    /// `-P 16` 2.11-2.54 → 1.90-2.39 µs CPU per request, better in every round; echo 50 × 1 less
-    /// CPU per request in eight of nine, 1000 × 1 in six of nine. A library user whose own actors
-    /// block should keep the library's default (a separate connection pool).
+    /// Akka.IO's socket actors (always on the default dispatcher) and the connection actors, so
+    /// hand-offs between them rarely wake another pool's thread (measured: src/AkkaTcp.Bench/README.md).
+    /// A library user whose own actors block should keep the library's separate connection pool.
     /// </summary>
     private static Config HostDefaults() => AkkaTcpConfig.Parse($$"""
         akka.actor.default-dispatcher {

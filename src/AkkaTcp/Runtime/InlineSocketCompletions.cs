@@ -5,12 +5,10 @@ namespace AkkaTcp.Runtime;
 /// unless the environment already says otherwise. By default a completed receive or send is handed
 /// from the epoll thread to the thread pool, and Akka.IO's completion handler then only Tells its
 /// connection actor — which schedules that actor on the thread pool again. Run inline, the epoll
-/// thread Tells the actor itself: one thread-pool hop less per socket operation. Safe here because
-/// Akka.IO's handler never blocks (it is one Tell). Measured pinned (server core 0, load core 1):
-/// echo 1000 × 1 in flight 36.0k / 34.9k → 39.8k / 40.8k req/s, 29.7 / 30.8 → 26.5 / 26.0 µs server
-/// CPU per request; resp <c>-P 1</c> SET 30.9k / 33.5k → 35.3k / 35.7k; <c>-P 16</c> SET 394k / 383k →
-/// 422k / 414k (two rounds each). The console host and the load generator call it first thing;
-/// an application hosting the library itself can do the same.
+/// thread Tells the actor itself: one thread-pool hop less per socket operation (measured:
+/// src/AkkaTcp.Bench/README.md). Safe because Akka.IO's handler never blocks (it is one Tell). The
+/// console host and the load generator call it first thing; an application hosting the library
+/// itself can do the same.
 /// </summary>
 public static class InlineSocketCompletions
 {

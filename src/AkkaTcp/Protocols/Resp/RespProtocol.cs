@@ -37,7 +37,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         var partitions = new IActorRef[_partitionCount];
         for (var i = 0; i < partitions.Length; i++)
             // On the connections' dispatcher: a partition's messages then rarely wake a thread of
-            // another pool (resp SET/GET +5-20 % req/s here, see README).
+            // another pool (measured: src/AkkaTcp.Bench/README.md).
             partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>().WithDispatcher(_dispatcher), $"keyspace-{i}");
         _partitions = partitions;
         _scheduler = server.System.Scheduler;
