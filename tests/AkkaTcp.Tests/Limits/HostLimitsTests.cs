@@ -52,7 +52,7 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
 
     // Opt-in (AKKATCP_EXHAUSTION_TESTS=1): the .NET runtime itself may abort ("Out of memory.")
     // when it cannot open /proc/self/status while every descriptor is taken; strace showed that
-    // in about one run in six here, whatever AkkaTcp does. See README, "Open files".
+    // in about one run in six here, whatever AkkaTcp does. See src/AkkaTcp/README.md, "Open files".
     [ExhaustionFact]
     public async Task Out_of_file_descriptors_the_server_keeps_serving_and_resumes_accepting_when_they_free_up()
     {
