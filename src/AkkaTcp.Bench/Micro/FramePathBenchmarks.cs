@@ -31,7 +31,7 @@ public class FramePathBenchmarks
     private IConnectionSink _sink = null!;
     private readonly RespDecoder _respDecoder = new(64 * 1024, 1024, 512 * 1024 * 1024);
     private readonly byte[] _value = Encoding.ASCII.GetBytes(new string('v', 32));
-    private readonly object[] _reserved = new object[Frames];
+    private readonly ReplyToken[] _reserved = new ReplyToken[Frames];
     private readonly bool[] _isSet = new bool[Frames];
 
     [GlobalSetup]
@@ -100,14 +100,14 @@ public class FramePathBenchmarks
         var frames = 0;
         while (!input.IsEmpty && _respDecoder.Decode(input, out var command, out var consumed, out _) == DecodeStatus.Frame)
         {
-            _reserved[frames] = _sink.Reserve();
+            _reserved[frames] = _sink.ReserveReply();
             _isSet[frames] = command.Count == 3;
             input = input[consumed..];
             frames++;
         }
         for (var i = 0; i < frames; i++)
         {
-            _sink.Complete(_reserved[i], (Sink: _sink, Set: _isSet[i], Value: _value), static s =>
+            _sink.CompleteReply(_reserved[i], (Sink: _sink, Set: _isSet[i], Value: _value), static s =>
                 RespEncoder.Instance.Encode(s.Set ? RespReply.Simple("OK"u8) : RespReply.Bulk(s.Value), s.Sink.Output));
         }
         WriteAndAck();

@@ -46,13 +46,13 @@ internal sealed class ConnectionSink : IConnectionSink
 
     public void ResumeReading() => ReadingPaused = false;
 
-    public void Defer(Task work, Action writeReply) => WhenDone(work, _replies.Reserve(writeReply));
+    public void ReplyLater(Task work, Action writeReply) => WhenDone(work, _replies.Reserve(writeReply));
 
-    public void DeferUnordered(Task work, Action writeReply) => WhenDone(work, _replies.ReserveUnordered(writeReply));
+    public void ReplyWhenDone(Task work, Action writeReply) => WhenDone(work, _replies.ReserveUnordered(writeReply));
 
-    public object Reserve() => _replies.Reserve();
+    public ReplyToken ReserveReply() => _replies.Reserve();
 
-    public void Complete<TState>(object reserved, TState state, Action<TState> writeReply) => _replies.Complete(reserved, state, writeReply);
+    public void CompleteReply<TState>(ReplyToken reserved, TState state, Action<TState> writeReply) => _replies.Complete(reserved, state, writeReply);
 
     private void WhenDone(Task work, object slot) =>
         work.ContinueWith(_onDeferredDone, slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

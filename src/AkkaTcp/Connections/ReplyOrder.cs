@@ -1,4 +1,5 @@
 using System.Buffers;
+using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Connections;
 
@@ -38,13 +39,13 @@ internal sealed class ReplyOrder(OutputBuffer output)
     /// writes it when <see cref="Complete(object)"/> is called, or the caller passes the writing to
     /// <see cref="Complete{TState}"/>. The token is good for one completion.
     /// </summary>
-    public object Reserve(Action? writeReply = null)
+    public ReplyToken Reserve(Action? writeReply = null)
     {
         var slot = Take(writeReply, ready: false);
         _slots.Enqueue(slot);
         _tail = null; // replies after this one gather in a new slot behind it
         _deferred++;
-        return slot;
+        return new ReplyToken(slot, slot.Generation);
     }
 
     /// <summary>A reply that will be written whenever it is ready, in completion order (matched by id).</summary>
@@ -54,7 +55,10 @@ internal sealed class ReplyOrder(OutputBuffer output)
         return new UnorderedReply(writeReply);
     }
 
-    /// <summary>A deferred reply is ready: writes it (with the action given when reserved) and releases what is ready.</summary>
+    /// <summary>
+    /// A deferred reply is ready (a boxed <see cref="ReplyToken"/> from <see cref="Reserve"/>, or what
+    /// <see cref="ReserveUnordered"/> returned): writes it with the action given then, and releases what is ready.
+    /// </summary>
     public void Complete(object reserved)
     {
         if (reserved is UnorderedReply unordered)
@@ -63,13 +67,21 @@ internal sealed class ReplyOrder(OutputBuffer output)
             unordered.WriteReply(); // to Writer: behind any ordered replies still held
             return;
         }
-        var slot = (Slot)reserved;
+        var slot = Claim((ReplyToken)reserved);
         Complete(slot, slot.WriteReply!, static write => write());
     }
 
     /// <summary>A reserved reply is ready: <paramref name="writeReply"/> writes it to <see cref="Writer"/> now.</summary>
-    public void Complete<TState>(object reserved, TState state, Action<TState> writeReply) =>
-        Complete((Slot)reserved, state, writeReply);
+    public void Complete<TState>(ReplyToken reserved, TState state, Action<TState> writeReply) =>
+        Complete(Claim(reserved), state, writeReply);
+
+    /// <summary>The slot a token reserved, if the token has not been completed yet.</summary>
+    private static Slot Claim(ReplyToken token)
+    {
+        if (token.Place is not Slot slot || slot.Generation != token.Generation || slot.Ready)
+            throw new InvalidOperationException("this reply token was completed already: a token is good for one completion");
+        return slot;
+    }
 
     private void Complete<TState>(Slot slot, TState state, Action<TState> writeReply)
     {
@@ -112,6 +124,7 @@ internal sealed class ReplyOrder(OutputBuffer output)
     private Slot Take(Action? writeReply, bool ready)
     {
         var slot = _free.TryPop(out var reused) ? reused : new Slot();
+        slot.Generation++;
         slot.WriteReply = writeReply;
         slot.Ready = ready;
         return slot;
@@ -143,5 +156,8 @@ internal sealed class ReplyOrder(OutputBuffer output)
         public bool HasBytes => _bytes is not null;
 
         public bool Ready { get; set; }
+
+        /// <summary>Counts the slot's uses, so a token of an earlier use is told apart.</summary>
+        public int Generation { get; set; }
     }
 }

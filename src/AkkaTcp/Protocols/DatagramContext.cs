@@ -21,9 +21,9 @@ internal sealed class DatagramContext(ConnectionInfo source, IBufferWriter<byte>
 
     public void ReplyWhenDone<T>(Task<T> work, Action<T, IConnectionContext<ReadOnlySpan<byte>>> reply) => throw NotOverUdp();
 
-    public object ReserveReply() => throw NotOverUdp();
+    public ReplyToken ReserveReply() => throw NotOverUdp();
 
-    public void CompleteReply<TState>(object reserved, TState state, Action<TState, IConnectionContext<ReadOnlySpan<byte>>> write) => throw NotOverUdp();
+    public void CompleteReply<TState>(ReplyToken reserved, TState state, Action<TState, IConnectionContext<ReadOnlySpan<byte>>> write) => throw NotOverUdp();
 
     public void Close()
     {

@@ -65,17 +65,17 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
     public void Reply(TReply reply) => _encoder.Encode(reply, Sink.Output);
 
     public void ReplyLater<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply) =>
-        Sink.Defer(work, () => reply(work.Result, this));
+        Sink.ReplyLater(work, () => reply(work.Result, this));
 
     public void ReplyWhenDone<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply) =>
-        Sink.DeferUnordered(work, () => reply(work.Result, this));
+        Sink.ReplyWhenDone(work, () => reply(work.Result, this));
 
     public IActorRef Self => Sink.Self;
 
-    public object ReserveReply() => Sink.Reserve();
+    public ReplyToken ReserveReply() => Sink.ReserveReply();
 
-    public void CompleteReply<TState>(object reserved, TState state, Action<TState, IConnectionContext<TReply>> write) =>
-        Sink.Complete(reserved, (State: state, Write: write, Context: this), static s => s.Write(s.State, s.Context));
+    public void CompleteReply<TState>(ReplyToken reserved, TState state, Action<TState, IConnectionContext<TReply>> write) =>
+        Sink.CompleteReply(reserved, (State: state, Write: write, Context: this), static s => s.Write(s.State, s.Context));
 
     public bool OnMessage(object message, IConnectionSink sink) => _handler.OnMessage(message, this);
 

@@ -28,16 +28,16 @@ public interface IConnectionContext<TReply> where TReply : allows ref struct
     /// <summary>
     /// Keeps a place in the output for a reply another actor will send as a message; when that
     /// message reaches <see cref="IFrameHandler{TFrame,TReply}.OnMessage"/>, call
-    /// <see cref="CompleteReply"/> with the returned token. A token is good for one completion.
+    /// <see cref="CompleteReply"/> with the returned token. A token is good for one completion; a second one throws.
     /// </summary>
-    object ReserveReply();
+    ReplyToken ReserveReply();
 
     /// <summary>
     /// Fills a reserved place: <paramref name="write"/> runs now with <paramref name="state"/>, and
     /// its <see cref="Reply"/> calls land in that place. Pass a static lambda and the state it
     /// needs, so that answering allocates nothing.
     /// </summary>
-    void CompleteReply<TState>(object reserved, TState state, Action<TState, IConnectionContext<TReply>> write);
+    void CompleteReply<TState>(ReplyToken reserved, TState state, Action<TState, IConnectionContext<TReply>> write);
 
     /// <summary>Closes the connection gracefully after the replies given so far (e.g. on QUIT).</summary>
     void Close();

@@ -42,29 +42,29 @@ public interface IConnectionSink
     /// written meanwhile wait behind it, so the client sees replies in request order. A faulted
     /// task fails the connection like a handler exception. Drain waits for held replies.
     /// </summary>
-    void Defer(Task work, Action writeReply);
+    void ReplyLater(Task work, Action writeReply);
 
     /// <summary>
-    /// Like <see cref="Defer"/>, but the reply goes out as soon as it is ready, in completion order,
+    /// Like <see cref="ReplyLater"/>, but the reply goes out as soon as it is ready, in completion order,
     /// for protocols whose replies carry a correlation id (JSON-RPC).
     /// </summary>
-    void DeferUnordered(Task work, Action writeReply);
+    void ReplyWhenDone(Task work, Action writeReply);
 
-    /// <summary>The connection actor: other actors answer a <see cref="Reserve"/>d reply by telling it a message.</summary>
+    /// <summary>The connection actor: other actors answer a reserved reply by telling it a message.</summary>
     IActorRef Self { get; }
 
     /// <summary>
-    /// Holds the next reply's place in the output (as <see cref="Defer"/> does) until
-    /// <see cref="Complete"/> is called with the returned token, from
+    /// Holds the next reply's place in the output (as <see cref="ReplyLater"/> does) until
+    /// <see cref="CompleteReply"/> is called with the returned token, from
     /// <see cref="IProtocolSession.OnMessage"/>: the message-based way to answer later, with no Task
-    /// or Ask per request. A token is good for one completion.
+    /// or Ask per request. A token is good for one completion; a second one throws.
     /// </summary>
-    object Reserve();
+    ReplyToken ReserveReply();
 
     /// <summary>
     /// Writes a reserved reply: <paramref name="writeReply"/> runs now with <paramref name="state"/>
     /// and writes to <see cref="Output"/>, which points into the reserved place; then whatever is
     /// ready is released in order. (State and a static lambda, so that answering allocates nothing.)
     /// </summary>
-    void Complete<TState>(object reserved, TState state, Action<TState> writeReply);
+    void CompleteReply<TState>(ReplyToken reserved, TState state, Action<TState> writeReply);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using AkkaTcp.Connections;
+using AkkaTcp.Protocols;
 using Xunit;
 
 namespace AkkaTcp.Tests.Connections;
@@ -60,11 +61,22 @@ public sealed class ReplyOrderTests
     }
 
     [Fact]
+    public void A_token_completed_twice_fails_loudly_even_when_its_place_was_reused()
+    {
+        var first = _replies.Reserve();
+        _replies.Complete(first, "1 ", Write);
+        var reuse = _replies.Reserve(); // takes the slot the first token pointed at
+        Assert.Throws<InvalidOperationException>(() => _replies.Complete(first, "again ", Write));
+        _replies.Complete(reuse, "2 ", Write);
+        Assert.Equal("1 2 ", Sent());
+    }
+
+    [Fact]
     public void Slots_are_reused_once_released_and_keep_order_on_reuse()
     {
         for (var round = 0; round < 3; round++)
         {
-            var slots = new object[4];
+            var slots = new ReplyToken[4];
             for (var i = 0; i < slots.Length; i++)
             {
                 slots[i] = _replies.Reserve();

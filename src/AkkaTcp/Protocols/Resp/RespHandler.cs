@@ -49,7 +49,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private delegate void Write(object reply, IConnectionContext<RespReply> c);
 
     /// <summary>A keyspace request's reserved reply place, and how its result is written there.</summary>
-    private readonly record struct PendingReply(object Reserved, Write Write);
+    private readonly record struct PendingReply(ReplyToken Reserved, Write Write);
 
     /// <summary>One partition's requests not yet sent, with their reply places in the same order.</summary>
     private sealed class Outbox
