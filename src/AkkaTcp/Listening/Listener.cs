@@ -30,9 +30,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private long _nextId;
     private bool _accepting = true;
     private bool _unbinding;
-    private IActorRef? _drainRequester;
-    private long _drainStarted;
-    private int _drained;
+    private readonly DrainProgress _drain = new();
     private IActorRef? _unbindRequester;
 
     public Listener(ServerSettings settings)
@@ -164,9 +162,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 OnConnectionGone(Sender, ended.Reason);
                 break;
             case ConnectionFinished:
-                if (_admission.MarkFinished(Sender) && _drainRequester is not null)
+                if (_admission.MarkFinished(Sender) && _drain.IsDraining)
                 {
-                    _drained++;
+                    _drain.OnFinished();
                     CompleteDrainIfDone();
                 }
                 break;
@@ -187,9 +185,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 break;
             case DrainConnections:
                 _accepting = false;
-                _drainRequester = Sender;
-                _drainStarted = Environment.TickCount64;
-                _drained = _admission.Live - _admission.Owing; // finished already: they owe nothing
+                _drain.Start(Sender, alreadyFinished: _admission.Live - _admission.Owing);
                 foreach (var connection in _admission.Connections)
                     connection.Tell(Connection.Drain.Instance);
                 Timers.StartSingleTimer(DrainTimedOut.Instance, DrainTimedOut.Instance, _settings.DrainTimeout);
@@ -232,10 +228,10 @@ internal sealed class Listener : UntypedActor, IWithTimers
             return;
         _counters.OnClosed(reason);
         foreach (var next in admitted)
-            next.Tell(_drainRequester is null ? Connection.Admit.Instance : Connection.Drain.Instance);
+            next.Tell(_drain.IsDraining ? Connection.Drain.Instance : Connection.Admit.Instance);
         // Drained counts only connections that finished (FIN sent, nothing owed): one reset
         // during the drain (a client's reset, a write-timeout) was neither drained nor cut.
-        if (_drainRequester is not null)
+        if (_drain.IsDraining)
             CompleteDrainIfDone();
     }
 
@@ -248,14 +244,12 @@ internal sealed class Listener : UntypedActor, IWithTimers
 
     private void ReplyToDrain()
     {
-        if (_drainRequester is null || _drainRequester.IsNobody())
+        if (!_drain.TryAnswer(_admission.Owing, out var requester, out var result))
             return;
         Timers.Cancel(DrainTimedOut.Instance);
-        var elapsed = TimeSpan.FromMilliseconds(Environment.TickCount64 - _drainStarted);
         _log.Info("Server {Server} drained {Drained} connections in {Elapsed} ms; {StillOpen} still owe replies",
-            _settings.Name, _drained, (long)elapsed.TotalMilliseconds, _admission.Owing);
-        _drainRequester.Tell(new DrainResult(_drained, _admission.Owing, elapsed));
-        _drainRequester = ActorRefs.Nobody; // answered; later ends are still not admitted
+            _settings.Name, result.Drained, (long)result.Elapsed.TotalMilliseconds, result.StillOpen);
+        requester.Tell(result);
     }
 
     private void Accept(Tcp.Connected connected, IActorRef socket)
