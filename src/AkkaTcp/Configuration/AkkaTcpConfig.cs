@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Configuration;
 
 namespace AkkaTcp.Configuration;
@@ -9,12 +10,70 @@ namespace AkkaTcp.Configuration;
 public static class AkkaTcpConfig
 {
     private static readonly Lazy<Config> ReferenceConfig = new(LoadReference);
+    private static readonly ConcurrentDictionary<string, string?> ProtocolReferenceTexts = new();
 
-    /// <summary>Every key AkkaTcp reads, with its default, plus the Akka settings it relies on.</summary>
+    /// <summary>
+    /// Every key AkkaTcp reads, with its default, plus the Akka settings it relies on: the
+    /// library's reference.conf and those of the protocols it names (resp, json-rpc, file).
+    /// </summary>
     public static Config Reference => ReferenceConfig.Value;
 
-    /// <summary>The user's configuration with the reference configuration as fallback.</summary>
-    public static Config WithDefaults(Config user) => user.WithFallback(Reference);
+    /// <summary>The user's configuration with the reference configuration as fallback, that of any protocol the user adds included.</summary>
+    public static Config WithDefaults(Config user) => user.WithFallback(ReferenceFor(user));
+
+    /// <summary>
+    /// The reference configuration plus the defaults embedded by every protocol
+    /// <paramref name="user"/> adds under akka-tcp.protocols ("AssemblyName.reference.conf" in the
+    /// protocol's assembly). A protocol whose type cannot be found adds nothing here; naming it for
+    /// a server is reported by the protocol catalog.
+    /// </summary>
+    internal static Config ReferenceFor(Config user)
+    {
+        var builtIn = ProtocolTypes(Reference).ToHashSet();
+        Config? added = null;
+        foreach (var type in ProtocolTypes(user))
+        {
+            if (!builtIn.Contains(type) && ParseProtocolReference(type) is { } reference)
+                added = added is null ? reference : added.WithFallback(reference);
+        }
+        return added is null ? Reference : added.WithFallback(Reference);
+    }
+
+    private static IEnumerable<string> ProtocolTypes(Config config)
+    {
+        if (config.GetConfig("akka-tcp.protocols") is not { } protocols)
+            yield break;
+        foreach (var pair in protocols.AsEnumerable())
+        {
+            if (pair.Value.IsString())
+                yield return pair.Value.GetString();
+        }
+    }
+
+    /// <summary>Parsed anew each time: a Config object is never put into two fallback chains.</summary>
+    private static Config? ParseProtocolReference(string typeName) =>
+        ProtocolReferenceTexts.GetOrAdd(typeName, ReadProtocolReference) is { } text ? ConfigurationFactory.ParseString(text) : null;
+
+    private static string? ReadProtocolReference(string typeName)
+    {
+        Type? type;
+        try
+        {
+            type = Type.GetType(typeName, throwOnError: false);
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or ArgumentException or TypeLoadException)
+        {
+            return null;
+        }
+        var assembly = type?.Assembly;
+        if (assembly is null || assembly == typeof(AkkaTcpConfig).Assembly)
+            return null;
+        using var stream = assembly.GetManifestResourceStream(assembly.GetName().Name + ".reference.conf");
+        if (stream is null)
+            return null;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     public static Config ParseFile(string path)
     {
@@ -53,7 +112,14 @@ public static class AkkaTcpConfig
         using var stream = typeof(AkkaTcpConfig).Assembly.GetManifestResourceStream("AkkaTcp.reference.conf")
             ?? throw new InvalidOperationException("AkkaTcp.reference.conf is not embedded in the AkkaTcp assembly");
         using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd()).WithFallback(ConnectionThreads());
+        var core = ConfigurationFactory.ParseString(reader.ReadToEnd()).WithFallback(ConnectionThreads());
+        var reference = core;
+        foreach (var type in ProtocolTypes(core))
+        {
+            if (ParseProtocolReference(type) is { } protocol)
+                reference = reference.WithFallback(protocol);
+        }
+        return reference;
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal static class UnknownKeys
     /// <summary>Throws <see cref="InvalidConfigException"/> for the first unknown key, with the closest known one suggested.</summary>
     public static void Check(Config full, IReadOnlySet<string> read, string dispatcherPath)
     {
-        var reference = AkkaTcpConfig.Reference;
+        var reference = AkkaTcpConfig.ReferenceFor(full);
         var serverKeys = Leaves(reference.GetValue("akka-tcp.server-defaults"), "").Select(l => l.Key).ToHashSet();
         var topKeys = Leaves(reference.GetValue(Root), Root).Select(l => l.Key).ToHashSet();
         string[] foreign = [Root + ".protocols.", Root + ".client.", Root + ".connection-dispatcher.", dispatcherPath + "."];

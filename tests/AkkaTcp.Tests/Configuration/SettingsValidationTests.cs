@@ -170,6 +170,18 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
+    public void A_third_party_protocol_brings_its_own_defaults_from_its_assembly()
+    {
+        // StartupCrashingProtocol reads startup-crash.step; only the test assembly's embedded reference.conf sets it.
+        var settings = ServerSpec.LoadSettings("""
+            akka-tcp.protocols.startup-crash = "AkkaTcp.Tests.Protocols.StartupCrashingProtocol, AkkaTcp.Tests"
+            akka-tcp.servers.main.protocol = startup-crash
+            akka-tcp.servers.other { port = 0, startup-crash.step = on-connected }
+            """);
+        Assert.IsType<AkkaTcp.Tests.Protocols.StartupCrashingProtocol>(settings.Servers.Single(s => s.Name == "main").Protocol);
+    }
+
+    [Fact]
     public void The_defaults_keep_silent_long_lived_connections()
     {
         var main = ServerSpec.LoadSettings("").Servers[0];
