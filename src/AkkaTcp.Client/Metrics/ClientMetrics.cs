@@ -14,20 +14,23 @@ internal static class ClientMetrics
 {
     private static readonly ConcurrentDictionary<IPoolGauges, byte> Pools = new();
 
-    private static readonly Counter<long> Timeouts = AkkaTcpMetrics.Meter.CreateCounter<long>(
+    // Its own Meter of the library's name: listeners subscribe by name, so both appear as one "AkkaTcp" meter.
+    private static readonly Meter Meter = new(AkkaTcpMetrics.MeterName);
+
+    private static readonly Counter<long> Timeouts = Meter.CreateCounter<long>(
         "akkatcp.client.requests.timeouts", "{request}", "Client requests that got no reply within their timeout");
 
-    private static readonly Counter<long> DroppedReplies = AkkaTcpMetrics.Meter.CreateCounter<long>(
+    private static readonly Counter<long> DroppedReplies = Meter.CreateCounter<long>(
         "akkatcp.client.replies.dropped", "{reply}", "Replies that came after their caller gave up, dropped");
 
-    private static readonly Counter<long> ConnectFailures = AkkaTcpMetrics.Meter.CreateCounter<long>(
+    private static readonly Counter<long> ConnectFailures = Meter.CreateCounter<long>(
         "akkatcp.client.connects.failed", "{connection}", "Client connection attempts that failed");
 
     static ClientMetrics()
     {
-        AkkaTcpMetrics.Meter.CreateObservableUpDownCounter("akkatcp.client.pool.connections", () => Observe(p => p.Connections), "{connection}", "Open connections of each client pool");
-        AkkaTcpMetrics.Meter.CreateObservableUpDownCounter("akkatcp.client.pool.idle", () => Observe(p => p.IdleConnections), "{connection}", "Pooled connections with no request in flight");
-        AkkaTcpMetrics.Meter.CreateObservableUpDownCounter("akkatcp.client.pool.waiting", () => Observe(p => p.WaitingCallers), "{caller}", "Callers waiting for a pooled connection");
+        Meter.CreateObservableUpDownCounter("akkatcp.client.pool.connections", () => Observe(p => p.Connections), "{connection}", "Open connections of each client pool");
+        Meter.CreateObservableUpDownCounter("akkatcp.client.pool.idle", () => Observe(p => p.IdleConnections), "{connection}", "Pooled connections with no request in flight");
+        Meter.CreateObservableUpDownCounter("akkatcp.client.pool.waiting", () => Observe(p => p.WaitingCallers), "{caller}", "Callers waiting for a pooled connection");
     }
 
     public static void Register(IPoolGauges pool) => Pools.TryAdd(pool, 0);

@@ -5,9 +5,10 @@ namespace AkkaTcp.Connections;
 /// <summary>
 /// The tail of received input that does not yet make a whole frame. Only that tail is copied:
 /// a chunk that ends on a frame boundary is decoded in place and never lands here. Bounded by
-/// the decoder, which refuses a frame longer than max-frame-size.
+/// the decoder, which refuses a frame longer than max-frame-size. Public by design: the client
+/// library's connections buffer their replies with it too.
 /// </summary>
-internal sealed class InputBuffer
+public sealed class InputBuffer
 {
     private byte[] _buffer = [];
     private int _start;

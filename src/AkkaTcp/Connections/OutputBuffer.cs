@@ -12,12 +12,13 @@ namespace AkkaTcp.Connections;
 /// every Nth write and past <c>maxUnacknowledgedBytes</c>: they are copied out, so the pooled
 /// buffer is free at once, and the next ack (Akka.IO acknowledges in order) confirms them too.
 /// </summary>
+/// Public by design: the client library's connections write their requests through it too.
 /// <param name="ackEveryWrites">Every this many writes in a row, one asks for an ack (1 = all do).</param>
 /// <param name="maxUnacknowledgedBytes">
 /// Bytes that may be out without an ack. Kept below the write-low-water-mark, so that whenever
 /// backpressure stops reading an acknowledged write is out, whose ack will resume it.
 /// </param>
-internal sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBytes = 0) : IBufferWriter<byte>
+public sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBytes = 0) : IBufferWriter<byte>
 {
     public const int SmallWriteBytes = 4096;
 

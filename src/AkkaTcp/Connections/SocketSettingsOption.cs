@@ -8,9 +8,9 @@ namespace AkkaTcp.Connections;
 /// Applies socket settings to a connected socket. Akka.IO 1.5.74 has no keepalive or no-delay
 /// option types and never applies its own buffer-size settings, but it calls
 /// <see cref="AfterConnect"/> on every socket accepted under a Tcp.Bind or dialled by a
-/// Tcp.Connect that carries this option.
+/// Tcp.Connect that carries this option. Public by design: the client library dials with it.
 /// </summary>
-internal sealed class SocketSettingsOption(SocketSettings settings) : Inet.SocketOption
+public sealed class SocketSettingsOption(SocketSettings settings) : Inet.SocketOption
 {
     public override void AfterConnect(Socket socket)
     {
