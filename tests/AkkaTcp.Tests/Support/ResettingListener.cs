@@ -19,7 +19,7 @@ public sealed class ResettingListener : IDisposable
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(512);
-        _accepting = AcceptAsync();
+        _accepting = Task.Run(AcceptAsync);
     }
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
@@ -33,7 +33,7 @@ public sealed class ResettingListener : IDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                var accepted = await _listener.AcceptAsync(_stop.Token);
+                var accepted = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false); // not on the test framework's few threads
                 accepted.LingerState = new LingerOption(true, 0);
                 accepted.Close();
                 Reset++;
