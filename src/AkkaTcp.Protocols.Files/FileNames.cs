@@ -8,7 +8,7 @@ namespace AkkaTcp.Protocols.Files;
 /// with no '/', '\', "..", NUL, control characters (C0 or C1) or spaces, not starting with a dot (hidden
 /// names are the server's own: temporary uploads and checksum records live under them).
 /// </summary>
-public static class FileNames
+internal static class FileNames
 {
     public const int MaxBytes = 255;
 

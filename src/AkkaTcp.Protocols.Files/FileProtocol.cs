@@ -26,7 +26,7 @@ public sealed class FileProtocol : IProtocol
         }
     }
 
-    public FileStore Store { get; }
+    internal FileStore Store { get; }
 
     public IProtocolSession OpenSession(ConnectionInfo connection) => new FileSession(Store, _lines);
 

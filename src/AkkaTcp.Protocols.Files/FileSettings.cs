@@ -3,7 +3,7 @@ using AkkaTcp.Configuration;
 namespace AkkaTcp.Protocols.Files;
 
 /// <summary>The file protocol's settings (a server block's <c>file { ... }</c>), validated once.</summary>
-public sealed record FileSettings(string Root, long MaxFileSize, long MinFreeSpace, int ChunkSize)
+internal sealed record FileSettings(string Root, long MaxFileSize, long MinFreeSpace, int ChunkSize)
 {
     public static FileSettings Read(ConfigReader file)
     {

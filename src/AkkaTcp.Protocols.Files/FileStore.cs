@@ -8,7 +8,7 @@ namespace AkkaTcp.Protocols.Files;
 /// Each file's sha256 is recorded beside it (under the hidden ".sha256" directory) with the size
 /// and modification time it was computed for, so a GET need not read a file twice.
 /// </summary>
-public sealed class FileStore
+internal sealed class FileStore
 {
     private const string ChecksumDirectory = ".sha256";
     private readonly object _commits = new();

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace AkkaTcp.Protocols.JsonRpc;
 
 /// <summary>echo, add, sleep and time: the methods every json-rpc server has.</summary>
-public sealed class BuiltInMethods : IJsonRpcMethodProvider
+internal sealed class BuiltInMethods : IJsonRpcMethodProvider
 {
     private const int MaxSleepMilliseconds = 60_000;
 

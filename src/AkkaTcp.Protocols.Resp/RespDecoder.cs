@@ -12,7 +12,7 @@ namespace AkkaTcp.Protocols.Resp;
 /// bytes of requests not yet complete (client-query-buffer-limit). Per connection: it reuses one
 /// argument buffer.
 /// </summary>
-public sealed class RespDecoder(long maxQueryBuffer, int maxArrayLength, int maxBulkLength) : IFrameDecoder<RespCommand>
+internal sealed class RespDecoder(long maxQueryBuffer, int maxArrayLength, int maxBulkLength) : IFrameDecoder<RespCommand>
 {
     private const int MaxInlineLength = 64 * 1024; // Redis's PROTO_INLINE_MAX_SIZE
     private Range[] _args = new Range[8];

@@ -5,7 +5,7 @@ using AkkaTcp.Framing;
 namespace AkkaTcp.Protocols.Resp;
 
 /// <summary>Writes RESP2 replies straight into the connection's output.</summary>
-public sealed class RespEncoder : IFrameEncoder<RespReply>
+internal sealed class RespEncoder : IFrameEncoder<RespReply>
 {
     public static readonly RespEncoder Instance = new();
 

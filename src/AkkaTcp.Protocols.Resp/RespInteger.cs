@@ -5,7 +5,7 @@ namespace AkkaTcp.Protocols.Resp;
 /// 64-bit integer. Utf8Parser is laxer (it takes "+5"), which Redis refuses everywhere: request
 /// lengths, EX/PX amounts, INCRBY deltas and the values INCR reads.
 /// </summary>
-public static class RespInteger
+internal static class RespInteger
 {
     public static bool TryParse(ReadOnlySpan<byte> text, out long value)
     {

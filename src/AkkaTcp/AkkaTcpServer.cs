@@ -28,7 +28,7 @@ public sealed class AkkaTcpServer
     /// <summary>The endpoint actually bound (with the OS-chosen port when the configured one was 0).</summary>
     public IPEndPoint LocalEndPoint { get; }
 
-    public IActorRef Supervisor { get; }
+    internal IActorRef Supervisor { get; }
 
     /// <summary>Completes when the server's supervisor has stopped (the server was stopped, or its actor system ended).</summary>
     public Task Stopped { get; }

@@ -1,7 +1,7 @@
 namespace AkkaTcp.Keyspace;
 
 /// <summary>Compares byte-array keys by content (keys are binary-safe).</summary>
-public sealed class ByteKeyComparer : IEqualityComparer<byte[]>
+internal sealed class ByteKeyComparer : IEqualityComparer<byte[]>
 {
     public static readonly ByteKeyComparer Instance = new();
 

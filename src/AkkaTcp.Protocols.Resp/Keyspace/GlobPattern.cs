@@ -6,7 +6,7 @@ namespace AkkaTcp.Keyspace;
 /// rest of the text, no earlier '*' tries a longer match (so "a*a*a*...*b" is linear per star, not
 /// exponential), and patterns nested deeper than 1000 stars match nothing.
 /// </summary>
-public static class GlobPattern
+internal static class GlobPattern
 {
     private const int MaxNesting = 1000;
 

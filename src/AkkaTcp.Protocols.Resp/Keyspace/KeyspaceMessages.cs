@@ -5,7 +5,7 @@ namespace AkkaTcp.Keyspace;
 // Times are Unix milliseconds (wall clock), meaningful on any node.
 
 /// <summary>How SET treats an existing key.</summary>
-public enum SetCondition
+internal enum SetCondition
 {
     Always,
     /// <summary>NX: only if the key does not exist.</summary>
@@ -14,40 +14,40 @@ public enum SetCondition
     IfExists,
 }
 
-public sealed record GetValue(byte[] Key);
+internal sealed record GetValue(byte[] Key);
 
 /// <param name="ExpiresAt">Unix ms; 0 = no expiry.</param>
-public sealed record SetValue(byte[] Key, byte[] Value, SetCondition Condition, long ExpiresAt, bool ReturnOld);
+internal sealed record SetValue(byte[] Key, byte[] Value, SetCondition Condition, long ExpiresAt, bool ReturnOld);
 
-public sealed record DeleteKey(byte[] Key);
+internal sealed record DeleteKey(byte[] Key);
 
-public sealed record KeyExists(byte[] Key);
+internal sealed record KeyExists(byte[] Key);
 
-public sealed record IncrementBy(byte[] Key, long Delta);
+internal sealed record IncrementBy(byte[] Key, long Delta);
 
-public sealed record AppendValue(byte[] Key, byte[] Value);
+internal sealed record AppendValue(byte[] Key, byte[] Value);
 
-public sealed record ValueLength(byte[] Key);
+internal sealed record ValueLength(byte[] Key);
 
 /// <param name="ExpiresAt">Unix ms; 0 = persist (remove the expiry).</param>
-public sealed record SetExpiry(byte[] Key, long ExpiresAt);
+internal sealed record SetExpiry(byte[] Key, long ExpiresAt);
 
-public sealed record GetTimeToLive(byte[] Key);
+internal sealed record GetTimeToLive(byte[] Key);
 
-public sealed record ListKeys(byte[] Pattern);
+internal sealed record ListKeys(byte[] Pattern);
 
-public sealed class CountKeys
+internal sealed class CountKeys
 {
     public static readonly CountKeys Instance = new();
 }
 
 /// <summary>Asks for the counts INFO keyspace reports; answered with <see cref="KeysDescription"/>.</summary>
-public sealed class DescribeKeys
+internal sealed class DescribeKeys
 {
     public static readonly DescribeKeys Instance = new();
 }
 
-public sealed class FlushKeys
+internal sealed class FlushKeys
 {
     public static readonly FlushKeys Instance = new();
 }
@@ -58,18 +58,18 @@ public sealed class FlushKeys
 /// partition it asked): a connection asks many things at once by plain messages, with no Ask and
 /// no id per request.
 /// </summary>
-public sealed record KeyspaceBatch(int Tag, object[] Requests);
+internal sealed record KeyspaceBatch(int Tag, object[] Requests);
 
-public sealed record KeyspaceResults(int Tag, object[] Replies);
+internal sealed record KeyspaceResults(int Tag, object[] Replies);
 
 // Replies.
 
-public sealed record ValueReply(byte[]? Value)
+internal sealed record ValueReply(byte[]? Value)
 {
     public static readonly ValueReply Missing = new((byte[]?)null);
 }
 
-public sealed record SetReply(bool Written, byte[]? Old)
+internal sealed record SetReply(bool Written, byte[]? Old)
 {
     public static readonly SetReply Done = new(true, null);
     public static readonly SetReply NotDone = new(false, null);
@@ -77,12 +77,12 @@ public sealed record SetReply(bool Written, byte[]? Old)
     public static SetReply Of(bool written, byte[]? old) => old is not null ? new(written, old) : written ? Done : NotDone;
 }
 
-public sealed record CountReply(long Count);
+internal sealed record CountReply(long Count);
 
 /// <summary>A Redis error text (without the leading '-').</summary>
-public sealed record ErrorReply(string Message);
+internal sealed record ErrorReply(string Message);
 
-public sealed record KeysReply(IReadOnlyList<byte[]> Keys);
+internal sealed record KeysReply(IReadOnlyList<byte[]> Keys);
 
 /// <summary>A partition's keys, those with an expiry, and the sum of their remaining times to live (ms).</summary>
-public sealed record KeysDescription(long Keys, long Expires, long TtlTotalMilliseconds);
+internal sealed record KeysDescription(long Keys, long Expires, long TtlTotalMilliseconds);

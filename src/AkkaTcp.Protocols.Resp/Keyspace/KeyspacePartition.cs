@@ -9,7 +9,7 @@ namespace AkkaTcp.Keyspace;
 /// One partition of the resp keyspace: the string values of the keys that hash to it, with their
 /// expiry. Expired keys are dropped lazily on access and by a periodic sweep.
 /// </summary>
-public sealed class KeyspacePartition : UntypedActor, IWithTimers
+internal sealed class KeyspacePartition : UntypedActor, IWithTimers
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 

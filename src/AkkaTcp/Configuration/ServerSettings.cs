@@ -52,7 +52,7 @@ public sealed record ServerSettings
     public required DatagramSettings Datagram { get; init; }
 
     /// <summary>Reads and validates one server block (already merged over server-defaults).</summary>
-    public static ServerSettings Read(string name, ConfigReader config, ProtocolCatalog protocols, string dispatcher)
+    internal static ServerSettings Read(string name, ConfigReader config, ProtocolCatalog protocols, string dispatcher)
     {
         if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw new InvalidConfigException(config.Path, null, "a server name may hold only letters, digits, '-' and '_'");

@@ -3,7 +3,7 @@ using AkkaTcp.Connections;
 namespace AkkaTcp.Listening;
 
 /// <summary>Ask a server's supervisor for its counters; it answers with <see cref="ServerStats"/>.</summary>
-public sealed class GetServerStats
+internal sealed class GetServerStats
 {
     public static readonly GetServerStats Instance = new();
 

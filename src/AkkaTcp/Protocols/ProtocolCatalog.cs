@@ -6,7 +6,7 @@ namespace AkkaTcp.Protocols;
 /// The protocols named in <c>akka-tcp.protocols</c> (name = "Type, Assembly"), resolved and
 /// checked at start-up.
 /// </summary>
-public sealed class ProtocolCatalog
+internal sealed class ProtocolCatalog
 {
     private readonly Dictionary<string, Type> _types;
 
