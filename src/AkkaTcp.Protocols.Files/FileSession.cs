@@ -28,12 +28,13 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
     /// <summary>Streaming a download, finishing an upload's writes, or waiting for a commit.</summary>
     public bool IsBusy => _downloads.IsBusy || _committing || _upload is { Remaining: 0 };
 
-    public void OnConnected(IConnectionSink sink)
-    {
-    }
+    private IConnectionSink _sink = null!;
 
-    public int OnReceived(ReadOnlySpan<byte> input, IConnectionSink sink)
+    public void OnConnected(IConnectionSink sink) => _sink = sink;
+
+    public int OnReceived(ReadOnlySpan<byte> input)
     {
+        var sink = _sink;
         var consumed = 0;
         while (consumed < input.Length && !sink.IsClosing)
         {
@@ -186,8 +187,9 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
             Reply(sink, "ERR bad name");
     }
 
-    public bool OnMessage(object message, IConnectionSink sink)
+    public bool OnMessage(object message)
     {
+        var sink = _sink;
         switch (message)
         {
             case UploadWritten written when written.Upload == _upload:
@@ -204,7 +206,7 @@ internal sealed class FileSession(FileStore store, LineCodec lines) : IProtocolS
         }
     }
 
-    public void OnWritten(IConnectionSink sink) => _downloads.OnWritten(sink);
+    public void OnWritten() => _downloads.OnWritten(_sink);
 
     private void Delete(ReadOnlySpan<byte> nameBytes, IConnectionSink sink)
     {

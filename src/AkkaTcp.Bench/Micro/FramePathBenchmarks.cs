@@ -59,7 +59,7 @@ public class FramePathBenchmarks
     [Benchmark(Description = "echo: 16 x 32 B lines, decode + reply + write + ack")]
     public int Echo()
     {
-        var consumed = _echo.OnReceived(_echoChunk, _sink);
+        var consumed = _echo.OnReceived(_echoChunk);
         WriteAndAck();
         return consumed;
     }
@@ -67,7 +67,7 @@ public class FramePathBenchmarks
     [Benchmark(Description = "json-rpc: 16 echo calls, decode + reply + write + ack")]
     public int JsonRpc()
     {
-        var consumed = _jsonRpc.OnReceived(_jsonRpcChunk, _sink);
+        var consumed = _jsonRpc.OnReceived(_jsonRpcChunk);
         WriteAndAck();
         return consumed;
     }

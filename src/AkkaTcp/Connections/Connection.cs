@@ -131,7 +131,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             case Drain:
                 // Frames already read have been handled; what they are owed (deferred replies
                 // included) is sent before the FIN. Bytes read from now on are not served.
-                _session.TryWriteGoodbye(_sink);
+                _session.TryWriteGoodbye();
                 BeginClose(CloseReason.Shutdown);
                 break;
             case Tick tick:
@@ -142,7 +142,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 break;
             default:
                 var wasBusy = _session.IsBusy;
-                if (_session.OnMessage(message, _sink))
+                if (_session.OnMessage(message))
                 {
                     if (wasBusy)
                         ReofferInput();
@@ -180,7 +180,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 Flush();
                 SendCloseWhenFlushed();
                 break;
-            case not (Tcp.Event or Terminated) when _session.OnMessage(message, _sink):
+            case not (Tcp.Event or Terminated) when _session.OnMessage(message):
                 Flush();
                 SendCloseWhenFlushed();
                 break;
@@ -331,7 +331,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     /// <summary>Runs the session over input; consumes what it took from the input buffer if it came from there.</summary>
     private int OnInput(ReadOnlySpan<byte> input, bool buffered)
     {
-        var consumed = _session.OnReceived(input, _sink);
+        var consumed = _session.OnReceived(input);
         if (consumed > 0 && !_framed)
         {
             _framed = true;
@@ -380,7 +380,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         AkkaTcpMetrics.OnSent(_info.Server, _output.InFlightBytes);
         _output.CompleteWrite();
         var wasBusy = _session.IsBusy;
-        _session.OnWritten(_sink);
+        _session.OnWritten();
         Flush();
         if (_closeReason is not null)
         {
@@ -450,7 +450,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             BeginClose(CloseReason.Heartbeat);
             return;
         }
-        if (_session.TryWritePing(_sink))
+        if (_session.TryWritePing())
         {
             _missedHeartbeats++;
             AfterSession();

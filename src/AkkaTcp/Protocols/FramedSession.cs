@@ -36,8 +36,9 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
         _handler.OnConnected(this);
     }
 
-    public int OnReceived(ReadOnlySpan<byte> input, IConnectionSink sink)
+    public int OnReceived(ReadOnlySpan<byte> input)
     {
+        var sink = Sink;
         var consumed = 0;
         var handled = false;
         while (!sink.IsClosing && consumed < input.Length)
@@ -60,7 +61,7 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
         return consumed;
     }
 
-    public bool TryWritePing(IConnectionSink sink) => _handler.TryPing(this);
+    public bool TryWritePing() => _handler.TryPing(this);
 
     public void Reply(TReply reply) => _encoder.Encode(reply, Sink.Output);
 
@@ -77,9 +78,9 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
     public void CompleteReply<TState>(ReplyToken reserved, TState state, Action<TState, IConnectionContext<TReply>> write) =>
         Sink.CompleteReply(reserved, (State: state, Write: write, Context: this), static s => s.Write(s.State, s.Context));
 
-    public bool OnMessage(object message, IConnectionSink sink) => _handler.OnMessage(message, this);
+    public bool OnMessage(object message) => _handler.OnMessage(message, this);
 
-    public bool TryWriteGoodbye(IConnectionSink sink) => _handler.TryGoodbye(this);
+    public bool TryWriteGoodbye() => _handler.TryGoodbye(this);
 
     public void OnClosed() => _handler.OnClosed();
 

@@ -6,35 +6,38 @@ namespace AkkaTcp.Protocols;
 /// </summary>
 public interface IProtocolSession
 {
-    /// <summary>Called once the connection is registered; may write a greeting.</summary>
+    /// <summary>
+    /// Called once the connection is registered, with the connection's sink: the session keeps it
+    /// for every later call (all on the connection actor). May write a greeting.
+    /// </summary>
     void OnConnected(IConnectionSink sink);
 
     /// <summary>
     /// Handles the bytes received so far and not yet consumed, and returns how many it consumed
     /// (whole frames). The rest is offered again, with more bytes after it, on the next call.
     /// </summary>
-    int OnReceived(ReadOnlySpan<byte> input, IConnectionSink sink);
+    int OnReceived(ReadOnlySpan<byte> input);
 
     /// <summary>
     /// Heartbeat: writes the protocol's ping frame and returns true, or returns false when the
     /// protocol has none (then heartbeats are not sent).
     /// </summary>
-    bool TryWritePing(IConnectionSink sink) => false;
+    bool TryWritePing() => false;
 
     /// <summary>Graceful shutdown: writes the protocol's goodbye (if it has one) before the connection drains.</summary>
-    bool TryWriteGoodbye(IConnectionSink sink) => false;
+    bool TryWriteGoodbye() => false;
 
     /// <summary>
     /// A message sent to the connection actor that is not Akka.IO's (e.g. a reply from an actor the
     /// session asked); returns true if the session handled it.
     /// </summary>
-    bool OnMessage(object message, IConnectionSink sink) => false;
+    bool OnMessage(object message) => false;
 
     /// <summary>
     /// A write was acknowledged by the socket: a session streaming a large reply (a download)
     /// writes its next part here, paced by the client's reading. Nothing by default.
     /// </summary>
-    void OnWritten(IConnectionSink sink)
+    void OnWritten()
     {
     }
 
