@@ -19,6 +19,7 @@ if (FileTransferCommand.Handles(args))
 
 HostCommandLine commandLine;
 AkkaTcpSettings settings;
+HostSettings hostSettings;
 Akka.Configuration.Config config;
 try
 {
@@ -30,6 +31,7 @@ try
     }
     config = HostConfig.Build(commandLine);
     settings = AkkaTcpSettings.Load(config);
+    hostSettings = HostSettings.Read(config);
 }
 catch (Exception e) when (e is UsageException or InvalidConfigException)
 {
@@ -46,6 +48,7 @@ builder.Services.AddSerilog(logger => HostLogging.Configure(logger));
 // The generic host must outwait Akka's whole CoordinatedShutdown, drain included.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = longestDrain + TimeSpan.FromSeconds(30));
 builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(hostSettings);
 builder.Services.AddAkka("akka-tcp", akka =>
 {
     akka.AddHocon(config, HoconAddMode.Prepend);

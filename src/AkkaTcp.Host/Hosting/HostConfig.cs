@@ -57,6 +57,12 @@ public static class HostConfig
           dedicated-thread-pool.thread-count = {{AkkaTcpConfig.ConnectionPoolThreads}}
         }
         akka-tcp.use-dispatcher = "akka.actor.default-dispatcher"
+        akka-tcp.host {
+          # Open files the process needs besides its connections (the .NET runtime, loaded
+          # assemblies, logs: about 190 at start). The host warns at start when the servers'
+          # max-connections plus max-queued-connections exceed the open-file limit minus this.
+          open-files-reserve = 256
+        }
         """, "host defaults");
 
     /// <summary>

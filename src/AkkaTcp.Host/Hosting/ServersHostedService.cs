@@ -12,6 +12,7 @@ namespace AkkaTcp.Host.Hosting;
 internal sealed class ServersHostedService(
     ActorSystem system,
     AkkaTcpSettings settings,
+    HostSettings hostSettings,
     IHostApplicationLifetime lifetime,
     ILogger<ServersHostedService> logger) : IHostedService
 {
@@ -52,13 +53,13 @@ internal sealed class ServersHostedService(
     {
         if (OpenFileLimit.Read() is not { } limit)
             return;
-        var needed = settings.MaxHeldConnections + settings.OpenFilesReserve;
+        var needed = settings.MaxHeldConnections + hostSettings.OpenFilesReserve;
         if (needed > limit)
         {
             logger.LogWarning(
-                "Open-file limit is {Limit}, but the servers may hold {Connections} connections plus {Reserve} other files (akka-tcp.open-files-reserve): " +
+                "Open-file limit is {Limit}, but the servers may hold {Connections} connections plus {Reserve} other files (akka-tcp.host.open-files-reserve): " +
                 "raise it (ulimit -n, LimitNOFILE=) or lower max-connections. Beyond it new clients wait in the kernel's backlog until descriptors free up.",
-                limit, settings.MaxHeldConnections, settings.OpenFilesReserve);
+                limit, settings.MaxHeldConnections, hostSettings.OpenFilesReserve);
         }
         else
         {

@@ -6,16 +6,10 @@ namespace AkkaTcp.Configuration;
 /// <summary>All servers of one host, parsed and validated once from HOCON.</summary>
 public sealed class AkkaTcpSettings
 {
-    private AkkaTcpSettings(IReadOnlyList<ServerSettings> servers, int openFilesReserve)
-    {
-        Servers = servers;
-        OpenFilesReserve = openFilesReserve;
-    }
+    private AkkaTcpSettings(IReadOnlyList<ServerSettings> servers) => Servers = servers;
 
     public IReadOnlyList<ServerSettings> Servers { get; }
 
-    /// <summary>Open files the process needs besides its connections (akka-tcp.open-files-reserve).</summary>
-    public int OpenFilesReserve { get; }
 
     /// <summary>The most connections the servers may hold at once: served plus waiting.</summary>
     public long MaxHeldConnections
@@ -58,7 +52,7 @@ public sealed class AkkaTcpSettings
                 throw new InvalidConfigException(path, full.GetValue(path)?.ToString(), "must be a block { ... }");
             servers.Add(ServerSettings.Read(name, new ConfigReader(block.WithFallback(defaults), path, read), protocols, dispatcher));
         }
-        var settings = new AkkaTcpSettings(servers, root.Int("akka-tcp.open-files-reserve", 0, 1_000_000));
+        var settings = new AkkaTcpSettings(servers);
         UnknownKeys.Check(full, read, dispatcher);
         return settings;
     }

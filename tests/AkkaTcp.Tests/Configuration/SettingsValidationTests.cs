@@ -47,7 +47,7 @@ public sealed class SettingsValidationTests
     [InlineData("akka-tcp.servers.main.keepalive.tme = 5s", "akka-tcp.servers.main.keepalive.tme = 5s: unknown key (did you mean keepalive.time?)")]
     [InlineData("akka-tcp.servers.main.resp.partitons = 4", "akka-tcp.servers.main.resp.partitons = 4: unknown key (did you mean resp.partitions?)")]
     [InlineData("akka-tcp.server-defaults.idle-timout = 5s", "akka-tcp.server-defaults.idle-timout = 5s: unknown key (did you mean idle-timeout?)")]
-    [InlineData("akka-tcp.open-file-reserve = 10", "akka-tcp.open-file-reserve = 10: unknown key (did you mean open-files-reserve?)")]
+    [InlineData("akka-tcp.use-dispatchr = x", "akka-tcp.use-dispatchr = x: unknown key (did you mean use-dispatcher?)")]
     [InlineData("akka-tcp.servers.main.frobnicate = yes", "akka-tcp.servers.main.frobnicate = yes: unknown key")]
     public void A_bad_value_is_one_line_naming_key_and_value(string hocon, string expected)
     {

@@ -82,6 +82,7 @@ public sealed class ConsoleHostTests
     [InlineData(new[] { "--config", "/nonexistent.hocon" }, "akka-tcp: cannot read config file /nonexistent.hocon: Could not find file '/nonexistent.hocon'.")]
     [InlineData(new[] { "--frobnicate" }, "akka-tcp: unknown option --frobnicate (see --help)")]
     [InlineData(new[] { "--port" }, "akka-tcp: --port needs a value")]
+    [InlineData(new[] { "--set", "akka-tcp.host.open-files-reserve=-1" }, "akka-tcp: akka-tcp.host.open-files-reserve = -1: must be between 0 and 1000000 (got -1)")]
     [InlineData(new[] { "--set", "akka-tcp.servers.main.max-conections=5" }, "akka-tcp: akka-tcp.servers.main.max-conections = 5: unknown key (did you mean max-connections?)")]
     public async Task Bad_configuration_exits_2_with_one_line_naming_the_problem(string[] args, string expected)
     {
