@@ -27,15 +27,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private readonly ReplyOrder _replies;
     private readonly ConnectionSink _sink;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private bool _readingSuspended;
-    private bool _suspendedForOutput;
-    private bool _suspendedForInFlight;
-    private bool _peerClosed;
-    private bool _closeSent;
-    private bool _aborted;
-    private bool _socketClosed;
-    private bool _framed;
-    private bool _inputSinceHeartbeat;
+    private ConnectionFlags _flags;
     private int _missedHeartbeats;
     private long _lastInputAt;
     private long _writeStartedAt;
@@ -59,6 +51,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private bool Has(ConnectionFlags flag) => (_flags & flag) != 0;
 
     protected override void PreStart()
     {
@@ -102,7 +96,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 Refuse(CloseReason.Shutdown);
                 break;
             case Tcp.PeerClosed:
-                _peerClosed = true; // still served when admitted: what it sent is owed a reply
+                _flags |= ConnectionFlags.PeerClosed; // still served when admitted: what it sent is owed a reply
                 break;
             default:
                 OnSocketEvent(message);
@@ -121,7 +115,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 OnWriteAck();
                 break;
             case Tcp.PeerClosed:
-                _peerClosed = true;
+                _flags |= ConnectionFlags.PeerClosed;
                 BeginClose(CloseReason.PeerClosed);
                 break;
             case DeferredDone done:
@@ -205,8 +199,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
     /// </summary>
     private void OnPeerClosedWhileClosing()
     {
-        _peerClosed = true;
-        if (_closeSent && !_aborted)
+        _flags |= ConnectionFlags.PeerClosed;
+        if (Has(ConnectionFlags.CloseSent) && !Has(ConnectionFlags.Aborted))
             _socket.Tell(Tcp.Close.Instance);
     }
 
@@ -215,7 +209,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.ConnectionClosed closed:
-                _socketClosed = true;
+                _flags |= ConnectionFlags.SocketClosed;
                 if (closed is Tcp.ErrorClosed error && _log.IsDebugEnabled)
                     _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: socket error {Cause}", _info.Id, _info.RemoteEndPoint, error.Cause);
                 _closeReason ??= closed is Tcp.ErrorClosed or Tcp.Aborted ? CloseReason.Error : CloseReason.PeerClosed;
@@ -227,7 +221,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 Context.Stop(Self);
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_socket):
-                _socketClosed = true;
+                _flags |= ConnectionFlags.SocketClosed;
                 _closeReason ??= CloseReason.Error;
                 Context.Stop(Self);
                 break;
@@ -253,7 +247,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             AfterSession();
             return;
         }
-        if (_peerClosed)
+        if (Has(ConnectionFlags.PeerClosed))
         {
             BeginClose(CloseReason.PeerClosed);
             return;
@@ -267,7 +261,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         var chunk = data.ToReadOnlySpan();
         AkkaTcpMetrics.OnReceived(_info.Server, chunk.Length);
         _lastInputAt = Environment.TickCount64;
-        _inputSinceHeartbeat = true;
+        _flags |= ConnectionFlags.InputSinceHeartbeat;
         if (_input.IsEmpty)
         {
             var consumed = OnInput(chunk, buffered: false);
@@ -312,7 +306,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             return; // no frame in progress: the check stops until one starts
         var now = Environment.TickCount64;
         var rate = _settings.MinReceiveRate;
-        if (_readingSuspended || _session.IsBusy)
+        if (Has(ConnectionFlags.ReadingSuspended) || _session.IsBusy)
         {
             _partialFrameSince = now;
             _partialFrameBytes = 0;
@@ -332,9 +326,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private int OnInput(ReadOnlySpan<byte> input, bool buffered)
     {
         var consumed = _session.OnReceived(input);
-        if (consumed > 0 && !_framed)
+        if (consumed > 0 && !Has(ConnectionFlags.Framed))
         {
-            _framed = true;
+            _flags |= ConnectionFlags.Framed;
             Timers.Cancel(Tick.Handshake);
         }
         if (buffered)
@@ -359,19 +353,19 @@ internal sealed class Connection : UntypedActor, IWithTimers
             return;
         }
         if (_output.PendingBytes > _settings.WriteHighWaterMark)
-            _suspendedForOutput = true;
+            _flags |= ConnectionFlags.SuspendedForOutput;
         if (_replies.Deferred >= _settings.MaxInFlight)
-            _suspendedForInFlight = true;
+            _flags |= ConnectionFlags.SuspendedForInFlight;
         ApplyReadingState();
     }
 
     /// <summary>Reading is suspended while too many reply bytes or deferred replies are pending, or while the session asks (e.g. a disk write of an upload).</summary>
     private void ApplyReadingState()
     {
-        var suspend = _suspendedForOutput || _suspendedForInFlight || _sink.ReadingPaused;
-        if (suspend && !_readingSuspended)
+        var suspend = Has(ConnectionFlags.SuspendedForOutput) || Has(ConnectionFlags.SuspendedForInFlight) || _sink.ReadingPaused;
+        if (suspend && !Has(ConnectionFlags.ReadingSuspended))
             SuspendReading();
-        else if (!suspend && _readingSuspended)
+        else if (!suspend && Has(ConnectionFlags.ReadingSuspended))
             ResumeReading();
     }
 
@@ -393,9 +387,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
             ReofferInput();
             AfterSession();
         }
-        if (_suspendedForOutput && _output.PendingBytes < _settings.WriteLowWaterMark)
+        if (Has(ConnectionFlags.SuspendedForOutput) && _output.PendingBytes < _settings.WriteLowWaterMark)
         {
-            _suspendedForOutput = false;
+            _flags &= ~ConnectionFlags.SuspendedForOutput;
             ApplyReadingState();
         }
     }
@@ -415,7 +409,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                     Timers.StartSingleTimer(Tick.Idle, Tick.Idle, _settings.IdleTimeout - idleFor);
                 break;
             case TimerKind.Handshake:
-                if (!_framed)
+                if (!Has(ConnectionFlags.Framed))
                     BeginClose(CloseReason.Handshake);
                 break;
             case TimerKind.WriteTimeout:
@@ -426,7 +420,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                     Timers.StartSingleTimer(Tick.WriteTimeout, Tick.WriteTimeout, _settings.WriteTimeout - writingFor);
                 else
                     // Held back by backpressure too: it sends but does not read, a slow reader.
-                    Abort(_suspendedForOutput && _closeReason is null ? CloseReason.SlowReader : CloseReason.WriteTimeout);
+                    Abort(Has(ConnectionFlags.SuspendedForOutput) && _closeReason is null ? CloseReason.SlowReader : CloseReason.WriteTimeout);
                 break;
             case TimerKind.Heartbeat:
                 OnHeartbeat();
@@ -439,9 +433,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
 
     private void OnHeartbeat()
     {
-        if (_inputSinceHeartbeat)
+        if (Has(ConnectionFlags.InputSinceHeartbeat))
         {
-            _inputSinceHeartbeat = false;
+            _flags &= ~ConnectionFlags.InputSinceHeartbeat;
             _missedHeartbeats = 0;
             return;
         }
@@ -478,7 +472,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private void AfterDeferredReply()
     {
         if (_replies.Deferred < _settings.MaxInFlight)
-            _suspendedForInFlight = false;
+            _flags &= ~ConnectionFlags.SuspendedForInFlight;
         AfterSession();
     }
 
@@ -511,8 +505,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private void Abort(CloseReason reason)
     {
         EnterClosing(reason);
-        _closeSent = true;
-        _aborted = true;
+        _flags |= ConnectionFlags.CloseSent | ConnectionFlags.Aborted;
         _socket.Tell(Tcp.Abort.Instance);
     }
 
@@ -539,30 +532,30 @@ internal sealed class Connection : UntypedActor, IWithTimers
     /// </summary>
     private void SendCloseWhenFlushed()
     {
-        if (_closeSent || !_output.IsEmpty || _replies.HasPending || _session.IsBusy)
+        if (Has(ConnectionFlags.CloseSent) || !_output.IsEmpty || _replies.HasPending || _session.IsBusy)
             return;
         if (_output.UnconfirmedBytes > 0)
         {
             _socket.Tell(Tcp.Write.Create(_output.StartConfirmation(), WriteAck.Instance));
             return;
         }
-        _closeSent = true;
+        _flags |= ConnectionFlags.CloseSent;
         // After the client's FIN a plain Close: Akka.IO would otherwise wait for a second EOF.
-        _socket.Tell(_peerClosed ? Tcp.Close.Instance : Tcp.ConfirmedClose.Instance);
+        _socket.Tell(Has(ConnectionFlags.PeerClosed) ? Tcp.Close.Instance : Tcp.ConfirmedClose.Instance);
         Context.Parent.Tell(ConnectionFinished.Instance);
     }
 
     private void SuspendReading()
     {
-        _readingSuspended = true;
+        _flags |= ConnectionFlags.ReadingSuspended;
         _socket.Tell(Tcp.SuspendReading.Instance);
     }
 
     private void ResumeReading()
     {
-        if (!_readingSuspended)
+        if (!Has(ConnectionFlags.ReadingSuspended))
             return;
-        _readingSuspended = false;
+        _flags &= ~ConnectionFlags.ReadingSuspended;
         _socket.Tell(Tcp.ResumeReading.Instance);
     }
 
@@ -574,7 +567,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        if (!_socketClosed)
+        if (!Has(ConnectionFlags.SocketClosed))
             _socket.Tell(Tcp.Abort.Instance); // stopped by a failure: reset the socket, never leave it half-served
         _input.Release();
         _output.Release();
