@@ -33,7 +33,9 @@ public sealed class AkkaTcpSettings
     /// </summary>
     public static AkkaTcpSettings Load(Config config)
     {
-        var full = AkkaTcpConfig.WithDefaults(config);
+        // Built once: the defaults of every protocol the configuration names, also what UnknownKeys knows.
+        var reference = AkkaTcpConfig.ReferenceFor(config);
+        var full = config.WithFallback(reference);
         var read = new HashSet<string>(StringComparer.Ordinal);
         var root = new ConfigReader(full, "", read);
         var protocols = ProtocolCatalog.Read(root.Section("akka-tcp.protocols"));
@@ -53,7 +55,7 @@ public sealed class AkkaTcpSettings
             servers.Add(ServerSettings.Read(name, new ConfigReader(block.WithFallback(defaults), path, read), protocols, dispatcher));
         }
         var settings = new AkkaTcpSettings(servers);
-        UnknownKeys.Check(full, read, dispatcher);
+        UnknownKeys.Check(full, reference, read, dispatcher);
         return settings;
     }
 

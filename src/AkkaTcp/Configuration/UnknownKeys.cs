@@ -16,10 +16,12 @@ internal static class UnknownKeys
     private const string ServerDefaults = "akka-tcp.server-defaults.";
     private const string Servers = "akka-tcp.servers.";
 
-    /// <summary>Throws <see cref="InvalidConfigException"/> for the first unknown key, with the closest known one suggested.</summary>
-    public static void Check(Config full, IReadOnlySet<string> read, string dispatcherPath)
+    /// <summary>
+    /// Throws <see cref="InvalidConfigException"/> for the first unknown key of <paramref name="full"/>,
+    /// with the closest known one suggested; <paramref name="reference"/> is what it was merged over.
+    /// </summary>
+    public static void Check(Config full, Config reference, IReadOnlySet<string> read, string dispatcherPath)
     {
-        var reference = AkkaTcpConfig.ReferenceFor(full);
         var serverKeys = Leaves(reference.GetValue("akka-tcp.server-defaults"), "").Select(l => l.Key).ToHashSet();
         var topKeys = Leaves(reference.GetValue(Root), Root).Select(l => l.Key).ToHashSet();
         string[] foreign = [Root + ".protocols.", Root + ".client.", Root + ".host.", Root + ".connection-dispatcher.", dispatcherPath + "."];
