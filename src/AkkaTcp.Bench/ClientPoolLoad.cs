@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AkkaTcp.Client.Protocols.JsonRpc;
+using AkkaTcp.Client;
 
 namespace AkkaTcp.Bench;
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AkkaTcp.Bench;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Protocols.JsonRpc;
-using AkkaTcp.Runtime;
+using AkkaTcp.Client;
+using AkkaTcp;
 using HdrHistogram;
 
 // The load generator must never be the bottleneck: inline socket completions and untiered JIT

@@ -2,8 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using Akka.Actor;
-using AkkaTcp.Connections;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Protocols.Files;
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols.Files;
 

@@ -2,8 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Akka.Actor;
-using AkkaTcp.Connections;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Protocols.Files;
 

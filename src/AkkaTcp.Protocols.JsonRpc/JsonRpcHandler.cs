@@ -2,7 +2,6 @@ using System.Text.Unicode;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols.JsonRpc;
 

@@ -1,5 +1,4 @@
 using AkkaTcp.Configuration;
-using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols.JsonRpc;
 
@@ -29,9 +28,8 @@ public sealed class JsonRpcProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnl
             (_decoder, _encoder) = (headers, headers);
         }
         new BuiltInMethods().Register(_methods);
-        var key = section.FullKey("methods");
-        foreach (var typeName in section.StringList("methods"))
-            ConfiguredType.Create<IJsonRpcMethodProvider>(key, ConfiguredType.Resolve(key, typeName, typeof(IJsonRpcMethodProvider))).Register(_methods);
+        foreach (var provider in section.Instances<IJsonRpcMethodProvider>("methods"))
+            provider.Register(_methods);
     }
 
     // Both codecs are stateless, so every connection shares one.

@@ -1,5 +1,4 @@
-using AkkaTcp.Connections;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Protocols.Resp;
 

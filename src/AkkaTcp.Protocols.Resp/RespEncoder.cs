@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols.Resp;
 

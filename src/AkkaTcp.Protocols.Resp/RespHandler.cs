@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
-using AkkaTcp.Framing;
 using AkkaTcp.Keyspace;
 
 namespace AkkaTcp.Protocols.Resp;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Akka.Actor;
-using AkkaTcp.Framing;
 using AkkaTcp.Keyspace;
 
 namespace AkkaTcp.Protocols.Resp;

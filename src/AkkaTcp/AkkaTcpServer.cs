@@ -2,7 +2,6 @@ using System.Net;
 using Akka.Actor;
 using AkkaTcp.Configuration;
 using AkkaTcp.Listening;
-using AkkaTcp.Shutdown;
 
 namespace AkkaTcp;
 
@@ -71,8 +70,8 @@ public sealed class AkkaTcpServer
         Supervisor.Ask<ServerStats>(GetServerStats.Instance, timeout ?? TimeSpan.FromSeconds(10));
 
     /// <summary>A UDP server's counters (<c>transport = udp</c>).</summary>
-    public Task<Datagrams.DatagramStats> GetDatagramStatsAsync(TimeSpan? timeout = null) =>
-        Supervisor.Ask<Datagrams.DatagramStats>(GetServerStats.Instance, timeout ?? TimeSpan.FromSeconds(10));
+    public Task<DatagramStats> GetDatagramStatsAsync(TimeSpan? timeout = null) =>
+        Supervisor.Ask<DatagramStats>(GetServerStats.Instance, timeout ?? TimeSpan.FromSeconds(10));
 
     // The three shutdown steps; CoordinatedShutdown runs them (see AkkaTcpShutdown), tests may too.
 

@@ -4,7 +4,6 @@ using Akka.Actor;
 using Akka.Configuration;
 using AkkaTcp.Configuration;
 using AkkaTcp.Connections;
-using AkkaTcp.Framing;
 using AkkaTcp.Protocols;
 using AkkaTcp.Protocols.Resp;
 using BenchmarkDotNet.Attributes;

@@ -1,6 +1,6 @@
 using Akka.Configuration;
 
-namespace AkkaTcp.Client.Configuration;
+namespace AkkaTcp.Client;
 
 /// <summary>The client's embedded defaults (client.conf, every key explained there).</summary>
 public static class ClientConfig

@@ -1,7 +1,7 @@
 using Akka.Configuration;
 using AkkaTcp.Configuration;
 
-namespace AkkaTcp.Client.Configuration;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// Settings of every client connection, read and validated once from <c>akka-tcp.client</c>

@@ -1,6 +1,6 @@
 using AkkaTcp.Configuration;
 
-namespace AkkaTcp.Client.Configuration;
+namespace AkkaTcp.Client;
 
 /// <summary>Settings of a connection pool (<c>akka-tcp.client.pool</c>). Zero durations mean "never".</summary>
 public sealed record PoolSettings

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using AkkaTcp.Configuration;
 
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// The actor system a client runs in: the caller's, or one of its own (created on demand and

@@ -1,10 +1,7 @@
 using System.Net;
 using Akka.Actor;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Metrics;
-using AkkaTcp.Client.Protocols;
 
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// A multiplexed client connection: many requests in flight at once, each reply matched to its

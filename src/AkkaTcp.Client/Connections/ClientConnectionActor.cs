@@ -2,13 +2,10 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Metrics;
-using AkkaTcp.Client.Protocols;
-using AkkaTcp.Connections;
-using AkkaTcp.Framing;
+using AkkaTcp.Configuration;
+using AkkaTcp.Protocols;
 
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// One client connection, dialled through Akka.IO Tcp.Connect. Requests arrive as messages, are

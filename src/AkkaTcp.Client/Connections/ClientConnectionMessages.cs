@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>The caller gave up on request <paramref name="Id"/> (timeout, cancellation): its reply, if it comes, is dropped.</summary>
 internal sealed record ForgetRequest(long Id);

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// The connection a request was on ended before its reply came (peer closed or reset, protocol

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>A connection could not be opened: refused, unreachable, or connect-timeout passed.</summary>
 public sealed class ConnectionFailedException(EndPoint endpoint, string reason, Exception? inner = null)

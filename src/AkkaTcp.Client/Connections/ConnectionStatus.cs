@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// What a connection's actor tells the outside world without a message: whether it is open,

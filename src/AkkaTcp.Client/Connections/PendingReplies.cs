@@ -1,6 +1,5 @@
-using AkkaTcp.Client.Protocols;
 
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// Requests sent and not yet answered, owned by the connection actor. By id: a dictionary, and a

@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// One request on its way: sent to the connection actor as a message, kept there until its reply

@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Connections;
+namespace AkkaTcp.Client;
 
 /// <summary>One request got no reply within its timeout. Other requests are unaffected; its late reply is dropped.</summary>
 public sealed class RequestTimeoutException(TimeSpan timeout)

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
-using AkkaTcp.Metrics;
 
-namespace AkkaTcp.Client.Metrics;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// The client's instruments, on the same "AkkaTcp" meter as the server's, tagged with the

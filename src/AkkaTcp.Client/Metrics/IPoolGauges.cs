@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Metrics;
+namespace AkkaTcp.Client;
 
 /// <summary>What a pool shows on the meter.</summary>
 internal interface IPoolGauges

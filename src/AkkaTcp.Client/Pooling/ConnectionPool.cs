@@ -1,12 +1,8 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Connections;
-using AkkaTcp.Client.Metrics;
-using AkkaTcp.Client.Protocols;
 
-namespace AkkaTcp.Client.Pooling;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// Multiplexed connections to one endpoint. A request goes to the open connection with the fewest

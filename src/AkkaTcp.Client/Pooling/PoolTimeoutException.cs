@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Pooling;
+namespace AkkaTcp.Client;
 
 /// <summary>Every pooled connection stayed busy (at max-in-flight, pool full) for the whole acquire-timeout.</summary>
 public sealed class PoolTimeoutException(string endpoint, TimeSpan timeout, int connections, int maxInFlight)

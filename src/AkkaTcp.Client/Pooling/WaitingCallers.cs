@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Pooling;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// Callers waiting for a pooled connection with a free request slot, first come first served.

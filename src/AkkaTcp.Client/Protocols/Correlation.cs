@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Protocols;
+namespace AkkaTcp.Client;
 
 /// <summary>How a protocol's replies are matched to the requests they answer.</summary>
 public enum Correlation

@@ -1,7 +1,7 @@
 using System.Buffers;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 
-namespace AkkaTcp.Client.Protocols;
+namespace AkkaTcp.Client;
 
 /// <summary>Writes requests and reads replies on one client connection. Called only by that connection's actor.</summary>
 public interface IClientCodec<TRequest, TResponse>

@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Protocols;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// The client half of a protocol: how requests are written and replies read and matched. Any

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using AkkaTcp.Client.Protocols.Files;
+using AkkaTcp.Client;
 using AkkaTcp.Host.CommandLine;
 using AkkaTcp.Host.Hosting;
 

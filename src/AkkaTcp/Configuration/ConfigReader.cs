@@ -107,6 +107,21 @@ public sealed class ConfigReader
         return value.GetStringList().ToList();
     }
 
+    /// <summary>
+    /// A list of type names (["My.Type, My.Assembly"]), each created through its public
+    /// parameterless constructor: how a protocol takes plug-ins from its configuration. A name that
+    /// does not load, is not a concrete <typeparamref name="T"/> or whose constructor fails is an
+    /// <see cref="InvalidConfigException"/> naming the key.
+    /// </summary>
+    public IReadOnlyList<T> Instances<T>(string key) where T : class
+    {
+        var names = StringList(key);
+        var instances = new List<T>(names.Count);
+        foreach (var name in names)
+            instances.Add(ConfiguredType.Create<T>(FullKey(key), ConfiguredType.Resolve(FullKey(key), name, typeof(T))));
+        return instances;
+    }
+
     public int Int(string key, int min, int max) => (int)Long(key, min, max);
 
     public long Long(string key, long min, long max)

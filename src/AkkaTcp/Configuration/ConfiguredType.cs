@@ -7,7 +7,7 @@ namespace AkkaTcp.Configuration;
 /// loaded, checked and instantiated here, every problem an <see cref="InvalidConfigException"/>
 /// naming the key.
 /// </summary>
-public static class ConfiguredType
+internal static class ConfiguredType
 {
     /// <summary>Loads <paramref name="typeName"/> and checks it is a concrete <paramref name="contract"/> with the given public constructor.</summary>
     public static Type Resolve(string key, string typeName, Type contract, params Type[] constructorParameters)

@@ -1,4 +1,4 @@
-namespace AkkaTcp.Connections;
+namespace AkkaTcp;
 
 /// <summary>Why a connection ended. Every close has exactly one; they are logged and counted.</summary>
 public enum CloseReason

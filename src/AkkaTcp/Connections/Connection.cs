@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
 using AkkaTcp.Configuration;
-using AkkaTcp.Metrics;
 using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Connections;

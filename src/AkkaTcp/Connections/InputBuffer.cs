@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace AkkaTcp.Connections;
+namespace AkkaTcp.Protocols;
 
 /// <summary>
 /// The tail of received input that does not yet make a whole frame. Only that tail is copied:

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Akka.IO;
 
-namespace AkkaTcp.Connections;
+namespace AkkaTcp.Protocols;
 
 /// <summary>
 /// A connection's outgoing bytes: replies being gathered, and at most one acknowledged write

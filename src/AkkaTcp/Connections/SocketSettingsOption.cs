@@ -1,8 +1,7 @@
 using System.Net.Sockets;
 using Akka.IO;
-using AkkaTcp.Configuration;
 
-namespace AkkaTcp.Connections;
+namespace AkkaTcp.Configuration;
 
 /// <summary>
 /// Applies socket settings to a connected socket. Akka.IO 1.5.74 has no keepalive or no-delay

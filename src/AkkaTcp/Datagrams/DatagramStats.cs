@@ -1,4 +1,4 @@
-namespace AkkaTcp.Datagrams;
+namespace AkkaTcp;
 
 /// <summary>
 /// A UDP server's counters: datagrams received, replies sent, and datagrams dropped: too large

@@ -2,7 +2,6 @@ using System.Net;
 using Akka.Actor;
 using AkkaTcp.Configuration;
 using AkkaTcp.Connections;
-using AkkaTcp.Metrics;
 using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Listening;

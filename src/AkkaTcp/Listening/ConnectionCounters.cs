@@ -1,5 +1,3 @@
-using AkkaTcp.Connections;
-using AkkaTcp.Metrics;
 
 namespace AkkaTcp.Listening;
 

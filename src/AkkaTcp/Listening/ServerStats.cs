@@ -1,6 +1,5 @@
-using AkkaTcp.Connections;
 
-namespace AkkaTcp.Listening;
+namespace AkkaTcp;
 
 /// <summary>Ask a server's supervisor for its counters; it answers with <see cref="ServerStats"/>.</summary>
 internal sealed class GetServerStats

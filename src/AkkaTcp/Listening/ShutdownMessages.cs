@@ -17,9 +17,3 @@ internal sealed class UnbindListener
 {
     public static readonly UnbindListener Instance = new();
 }
-
-/// <summary>How a drain ended: connections that closed during it, and those still open at drain-timeout.</summary>
-public sealed record DrainResult(int Drained, int StillOpen, TimeSpan Elapsed);
-
-/// <summary>The port is closed; <paramref name="Cut"/> connections were still open and were reset.</summary>
-public sealed record UnbindResult(int Cut);

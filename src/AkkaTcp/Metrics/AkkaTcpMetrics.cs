@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
-using AkkaTcp.Connections;
 
-namespace AkkaTcp.Metrics;
+namespace AkkaTcp;
 
 /// <summary>
 /// The "AkkaTcp" meter (System.Diagnostics.Metrics), readable by OpenTelemetry, dotnet-counters

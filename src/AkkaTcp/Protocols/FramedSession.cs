@@ -1,6 +1,4 @@
 using Akka.Actor;
-using AkkaTcp.Connections;
-using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Akka.Actor;
-using AkkaTcp.Connections;
 
 namespace AkkaTcp.Protocols;
 

@@ -1,4 +1,3 @@
-using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols;
 

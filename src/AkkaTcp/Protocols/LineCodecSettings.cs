@@ -1,5 +1,4 @@
 using AkkaTcp.Configuration;
-using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using AkkaTcp.Framing;
 
 namespace AkkaTcp.Protocols;
 

@@ -1,4 +1,4 @@
-namespace AkkaTcp.Runtime;
+namespace AkkaTcp;
 
 /// <summary>
 /// Turns on .NET's inline socket completions (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>)

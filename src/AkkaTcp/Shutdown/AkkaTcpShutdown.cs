@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Akka;
 using Akka.Actor;
 
-namespace AkkaTcp.Shutdown;
+namespace AkkaTcp;
 
 /// <summary>
 /// Ties every started server into CoordinatedShutdown, so any host gets a graceful stop:

@@ -1,4 +1,4 @@
-namespace AkkaTcp.Shutdown;
+namespace AkkaTcp;
 
 /// <summary>How a graceful shutdown went, over all servers of an actor system.</summary>
 public sealed record ShutdownReport(int Drained, int Cut, TimeSpan Elapsed)

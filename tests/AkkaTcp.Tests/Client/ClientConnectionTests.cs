@@ -1,8 +1,5 @@
 using System.Net;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Connections;
-using AkkaTcp.Client.Protocols.JsonRpc;
-using AkkaTcp.Client.Protocols.Lines;
+using AkkaTcp.Client;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -104,7 +101,7 @@ public sealed class ClientConnectionTests(ITestOutputHelper output) : ServerSpec
         Assert.Equal(500, (await inFlight).Result!.Value.GetInt32());
         Assert.Equal("closed by the client", await connection.Closed);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => connection.SendAsync(new JsonRpcCall("echo", new[] { "late" })));
-        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).ClosedWith(AkkaTcp.Connections.CloseReason.PeerClosed)),
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).ClosedWith(CloseReason.PeerClosed)),
             Dilated(TimeSpan.FromSeconds(10)));
     }
 

@@ -1,12 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Akka.Actor;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Connections;
-using AkkaTcp.Client.Pooling;
-using AkkaTcp.Client.Protocols.JsonRpc;
-using AkkaTcp.Client.Protocols.Lines;
-using AkkaTcp.Metrics;
+using AkkaTcp.Client;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,7 +1,4 @@
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Connections;
-using AkkaTcp.Client.Pooling;
-using AkkaTcp.Client.Protocols.Lines;
+using AkkaTcp.Client;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,8 +1,5 @@
 using Akka.Configuration;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Protocols.JsonRpc;
-using AkkaTcp.Client.Protocols.Lines;
-using AkkaTcp.Client.Protocols.Resp;
+using AkkaTcp.Client;
 using AkkaTcp.Configuration;
 using AkkaTcp.Tests.Support;
 using Xunit;

@@ -1,5 +1,4 @@
 using System.Text;
-using AkkaTcp.Connections;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,4 +1,3 @@
-using AkkaTcp.Connections;
 using AkkaTcp.Listening;
 using AkkaTcp.Tests.Support;
 using Xunit;

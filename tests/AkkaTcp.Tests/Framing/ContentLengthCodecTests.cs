@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 using Xunit;
 
 namespace AkkaTcp.Tests.Framing;

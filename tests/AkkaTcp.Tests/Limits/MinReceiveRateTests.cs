@@ -1,4 +1,3 @@
-using System.Text;
 using AkkaTcp.Connections;
 using AkkaTcp.Tests.Support;
 using Xunit;

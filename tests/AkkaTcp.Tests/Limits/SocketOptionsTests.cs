@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Connections;
-using AkkaTcp.Client.Protocols.Lines;
+using AkkaTcp.Client;
 using AkkaTcp.Configuration;
-using AkkaTcp.Connections;
 using AkkaTcp.Listening;
 using AkkaTcp.Tests.Support;
 using Xunit;

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using AkkaTcp.Connections;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,6 +1,5 @@
 using System.Net;
 using Akka.Actor;
-using AkkaTcp.Connections;
 using AkkaTcp.Listening;
 using AkkaTcp.Tests.Support;
 using Xunit;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using AkkaTcp.Metrics;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

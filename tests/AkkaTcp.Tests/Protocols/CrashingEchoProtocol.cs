@@ -1,5 +1,3 @@
-using System.Text;
-using AkkaTcp.Framing;
 using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Tests.Protocols;

@@ -1,4 +1,3 @@
-using AkkaTcp.Framing;
 using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Tests.Protocols;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using AkkaTcp.Framing;
 using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Tests.Protocols;

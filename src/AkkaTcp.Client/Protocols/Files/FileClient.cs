@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
-namespace AkkaTcp.Client.Protocols.Files;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// A client of the file protocol: upload, download (both streamed in 64 KiB steps, with progress),

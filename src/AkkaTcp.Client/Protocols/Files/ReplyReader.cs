@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AkkaTcp.Client.Protocols.Files;
+namespace AkkaTcp.Client;
 
 /// <summary>Reads a stream that mixes reply lines and raw bodies, through one buffer.</summary>
 internal sealed class ReplyReader(Stream stream)

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Akka.Actor;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Pooling;
 
-namespace AkkaTcp.Client.Protocols.JsonRpc;
+namespace AkkaTcp.Client;
 
 /// <summary>A pooled JSON-RPC 2.0 client: many calls in flight per connection, answered in any order.</summary>
 public sealed class JsonRpcClient(EndPoint endpoint, ClientSettings? settings = null, ActorSystem? system = null,

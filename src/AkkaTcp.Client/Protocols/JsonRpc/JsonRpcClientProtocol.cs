@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using AkkaTcp.Connections;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 
-namespace AkkaTcp.Client.Protocols.JsonRpc;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// JSON-RPC 2.0 over the server's framing (lines or Content-Length). Each request carries the

@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Protocols.JsonRpc;
+namespace AkkaTcp.Client;
 
 /// <summary>How JSON-RPC messages are delimited; must match the server's json-rpc.framing.</summary>
 public enum JsonRpcFraming

@@ -1,9 +1,7 @@
 using System.Net;
 using Akka.Actor;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Pooling;
 
-namespace AkkaTcp.Client.Protocols.Lines;
+namespace AkkaTcp.Client;
 
 /// <summary>A pooled client for line protocols (echo, random): one line out, one line back.</summary>
 public sealed class LineClient(EndPoint endpoint, ClientSettings? settings = null, ActorSystem? system = null, string? ping = null) : IAsyncDisposable

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 
-namespace AkkaTcp.Client.Protocols.Lines;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// Line protocols (echo, random, your own): a request is one line, its reply the next line back.

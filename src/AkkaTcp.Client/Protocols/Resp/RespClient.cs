@@ -1,9 +1,7 @@
 using System.Net;
 using Akka.Actor;
-using AkkaTcp.Client.Configuration;
-using AkkaTcp.Client.Pooling;
 
-namespace AkkaTcp.Client.Protocols.Resp;
+namespace AkkaTcp.Client;
 
 /// <summary>A minimal pooled Redis (RESP2) client: GET, SET, INCR, and any command through <see cref="ExecuteAsync"/>.</summary>
 public sealed class RespClient(EndPoint endpoint, ClientSettings? settings = null, ActorSystem? system = null) : IAsyncDisposable

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 
-namespace AkkaTcp.Client.Protocols.Resp;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// RESP2: a request is a command's arguments, sent as an array of bulk strings (as redis-cli

@@ -1,4 +1,4 @@
-namespace AkkaTcp.Client.Protocols.Resp;
+namespace AkkaTcp.Client;
 
 /// <summary>The server answered a command with a RESP error reply ("-ERR ...").</summary>
 public sealed class RespErrorException(string message) : Exception(message);

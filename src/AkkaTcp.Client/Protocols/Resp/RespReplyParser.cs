@@ -1,8 +1,7 @@
 using System.Buffers.Text;
-using AkkaTcp.Connections;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 
-namespace AkkaTcp.Client.Protocols.Resp;
+namespace AkkaTcp.Client;
 
 /// <summary>
 /// Reads one RESP2 reply (+simple, -error, :integer, $bulk, *array, nested) from the start of the

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AkkaTcp.Client.Protocols.Resp;
+namespace AkkaTcp.Client;
 
 /// <summary>The kinds of RESP2 reply.</summary>
 public enum RespKind

@@ -1,6 +1,5 @@
-using AkkaTcp.Framing;
 
-namespace AkkaTcp.Protocols.Echo;
+namespace AkkaTcp.Protocols;
 
 /// <summary>Replies to each line with the line itself; to bad input with "ERR &lt;reason&gt;".</summary>
 internal sealed class EchoHandler(bool heartbeat, byte[]? drainMessage) : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AkkaTcp.Protocols.Echo;
+namespace AkkaTcp.Protocols;
 
 /// <summary>
 /// Newline-delimited lines, each echoed back: the classic first TCP server. With a heartbeat

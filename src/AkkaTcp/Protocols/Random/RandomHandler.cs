@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
-using AkkaTcp.Framing;
 
-namespace AkkaTcp.Protocols.Random;
+namespace AkkaTcp.Protocols;
 
 /// <summary>Answers a line with a random number in the requested or default range.</summary>
 internal sealed class RandomHandler : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>

@@ -1,6 +1,6 @@
 using AkkaTcp.Configuration;
 
-namespace AkkaTcp.Protocols.Random;
+namespace AkkaTcp.Protocols;
 
 /// <summary>
 /// Each line is answered with a random number: an empty line with one in [random.min, random.max],

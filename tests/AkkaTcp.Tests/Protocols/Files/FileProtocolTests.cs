@@ -1,7 +1,5 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using AkkaTcp.Client.Protocols.Files;
+using AkkaTcp.Client;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

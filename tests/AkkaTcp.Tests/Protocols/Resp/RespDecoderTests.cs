@@ -1,5 +1,5 @@
 using System.Text;
-using AkkaTcp.Framing;
+using AkkaTcp.Protocols;
 using AkkaTcp.Protocols.Resp;
 using Xunit;
 

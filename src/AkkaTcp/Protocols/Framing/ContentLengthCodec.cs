@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
-using AkkaTcp.Connections;
 
-namespace AkkaTcp.Framing;
+namespace AkkaTcp.Protocols;
 
 /// <summary>
 /// Frames with a header block, as LSP and StreamJsonRpc's HeaderDelimitedMessageHandler write them:

@@ -1,4 +1,4 @@
-namespace AkkaTcp.Framing;
+namespace AkkaTcp.Protocols;
 
 /// <summary>
 /// Turns bytes into frames. A frame may be a ref struct slicing the input (no copy); it is valid

@@ -1,7 +1,6 @@
 using System.Buffers;
-using AkkaTcp.Connections;
 
-namespace AkkaTcp.Framing;
+namespace AkkaTcp.Protocols;
 
 /// <summary>
 /// Frames ended by one delimiter byte (by default '\n'; then a '\r' before it is dropped too, so

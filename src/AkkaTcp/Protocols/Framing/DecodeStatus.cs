@@ -1,4 +1,4 @@
-namespace AkkaTcp.Framing;
+namespace AkkaTcp.Protocols;
 
 /// <summary>What a decoder found at the start of its input.</summary>
 public enum DecodeStatus

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace AkkaTcp.Framing;
+namespace AkkaTcp.Protocols;
 
 /// <summary>Turns a reply into bytes, written straight into the connection's pending output.</summary>
 public interface IFrameEncoder<TReply> where TReply : allows ref struct
