@@ -9,6 +9,7 @@ using AkkaTcp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Serilog;
 
 InlineSocketCompletions.EnableUnlessSet();
@@ -48,6 +49,18 @@ builder.Services.AddSerilog(logger => HostLogging.Configure(logger));
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = longestDrain + TimeSpan.FromSeconds(30));
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(hostSettings);
+// The host's IMeterFactory owns the AkkaTcp meter: disposed with the host, and the exporter below reads it.
+builder.Services.AddSingleton(services => new AkkaTcpMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+if (hostSettings.Prometheus is { Enabled: true } prometheus)
+{
+    builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        .AddMeter(AkkaTcpMetrics.MeterName, "System.Runtime")
+        .AddPrometheusHttpListener(options =>
+        {
+            options.Host = prometheus.Host;
+            options.Port = prometheus.Port;
+        }));
+}
 builder.Services.AddAkka("akka-tcp", akka =>
 {
     akka.AddHocon(config, HoconAddMode.Prepend);
@@ -61,6 +74,18 @@ builder.Services.AddHostedService<ServersHostedService>();
 
 using var app = builder.Build();
 using var signals = new ShutdownSignals(app.Services.GetRequiredService<IHostApplicationLifetime>());
+try
+{
+    // Built here rather than inside the host's start, so that a metrics port that cannot be
+    // opened is one line, like a server that cannot listen, not a start-up stack trace.
+    app.Services.GetService<MeterProvider>();
+}
+catch (InvalidOperationException e) when (e.InnerException is System.Net.HttpListenerException listener)
+{
+    app.Services.GetRequiredService<ILogger<PrometheusSettings>>().LogCritical(
+        "The metrics endpoint cannot listen on {Host}:{Port}: {Error}", hostSettings.Prometheus.Host, hostSettings.Prometheus.Port, listener.Message);
+    return ExitCodes.StartFailed;
+}
 await app.StartAsync();
 await app.WaitForShutdownAsync();
 

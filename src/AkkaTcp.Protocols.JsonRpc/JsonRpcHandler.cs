@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Unicode;
 using System.Buffers;
 using System.Text.Json;
@@ -10,7 +11,7 @@ namespace AkkaTcp.Protocols.JsonRpc;
 /// Synchronous results are answered at once; asynchronous ones when they complete (by id). A bad
 /// message gets its error object and the connection carries on.
 /// </summary>
-internal sealed class JsonRpcHandler(JsonRpcMethods methods) : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
+internal sealed class JsonRpcHandler(JsonRpcMethods methods, ProtocolMetrics metrics) : IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
 {
     public void OnFrame(ReadOnlySpan<byte> line, IConnectionContext<ReadOnlySpan<byte>> connection)
     {
@@ -125,11 +126,13 @@ internal sealed class JsonRpcHandler(JsonRpcMethods methods) : IFrameHandler<Rea
         var name = methodElement.GetString()!;
         if (!methods.TryGet(name, out var method))
             return ValueTask.FromResult<byte[]?>(hasId ? Error(id, JsonRpcException.MethodNotFound, $"Method not found: {name}") : null);
-        return Invoke(method, parameters, hasId ? id : null, hasId);
+        return Invoke(name, method, parameters, hasId ? id : null, hasId);
     }
 
-    private static async ValueTask<byte[]?> Invoke(JsonRpcMethod method, JsonElement? parameters, string? id, bool answer)
+    /// <summary>Runs a method; its duration (to its result, not its write) is recorded under its name, a bounded set: only registered methods run.</summary>
+    private async ValueTask<byte[]?> Invoke(string name, JsonRpcMethod method, JsonElement? parameters, string? id, bool answer)
     {
+        var started = metrics.RequestsEnabled ? Stopwatch.GetTimestamp() : 0;
         byte[] response;
         try
         {
@@ -144,6 +147,8 @@ internal sealed class JsonRpcHandler(JsonRpcMethods methods) : IFrameHandler<Rea
         {
             response = Error(id, JsonRpcException.InternalError, "Internal error: " + e.Message);
         }
+        if (started != 0)
+            metrics.RecordRequest(name, started);
         return answer ? response : null;
     }
 

@@ -11,11 +11,13 @@ namespace AkkaTcp.Protocols.JsonRpc;
 public sealed class JsonRpcProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnlySpan<byte>>
 {
     private readonly JsonRpcMethods _methods = new();
+    private readonly ProtocolMetrics _metrics;
     private readonly IFrameDecoder<ReadOnlySpan<byte>> _decoder;
     private readonly IFrameEncoder<ReadOnlySpan<byte>> _encoder;
 
     public JsonRpcProtocol(ProtocolContext context)
     {
+        _metrics = context.Metrics;
         var section = context.Config.Section("json-rpc");
         if (section.OneOf("framing", "lines", "content-length") == "lines")
         {
@@ -38,5 +40,5 @@ public sealed class JsonRpcProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnl
     protected override IFrameEncoder<ReadOnlySpan<byte>> CreateEncoder() => _encoder;
 
     protected override IFrameHandler<ReadOnlySpan<byte>, ReadOnlySpan<byte>> CreateHandler(ConnectionInfo connection) =>
-        new JsonRpcHandler(_methods);
+        new JsonRpcHandler(_methods, _metrics);
 }

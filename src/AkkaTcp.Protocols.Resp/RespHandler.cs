@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
@@ -17,6 +18,13 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private readonly ConnectionInfo _connection;
     private readonly RespServerStats _stats;
     private byte[]? _name;
+    private readonly ProtocolMetrics _metrics;
+
+    // The command being handled while request durations are measured (null otherwise), when its
+    // decoding ended, and whether its reply comes later (then it is recorded when written).
+    private string? _operation;
+    private long _started;
+    private bool _answeredLater;
 
     // Requests for each partition, collected while one received chunk's commands are handled and
     // sent at its end (OnFramesEnd): a pipelined batch costs one message per partition each way
@@ -34,8 +42,9 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private int _nextTag;
     private bool _deadlineCheckScheduled;
 
-    public RespHandler(IActorRef[] partitions, ConnectionInfo connection, RespServerStats stats, IScheduler scheduler)
+    public RespHandler(IActorRef[] partitions, ConnectionInfo connection, RespServerStats stats, IScheduler scheduler, ProtocolMetrics metrics)
     {
+        _metrics = metrics;
         _partitions = partitions;
         _outbox = new Outbox?[partitions.Length];
         _connection = connection;
@@ -47,7 +56,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     private delegate void Write(object reply, IConnectionContext<RespReply> c);
 
     /// <summary>A keyspace request's reserved reply place, and how its result is written there.</summary>
-    private readonly record struct PendingReply(ReplyToken Reserved, Write Write);
+    private readonly record struct PendingReply(ReplyToken Reserved, Write Write, string? Operation, long Started);
 
     /// <summary>One partition's requests not yet sent, with their reply places in the same order.</summary>
     private sealed class Outbox
@@ -82,15 +91,36 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             return; // an empty request (*0 or a blank inline line) is ignored, as by Redis
         _stats.OnCommand();
         var name = command[0];
-        foreach (var (commandName, run) in Commands)
+        for (var i = 0; i < Commands.Length; i++)
         {
-            if (Is(name, commandName))
+            if (Is(name, Commands[i].Name))
             {
-                run(this, command, c);
+                StartTiming(OperationNames[i]);
+                Commands[i].Run(this, command, c);
+                EndTiming();
                 return;
             }
         }
+        StartTiming("unknown");
         c.Reply(RespReply.Error(Encoding.UTF8.GetBytes(UnknownCommand(command))));
+        EndTiming();
+    }
+
+    private void StartTiming(string operation)
+    {
+        if (!_metrics.RequestsEnabled)
+            return;
+        _operation = operation;
+        _started = Stopwatch.GetTimestamp();
+        _answeredLater = false;
+    }
+
+    /// <summary>Records a command answered at once; one answered later is recorded when its reply is written.</summary>
+    private void EndTiming()
+    {
+        if (_operation is not null && !_answeredLater)
+            _metrics.RecordRequest(_operation, _started);
+        _operation = null;
     }
 
     private delegate void Run(RespHandler handler, RespCommand command, IConnectionContext<RespReply> c);
@@ -151,6 +181,9 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         ("CONFIG"u8.ToArray(), static (h, command, c) => h.Config(c, command)),
         ("COMMAND"u8.ToArray(), static (_, command, c) => Command(c, command)),
     ];
+
+    /// <summary>The commands' names as the <c>operation</c> tag of request durations.</summary>
+    private static readonly string[] OperationNames = Array.ConvertAll(Commands, c => Encoding.ASCII.GetString(c.Name).ToLowerInvariant());
 
     /// <summary>The names of the commands served (COMMAND COUNT counts them).</summary>
     internal static IEnumerable<string> CommandNames => Commands.Select(command => Encoding.ASCII.GetString(command.Name));
@@ -309,7 +342,8 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
         var copy = key.ToArray();
         var outbox = _outbox[ByteKeyComparer.Partition(copy, _partitions.Length)] ??= new Outbox();
         outbox.Requests.Add(request(copy));
-        outbox.Replies.Add(new PendingReply(c.ReserveReply(), write));
+        outbox.Replies.Add(new PendingReply(c.ReserveReply(), write, _operation, _started));
+        _answeredLater = true;
         _self = c.Self;
         _queued++;
     }
@@ -358,7 +392,7 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
     /// places <paramref name="replies"/> does not cover (a timeout, or a short answer, which would be a
     /// bug) get <paramref name="missing"/>, never someone else's reply.
     /// </summary>
-    private static void Complete(SentBatch batch, object[] replies, ErrorReply missing, IConnectionContext<RespReply> connection)
+    private void Complete(SentBatch batch, object[] replies, ErrorReply missing, IConnectionContext<RespReply> connection)
     {
         for (var i = 0; i < batch.Replies.Length; i++)
         {
@@ -371,6 +405,8 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
                 else
                     s.Write(s.Reply, cc);
             });
+            if (pending.Operation is not null)
+                _metrics.RecordRequest(pending.Operation, pending.Started);
         }
     }
 
@@ -424,19 +460,30 @@ internal sealed class RespHandler : IFrameHandler<RespCommand, RespReply>
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Answers a multi-key command once every partition asked has answered: with the first error among them, if any.</summary>
-    private static void ReplyAll(IConnectionContext<RespReply> c, Task<object>[] asks, Action<object[], IConnectionContext<RespReply>> write) =>
+    private void ReplyAll(IConnectionContext<RespReply> c, Task<object>[] asks, Action<object[], IConnectionContext<RespReply>> write)
+    {
+        var (operation, started) = (_operation, _started);
+        _answeredLater = true;
         c.ReplyLater(Task.WhenAll(asks), (replies, cc) =>
         {
-            foreach (var reply in replies)
-            {
-                if (reply is ErrorReply error)
-                {
-                    cc.Reply(RespReply.Error(Encoding.UTF8.GetBytes(error.Message)));
-                    return;
-                }
-            }
-            write(replies, cc);
+            WriteAll(replies, cc, write);
+            if (operation is not null)
+                _metrics.RecordRequest(operation, started);
         });
+    }
+
+    private static void WriteAll(object[] replies, IConnectionContext<RespReply> cc, Action<object[], IConnectionContext<RespReply>> write)
+    {
+        foreach (var reply in replies)
+        {
+            if (reply is ErrorReply error)
+            {
+                cc.Reply(RespReply.Error(Encoding.UTF8.GetBytes(error.Message)));
+                return;
+            }
+        }
+        write(replies, cc);
+    }
 
     /// <summary>The sum of partitions' counts (DEL, EXISTS, DBSIZE).</summary>
     private static long Total(object[] replies)

@@ -17,15 +17,19 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     private readonly string _dispatcher;
     private IActorRef[] _partitions = [];
     private IScheduler _scheduler = null!;
+    private readonly ProtocolMetrics _metrics;
+    private readonly KeyspaceSize _size;
 
     public RespProtocol(ProtocolContext context)
     {
         var resp = context.Config.Section("resp");
         _dispatcher = context.Dispatcher;
+        _metrics = context.Metrics;
         _partitionCount = resp.Int("partitions", 1, 1024);
         _maxBulkLength = resp.ByteSize("max-bulk-length", 1, int.MaxValue);
         _maxArrayLength = resp.Int("max-array-length", 1, int.MaxValue);
         _maxQueryBuffer = resp.LongByteSize("max-query-buffer", 1, 1L << 30);
+        _size = new KeyspaceSize(_partitionCount);
         Stats = new RespServerStats(context.ServerName, resp.Duration("request-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)));
     }
 
@@ -37,8 +41,9 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         for (var i = 0; i < partitions.Length; i++)
             // On the connections' dispatcher: a partition's messages then rarely wake a thread of
             // another pool (measured: src/AkkaTcp.Bench/README.md).
-            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>().WithDispatcher(_dispatcher), $"keyspace-{i}");
+            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(_size, i).WithDispatcher(_dispatcher), $"keyspace-{i}");
         _partitions = partitions;
+        _metrics.ObserveGauge("akkatcp.resp.keyspace.keys", "{key}", "Keys the resp keyspace holds (expired ones until swept)", _size.Total);
         _scheduler = server.System.Scheduler;
     }
 
@@ -47,7 +52,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     protected override IFrameEncoder<RespReply> CreateEncoder() => RespEncoder.Instance;
 
     protected override IFrameHandler<RespCommand, RespReply> CreateHandler(ConnectionInfo connection) =>
-        new RespHandler(_partitions, connection, Stats, _scheduler);
+        new RespHandler(_partitions, connection, Stats, _scheduler, _metrics);
 
     public override void WriteBusyReply(IBufferWriter<byte> output) =>
         RespEncoder.Instance.Encode(RespReply.Error("ERR max number of clients reached"u8), output);

@@ -34,11 +34,15 @@ public sealed class AkkaTcpServer
 
     /// <summary>
     /// Starts a server and completes once its port is open. Throws <see cref="ServerStartException"/>
-    /// with a one-line reason if it cannot listen (port taken, no permission, bad address).
+    /// with a one-line reason if it cannot listen (port taken, no permission, bad address). It
+    /// records on <paramref name="metrics"/>, or on <see cref="AkkaTcpMetrics.Shared"/> when null.
     /// </summary>
-    public static async Task<AkkaTcpServer> StartAsync(ActorSystem system, ServerSettings settings)
+    public static async Task<AkkaTcpServer> StartAsync(ActorSystem system, ServerSettings settings, AkkaTcpMetrics? metrics = null)
     {
-        var supervisor = system.ActorOf(Props.Create<ServerSupervisor>(settings), "akka-tcp-" + settings.Name);
+        metrics ??= AkkaTcpMetrics.Shared;
+        settings.ProtocolMetrics?.Bind(metrics);
+        var props = Props.Create<ServerSupervisor>(settings, metrics.ForServer(settings.Name));
+        var supervisor = system.ActorOf(props, "akka-tcp-" + settings.Name);
         var outcome = await supervisor.Ask<object>(ServerSupervisor.WhenStarted.Instance, StartTimeout).ConfigureAwait(false);
         return outcome switch
         {
@@ -49,13 +53,13 @@ public sealed class AkkaTcpServer
     }
 
     /// <summary>Starts every configured server; if one cannot start, the ones already started are stopped.</summary>
-    public static async Task<IReadOnlyList<AkkaTcpServer>> StartAllAsync(ActorSystem system, AkkaTcpSettings settings)
+    public static async Task<IReadOnlyList<AkkaTcpServer>> StartAllAsync(ActorSystem system, AkkaTcpSettings settings, AkkaTcpMetrics? metrics = null)
     {
         var started = new List<AkkaTcpServer>();
         try
         {
             foreach (var server in settings.Servers)
-                started.Add(await StartAsync(system, server).ConfigureAwait(false));
+                started.Add(await StartAsync(system, server, metrics).ConfigureAwait(false));
             return started;
         }
         catch

@@ -63,6 +63,17 @@ public static class HostConfig
           # max-connections plus max-queued-connections exceed the open-file limit minus this.
           open-files-reserve = 256
         }
+        akka-tcp.metrics.prometheus {
+          # Serves http://host:port/metrics for Prometheus: the AkkaTcp meter (every server's
+          # connections, refusals, closes, bytes, frames, request durations) and the .NET runtime's
+          # (GC, thread pool). Off by default: a port the operator did not ask for is not opened.
+          enabled = off
+          # Loopback unless you say otherwise ("0.0.0.0" or "*" for every interface): the numbers
+          # tell an outsider how loaded the server is.
+          host = "127.0.0.1"
+          # Prometheus' registered default port for OpenTelemetry exporters.
+          port = 9464
+        }
         """, "host defaults");
 
     /// <summary>

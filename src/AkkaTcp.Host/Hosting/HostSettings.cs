@@ -2,11 +2,14 @@ using AkkaTcp.Configuration;
 
 namespace AkkaTcp.Host.Hosting;
 
-/// <summary>The console host's own settings (<c>akka-tcp.host</c>), validated like the library's.</summary>
-internal sealed record HostSettings(int OpenFilesReserve)
+/// <summary>The console host's own settings (<c>akka-tcp.host</c>, <c>akka-tcp.metrics</c>), validated like the library's.</summary>
+internal sealed record HostSettings(int OpenFilesReserve, PrometheusSettings Prometheus)
 {
     public const string Path = "akka-tcp.host";
 
-    public static HostSettings Read(Akka.Configuration.Config config) =>
-        new(new ConfigReader(config, "").Section(Path).Int("open-files-reserve", 0, 1_000_000));
+    public static HostSettings Read(Akka.Configuration.Config config)
+    {
+        var root = new ConfigReader(config, "");
+        return new(root.Section(Path).Int("open-files-reserve", 0, 1_000_000), PrometheusSettings.Read(root.Section("akka-tcp.metrics.prometheus")));
+    }
 }

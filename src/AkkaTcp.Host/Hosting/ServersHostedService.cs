@@ -13,6 +13,7 @@ internal sealed class ServersHostedService(
     ActorSystem system,
     AkkaTcpSettings settings,
     HostSettings hostSettings,
+    AkkaTcpMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger<ServersHostedService> logger) : IHostedService
 {
@@ -21,7 +22,7 @@ internal sealed class ServersHostedService(
         CheckOpenFileLimit();
         try
         {
-            var servers = await AkkaTcpServer.StartAllAsync(system, settings);
+            var servers = await AkkaTcpServer.StartAllAsync(system, settings, metrics);
             foreach (var server in servers)
             {
                 var s = server.Settings;

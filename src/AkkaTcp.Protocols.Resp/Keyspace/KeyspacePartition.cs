@@ -9,7 +9,7 @@ namespace AkkaTcp.Keyspace;
 /// One partition of the resp keyspace: the string values of the keys that hash to it, with their
 /// expiry. Expired keys are dropped lazily on access and by a periodic sweep.
 /// </summary>
-internal sealed class KeyspacePartition : UntypedActor, IWithTimers
+internal sealed class KeyspacePartition(KeyspaceSize size, int index) : UntypedActor, IWithTimers
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
@@ -28,6 +28,12 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     protected override void OnReceive(object message)
+    {
+        OnMessage(message);
+        size.Set(index, _entries.Count);
+    }
+
+    private void OnMessage(object message)
     {
         switch (message)
         {

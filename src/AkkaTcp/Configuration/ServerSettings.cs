@@ -16,6 +16,9 @@ public sealed record ServerSettings
     public required string ProtocolName { get; init; }
     public required IProtocol Protocol { get; init; }
 
+    /// <summary>The metrics handle the protocol was created with, bound to the server's meter at start.</summary>
+    internal ProtocolMetrics? ProtocolMetrics { get; init; }
+
     /// <summary>The dispatcher the server's connection actors run on (akka-tcp.use-dispatcher).</summary>
     public required string Dispatcher { get; init; }
     public required int Backlog { get; init; }
@@ -72,7 +75,9 @@ public sealed record ServerSettings
         var protocolName = config.String("protocol");
         var heartbeat = ReadHeartbeat(config.Section("heartbeat"));
         var transport = config.OneOf("transport", "tcp", "udp") == "udp" ? Transport.Udp : Transport.Tcp;
-        var protocol = protocols.Create(protocolName, config.FullKey("protocol"), new ProtocolContext(name, maxFrameSize, heartbeat, dispatcher, config));
+        var protocolMetrics = new ProtocolMetrics(name, protocolName);
+        var protocol = protocols.Create(protocolName, config.FullKey("protocol"),
+            new ProtocolContext(name, maxFrameSize, heartbeat, dispatcher, config) { Metrics = protocolMetrics });
         if (transport == Transport.Udp && protocol is not Protocols.IDatagramProtocol)
             throw new InvalidConfigException(config.FullKey("protocol"), protocolName, "this protocol cannot serve udp (echo and random can)");
 
@@ -101,6 +106,7 @@ public sealed record ServerSettings
             DrainTimeout = config.Duration("drain-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
             MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
             Protocol = protocol,
+            ProtocolMetrics = protocolMetrics,
             Dispatcher = dispatcher,
             Transport = transport,
             SocketChunkSize = config.ByteSize("socket-chunk-size", 512, 16 * 1024 * 1024),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -26,6 +27,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private readonly ReplyOrder _replies;
     private readonly ConnectionSink _sink;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ServerMetrics _metrics;
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private long _reportedPendingBytes;
     private ConnectionFlags _flags;
     private int _missedHeartbeats;
     private long _lastInputAt;
@@ -35,8 +39,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private long _partialFrameBytes;
     private CloseReason? _closeReason;
 
-    public Connection(ConnectionInfo info, IActorRef socket, ServerSettings settings, Admission admission)
+    public Connection(ConnectionInfo info, IActorRef socket, ServerSettings settings, Admission admission, ServerMetrics metrics)
     {
+        _metrics = metrics;
         _info = info;
         _socket = socket;
         _settings = settings;
@@ -46,7 +51,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _session = settings.Protocol.OpenSession(info);
         _replies = new ReplyOrder(_output);
         var self = Self;
-        _sink = new ConnectionSink(info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.HeldBytes);
+        _sink = new ConnectionSink(info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.HeldBytes, metrics);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -89,9 +94,11 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 StartServing();
                 break;
             case Tick { Kind: TimerKind.QueueTimeout }:
+                _metrics.OnRejected(RefusalReasons.QueueTimeout);
                 Refuse(CloseReason.Refused);
                 break;
             case Drain:
+                _metrics.OnRejected(RefusalReasons.ShuttingDown);
                 Refuse(CloseReason.Shutdown);
                 break;
             case Tcp.PeerClosed:
@@ -258,7 +265,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private void OnReceived(ByteString data)
     {
         var chunk = data.ToReadOnlySpan();
-        AkkaTcpMetrics.OnReceived(_info.Server, chunk.Length);
+        _metrics.OnReceived(chunk.Length);
         _lastInputAt = Environment.TickCount64;
         _flags |= ConnectionFlags.InputSinceHeartbeat;
         if (_input.IsEmpty)
@@ -356,6 +363,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         if (_replies.Deferred >= _settings.MaxInFlight)
             _flags |= ConnectionFlags.SuspendedForInFlight;
         ApplyReadingState();
+        _metrics.TrackPending(ref _reportedPendingBytes, _output.HeldBytes);
     }
 
     /// <summary>Reading is suspended while too many reply bytes or deferred replies are pending, or while the session asks (e.g. a disk write of an upload).</summary>
@@ -370,11 +378,12 @@ internal sealed class Connection : UntypedActor, IWithTimers
 
     private void OnWriteAck()
     {
-        AkkaTcpMetrics.OnSent(_info.Server, _output.InFlightBytes);
+        _metrics.OnSent(_output.InFlightBytes);
         _output.CompleteWrite();
         var wasBusy = _session.IsBusy;
         _session.OnWritten();
         Flush();
+        _metrics.TrackPending(ref _reportedPendingBytes, _output.HeldBytes);
         if (_closeReason is not null)
         {
             SendCloseWhenFlushed();
@@ -457,7 +466,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             return;
         if (!wantsAck)
         {
-            AkkaTcpMetrics.OnSent(_info.Server, bytes.Count);
+            _metrics.OnSent(bytes.Count);
             _socket.Tell(Tcp.Write.Create(bytes));
             return;
         }
@@ -572,6 +581,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _output.Release();
         _session.OnClosed();
         var reason = _closeReason ?? CloseReason.Error;
+        _metrics.TrackPending(ref _reportedPendingBytes, 0);
+        _metrics.OnConnectionEnded(reason, _startedAt);
         if (_log.IsDebugEnabled)
             _log.Debug("Connection {ConnectionId} from {RemoteEndPoint} closed: {CloseReason}", _info.Id, _info.RemoteEndPoint, reason.Name());
         Context.Parent.Tell(new ConnectionEnded(_info.Id, reason));

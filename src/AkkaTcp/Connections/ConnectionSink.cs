@@ -15,8 +15,9 @@ internal sealed class ConnectionSink : IConnectionSink
     private readonly Func<int> _pendingOutputBytes;
 
     /// <param name="onDeferredDone">Called (on any thread) when a deferred reply's work completes.</param>
-    public ConnectionSink(ConnectionInfo connection, IActorRef self, ReplyOrder replies, Action<Task, object?> onDeferredDone, Func<int> pendingOutputBytes)
+    public ConnectionSink(ConnectionInfo connection, IActorRef self, ReplyOrder replies, Action<Task, object?> onDeferredDone, Func<int> pendingOutputBytes, ServerMetrics metrics)
     {
+        Metrics = metrics;
         _pendingOutputBytes = pendingOutputBytes;
         Connection = connection;
         Self = self;
@@ -25,6 +26,9 @@ internal sealed class ConnectionSink : IConnectionSink
     }
 
     public ConnectionInfo Connection { get; }
+
+    /// <summary>The server's metrics, for the framed session's frame counts.</summary>
+    public ServerMetrics Metrics { get; }
 
     public IActorRef Self { get; }
 

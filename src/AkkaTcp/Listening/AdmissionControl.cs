@@ -11,7 +11,7 @@ namespace AkkaTcp.Listening;
 /// and how many connections each IP address holds. Decides for each new connection and picks the
 /// next from the waiting room when a served one ends. Single-threaded: the listener's.
 /// </summary>
-internal sealed class AdmissionControl(ServerSettings settings)
+internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics metrics)
 {
     private readonly Dictionary<IActorRef, Entry> _entries = new();
     private readonly LinkedList<IActorRef> _waiting = new();
@@ -41,15 +41,23 @@ internal sealed class AdmissionControl(ServerSettings settings)
         return true;
     }
 
-    /// <summary>Decides what happens to a new connection from <paramref name="address"/>.</summary>
-    public Admission Decide(IPAddress address)
+    /// <summary>
+    /// Decides what happens to a new connection from <paramref name="address"/>; a refusal says
+    /// why in <paramref name="refusal"/> (one of <see cref="RefusalReasons"/>).
+    /// </summary>
+    public Admission Decide(IPAddress address, out string? refusal)
     {
+        refusal = null;
         if (settings.MaxConnectionsPerIp > 0 && _perIp.GetValueOrDefault(address) >= settings.MaxConnectionsPerIp)
+        {
+            refusal = RefusalReasons.MaxConnectionsPerIp;
             return Admission.Refuse;
+        }
         if (Active < settings.MaxConnections)
             return Admission.Serve;
         if (settings.OverLimit == OverLimitPolicy.Queue && _waiting.Count < settings.MaxQueuedConnections)
             return Admission.Queue;
+        refusal = settings.OverLimit == OverLimitPolicy.Queue ? RefusalReasons.QueueFull : RefusalReasons.MaxConnections;
         return Admission.Refuse;
     }
 
@@ -63,7 +71,10 @@ internal sealed class AdmissionControl(ServerSettings settings)
         if (admission == Admission.Serve)
             Serve();
         else
+        {
             entry.WaitingNode = _waiting.AddLast(connection);
+            metrics.OnQueued();
+        }
         entry.Holds = true;
     }
 
@@ -85,10 +96,11 @@ internal sealed class AdmissionControl(ServerSettings settings)
         if (entry.WaitingNode is not null)
         {
             _waiting.Remove(entry.WaitingNode);
+            metrics.OnDequeued();
             return true;
         }
         Active--;
-        AkkaTcpMetrics.OnServedEnded(settings.Name);
+        metrics.OnServedEnded();
         admitted = AdmitWaiting();
         return true;
     }
@@ -96,7 +108,7 @@ internal sealed class AdmissionControl(ServerSettings settings)
     private void Serve()
     {
         Active++;
-        AkkaTcpMetrics.OnServed(settings.Name);
+        metrics.OnServed();
     }
 
     public string Describe(IActorRef connection) =>
@@ -109,6 +121,7 @@ internal sealed class AdmissionControl(ServerSettings settings)
         {
             _waiting.RemoveFirst();
             _entries[first.Value].WaitingNode = null;
+            metrics.OnDequeued();
             Serve();
             admitted.Add(first.Value);
         }

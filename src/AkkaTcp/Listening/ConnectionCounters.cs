@@ -2,7 +2,7 @@
 namespace AkkaTcp.Listening;
 
 /// <summary>A listener's cumulative connection counters; touched only by the listener actor.</summary>
-internal sealed class ConnectionCounters(string server)
+internal sealed class ConnectionCounters(ServerMetrics metrics)
 {
     private readonly long[] _closedByReason = new long[CloseReasons.Count];
 
@@ -12,13 +12,13 @@ internal sealed class ConnectionCounters(string server)
     public void OnAccepted()
     {
         Accepted++;
-        AkkaTcpMetrics.OnAccepted(server);
+        metrics.OnAccepted();
     }
 
     public void OnClosed(CloseReason reason)
     {
         Closed++;
-        AkkaTcpMetrics.OnClosed(server, reason);
+        metrics.OnClosed(reason);
         _closedByReason[(int)reason]++;
     }
 

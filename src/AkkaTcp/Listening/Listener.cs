@@ -19,6 +19,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private static readonly TimeSpan MaxRebindDelay = TimeSpan.FromSeconds(5);
 
     private readonly ServerSettings _settings;
+    private readonly ServerMetrics _metrics;
     private readonly ConnectionCounters _counters;
     private readonly AdmissionControl _admission;
     private readonly DroppedAccepts _droppedAccepts = new();
@@ -33,12 +34,13 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private readonly DrainProgress _drain = new();
     private IActorRef? _unbindRequester;
 
-    public Listener(ServerSettings settings)
+    public Listener(ServerSettings settings, ServerMetrics metrics)
     {
         _settings = settings;
+        _metrics = metrics;
         _endPoint = settings.EndPoint;
-        _admission = new AdmissionControl(settings);
-        _counters = new ConnectionCounters(settings.Name);
+        _admission = new AdmissionControl(settings, metrics);
+        _counters = new ConnectionCounters(metrics);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -120,6 +122,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
             case Tcp.Connected when !_accepting:
                 Sender.Tell(Tcp.Close.Instance); // shutting down: closed at once, never served
                 _counters.OnAccepted();
+                _metrics.OnRejected(RefusalReasons.ShuttingDown);
                 _counters.OnClosed(CloseReason.Shutdown);
                 break;
             case Tcp.Connected connected:
@@ -257,8 +260,10 @@ internal sealed class Listener : UntypedActor, IWithTimers
         var id = ++_nextId;
         var info = new ConnectionInfo(id, _settings.Name, connected.RemoteAddress, connected.LocalAddress);
         var address = ClientAddress(connected.RemoteAddress);
-        var admission = _admission.Decide(address);
-        var props = Props.Create<Connection>(info, socket, _settings, admission).WithDispatcher(_settings.Dispatcher);
+        var admission = _admission.Decide(address, out var refusal);
+        if (refusal is not null)
+            _metrics.OnRejected(refusal);
+        var props = Props.Create<Connection>(info, socket, _settings, admission, _metrics).WithDispatcher(_settings.Dispatcher);
         var connection = Context.ActorOf(props, "conn-" + id);
         Context.Watch(connection);
         _admission.Add(connection, info, address, admission);

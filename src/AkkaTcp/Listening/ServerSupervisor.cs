@@ -13,20 +13,25 @@ namespace AkkaTcp.Listening;
 internal sealed class ServerSupervisor : UntypedActor
 {
     private readonly ServerSettings _settings;
+    private readonly ServerMetrics _metrics;
     private readonly List<IActorRef> _waitingForStart = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _listener = ActorRefs.Nobody;
     private EndPoint? _boundEndPoint;
     private string _listenerFailure = "the listener stopped";
 
-    public ServerSupervisor(ServerSettings settings) => _settings = settings;
+    public ServerSupervisor(ServerSettings settings, ServerMetrics metrics)
+    {
+        _settings = settings;
+        _metrics = metrics;
+    }
 
     protected override void PreStart()
     {
         _settings.Protocol.Start(Context);
         _listener = _settings.Transport == Transport.Udp
             ? Context.ActorOf(Props.Create<Datagrams.DatagramListener>(_settings), "udp-listener")
-            : Context.ActorOf(Props.Create<Listener>(_settings), "listener");
+            : Context.ActorOf(Props.Create<Listener>(_settings, _metrics), "listener");
         Context.Watch(_listener);
         Become(Starting);
     }

@@ -15,6 +15,8 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
     private readonly IFrameEncoder<TReply> _encoder;
     private readonly IFrameHandler<TFrame, TReply> _handler;
     private IConnectionSink? _sink;
+    private ServerMetrics? _metrics;
+    private int _repliesEncoded;
 
     public FramedSession(IFrameDecoder<TFrame> decoder, IFrameEncoder<TReply> encoder, IFrameHandler<TFrame, TReply> handler, ConnectionInfo connection)
     {
@@ -31,6 +33,7 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
     public void OnConnected(IConnectionSink sink)
     {
         _sink = sink;
+        _metrics = (sink as Connections.ConnectionSink)?.Metrics;
         _handler.OnConnected(this);
     }
 
@@ -38,7 +41,7 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
     {
         var sink = Sink;
         var consumed = 0;
-        var handled = false;
+        var frames = 0;
         while (!sink.IsClosing && consumed < input.Length)
         {
             var status = _decoder.Decode(input[consumed..], out var frame, out var length, out var error);
@@ -52,16 +55,28 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
             }
             consumed += length;
             _handler.OnFrame(frame, this);
-            handled = true;
+            frames++;
         }
-        if (handled)
+        if (frames > 0)
             _handler.OnFramesEnd(this);
+        CountFrames(frames);
         return consumed;
     }
 
     public bool TryWritePing() => _handler.TryPing(this);
 
-    public void Reply(TReply reply) => _encoder.Encode(reply, Sink.Output);
+    public void Reply(TReply reply)
+    {
+        _encoder.Encode(reply, Sink.Output);
+        _repliesEncoded++;
+    }
+
+    /// <summary>Adds the frames decoded and the replies encoded since the last count, once per chunk or message.</summary>
+    private void CountFrames(int received)
+    {
+        _metrics?.OnFrames(received, _repliesEncoded);
+        _repliesEncoded = 0;
+    }
 
     public void ReplyLater<T>(Task<T> work, Action<T, IConnectionContext<TReply>> reply) =>
         Sink.ReplyLater(work, () => reply(work.Result, this));
@@ -76,7 +91,12 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
     public void CompleteReply<TState>(ReplyToken reserved, TState state, Action<TState, IConnectionContext<TReply>> write) =>
         Sink.CompleteReply(reserved, (State: state, Write: write, Context: this), static s => s.Write(s.State, s.Context));
 
-    public bool OnMessage(object message) => _handler.OnMessage(message, this);
+    public bool OnMessage(object message)
+    {
+        var handled = _handler.OnMessage(message, this);
+        CountFrames(0);
+        return handled;
+    }
 
     public bool TryWriteGoodbye() => _handler.TryGoodbye(this);
 

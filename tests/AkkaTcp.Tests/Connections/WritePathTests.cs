@@ -23,7 +23,7 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
         var settings = LoadSettings("akka-tcp.servers.main.ack-every-writes = 1\n" + hocon).Servers[0];
         var socket = CreateTestProbe();
         var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 40000), settings.EndPoint);
-        var connection = Sys.ActorOf(Props.Create<Connection>(info, socket.Ref, settings, Admission.Serve));
+        var connection = Sys.ActorOf(Props.Create<Connection>(info, socket.Ref, settings, Admission.Serve, AkkaTcpMetrics.Shared.ForServer(settings.Name)));
         var register = socket.ExpectMsg<Tcp.Register>();
         Assert.Equal(connection, register.Handler);
         Assert.True(register.KeepOpenOnPeerClosed, "half-closed clients must still get their replies");

@@ -15,7 +15,7 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
     [Fact]
     public void A_batch_is_answered_by_one_message_with_its_replies_in_request_order_and_its_tag()
     {
-        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>());
+        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0));
         partition.Tell(new KeyspaceBatch(3,
         [
             new GetValue(Bytes("k")),
@@ -38,7 +38,7 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
     [Fact]
     public void A_plain_request_is_answered_by_its_reply_alone()
     {
-        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>());
+        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0));
         partition.Tell(new SetValue(Bytes("n"), Bytes("41"), SetCondition.Always, 0, ReturnOld: false));
         Assert.True(ExpectMsg<SetReply>().Written);
         partition.Tell(new IncrementBy(Bytes("n"), 1));
@@ -50,7 +50,7 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
     [Fact]
     public void A_request_that_throws_gets_an_error_in_its_place_and_the_partition_keeps_its_keys()
     {
-        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>());
+        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0));
         partition.Tell(new KeyspaceBatch(9,
         [
             new SetValue(Bytes("kept"), Bytes("v"), SetCondition.Always, 0, ReturnOld: false),
@@ -74,7 +74,7 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
     [Fact]
     public void Describe_keys_counts_keys_with_an_expiry_and_their_remaining_time()
     {
-        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>());
+        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0));
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         partition.Tell(new KeyspaceBatch(0,
         [

@@ -14,8 +14,8 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
     [Fact]
     public async Task A_flood_without_reading_keeps_server_memory_flat_and_is_cut_as_a_slow_reader()
     {
-        await using var host = HostProcess.Start("--port", "0",
-            "--set", "akka-tcp.servers.main.write-timeout=2s", "--set", "akka.loglevel=DEBUG");
+        var metrics = PrometheusScrape.FreePort();
+        await using var host = HostProcess.Start(["--port", "0", "--set", "akka-tcp.servers.main.write-timeout=2s", .. PrometheusScrape.HostArguments(metrics)]);
         var endPoint = await host.WaitUntilListeningAsync(Within());
         await using var bystander = await RawLineClient.ConnectAsync(endPoint, Within());
         await bystander.SendAsync("warm up\n", Within());
@@ -41,7 +41,7 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
             }
         });
 
-        var cut = host.WaitForLineAsync(l => l.Contains("closed: slow-reader"), Within());
+        var cut = PrometheusScrape.WaitForAsync(metrics, s => s.Value("akkatcp_closed_connections_total", "reason=\"slow-reader\"") == 1, Within());
         var trips = await bystander.KeepTalkingAsync(cut, () => Within());
         await flood;
         var after = host.ResidentKilobytes();

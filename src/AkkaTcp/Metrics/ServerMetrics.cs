@@ -1,0 +1,87 @@
+using System.Diagnostics;
+
+namespace AkkaTcp;
+
+/// <summary>
+/// One server's view of <see cref="AkkaTcpMetrics"/>: every measurement carries the server's tag,
+/// built once. The listener, its connections and their sessions record here; hot-path counts are
+/// added once per received chunk, not per frame.
+/// </summary>
+internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
+{
+    private static readonly KeyValuePair<string, object?> Receive = new("network.io.direction", "receive");
+    private static readonly KeyValuePair<string, object?> Transmit = new("network.io.direction", "transmit");
+    private static readonly KeyValuePair<string, object?>[] Reasons = CreateReasonTags();
+
+    private long _pendingWriteBytes;
+
+    public AkkaTcpMetrics Metrics => metrics;
+
+    public KeyValuePair<string, object?> Tag { get; } = new("server", server);
+
+    public long PendingWriteBytes => Volatile.Read(ref _pendingWriteBytes);
+
+    public void OnAccepted() => metrics.Accepted.Add(1, Tag);
+
+    public void OnRejected(string reason) => metrics.Rejected.Add(1, Tag, new KeyValuePair<string, object?>("reason", reason));
+
+    public void OnServed() => metrics.Active.Add(1, Tag);
+
+    public void OnServedEnded() => metrics.Active.Add(-1, Tag);
+
+    public void OnQueued() => metrics.Queued.Add(1, Tag);
+
+    public void OnDequeued() => metrics.Queued.Add(-1, Tag);
+
+    public void OnClosed(CloseReason reason) => metrics.Closed.Add(1, Tag, Reasons[(int)reason]);
+
+    public void OnConnectionEnded(CloseReason reason, long startedAt)
+    {
+        if (metrics.Duration.Enabled)
+            metrics.Duration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, Tag, Reasons[(int)reason]);
+    }
+
+    public void OnReceived(int bytes)
+    {
+        if (metrics.NetworkIo.Enabled)
+            metrics.NetworkIo.Add(bytes, Tag, Receive);
+    }
+
+    public void OnSent(int bytes)
+    {
+        if (metrics.NetworkIo.Enabled)
+            metrics.NetworkIo.Add(bytes, Tag, Transmit);
+    }
+
+    public void OnFrames(int received, int sent)
+    {
+        if (!metrics.Frames.Enabled)
+            return;
+        if (received > 0)
+            metrics.Frames.Add(received, Tag, Receive);
+        if (sent > 0)
+            metrics.Frames.Add(sent, Tag, Transmit);
+    }
+
+    /// <summary>
+    /// Moves the server's pending-bytes total by what one connection's changed since it last
+    /// reported. Nobody observing, only a return to zero is reported: the total stays the sum of
+    /// what each connection last reported, and costs no shared write per reply.
+    /// </summary>
+    public void TrackPending(ref long reported, long now)
+    {
+        if (now != reported && (now == 0 || metrics.PendingWriteBytes.Enabled))
+        {
+            Interlocked.Add(ref _pendingWriteBytes, now - reported);
+            reported = now;
+        }
+    }
+
+    private static KeyValuePair<string, object?>[] CreateReasonTags()
+    {
+        var tags = new KeyValuePair<string, object?>[CloseReasons.Count];
+        for (var i = 0; i < tags.Length; i++)
+            tags[i] = new KeyValuePair<string, object?>("reason", ((CloseReason)i).Name());
+        return tags;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace AkkaTcp.Protocols;
+
+/// <summary>
+/// What a protocol records on the server's meter (see <see cref="AkkaTcpMetrics"/>): how long each
+/// request took, by operation (a resp command, a json-rpc method), and gauges of its own state
+/// (e.g. the keyspace size). Given to the protocol in <see cref="ProtocolContext.Metrics"/>.
+/// </summary>
+public sealed class ProtocolMetrics
+{
+    private readonly string _server;
+    private readonly KeyValuePair<string, object?> _protocolTag;
+    private ServerMetrics _metrics;
+
+    internal ProtocolMetrics(string server, string protocol)
+    {
+        _server = server;
+        _protocolTag = new KeyValuePair<string, object?>("protocol", protocol);
+        _metrics = AkkaTcpMetrics.Shared.ForServer(server);
+    }
+
+    /// <summary>True while something listens to request durations: take timestamps only then.</summary>
+    public bool RequestsEnabled => _metrics.Metrics.RequestDuration.Enabled;
+
+    /// <summary>
+    /// Records one request of <paramref name="operation"/> begun at <paramref name="startTimestamp"/>
+    /// (<see cref="Stopwatch.GetTimestamp"/>). Operations must come from a fixed set (unknown
+    /// commands as one name), or the metric's series grow without bound.
+    /// </summary>
+    public void RecordRequest(string operation, long startTimestamp)
+    {
+        var duration = _metrics.Metrics.RequestDuration;
+        if (duration.Enabled)
+            duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, _metrics.Tag, _protocolTag, new KeyValuePair<string, object?>("operation", operation));
+    }
+
+    /// <summary>
+    /// Publishes a gauge read when metrics are collected (from any thread: <paramref name="read"/>
+    /// must be cheap and thread-safe), tagged with this server. Call it from <see cref="IProtocol.Start"/>.
+    /// </summary>
+    public void ObserveGauge(string name, string unit, string description, Func<long> read) =>
+        _metrics.Metrics.ObserveGauge(name, unit, description, _server, read);
+
+    /// <summary>Moves this protocol's recording to the meter its server is started with.</summary>
+    internal void Bind(AkkaTcpMetrics metrics) => _metrics = metrics.ForServer(_server);
+}
