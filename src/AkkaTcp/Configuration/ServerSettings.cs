@@ -37,6 +37,7 @@ public sealed record ServerSettings
     public required TimeSpan HandshakeTimeout { get; init; }
     public required TimeSpan WriteTimeout { get; init; }
     public required MinReceiveRate MinReceiveRate { get; init; }
+    public AcceptRate AcceptRatePerIp { get; init; } = new(0, 1);
     public required int MaxPendingWriteBytes { get; init; }
     public required SocketSettings Socket { get; init; }
     public required HeartbeatSettings Heartbeat { get; init; }
@@ -100,6 +101,7 @@ public sealed record ServerSettings
             HandshakeTimeout = config.Duration("handshake-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
             WriteTimeout = config.Duration("write-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
             MinReceiveRate = MinReceiveRate.Read(config.Section("min-receive-rate")),
+            AcceptRatePerIp = AcceptRate.Read(config.Section("max-accept-rate-per-ip")),
             MaxPendingWriteBytes = maxPending,
             Socket = SocketSettings.Read(config),
             Heartbeat = heartbeat,

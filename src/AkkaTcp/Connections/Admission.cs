@@ -11,4 +11,7 @@ internal enum Admission
 
     /// <summary>Send the protocol's busy reply and close.</summary>
     Refuse,
+
+    /// <summary>Like <see cref="Refuse"/>, counted as rate-limited: its address connects too often.</summary>
+    RateLimit,
 }

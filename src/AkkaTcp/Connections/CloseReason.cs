@@ -29,6 +29,8 @@ public enum CloseReason
     Error,
     /// <summary>A frame in progress came in slower than min-receive-rate.</summary>
     MinRate,
+    /// <summary>Refused at admission: its address opened connections faster than max-accept-rate-per-ip.</summary>
+    RateLimited,
 }
 
 /// <summary>The names close reasons go by in logs, metrics and configuration.</summary>
@@ -38,6 +40,7 @@ public static class CloseReasons
     [
         "peer-closed", "idle", "handshake", "write-timeout", "slow-reader", "frame-too-large",
         "protocol-error", "refused", "heartbeat", "shutdown", "handler-closed", "error", "min-rate",
+        "rate-limited",
     ];
 
     public static int Count => Names.Length;

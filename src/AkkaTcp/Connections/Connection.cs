@@ -74,6 +74,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 Timers.StartSingleTimer(Tick.QueueTimeout, Tick.QueueTimeout, _settings.QueueTimeout);
                 Become(Queued);
                 break;
+            case Admission.RateLimit:
+                Refuse(CloseReason.RateLimited);
+                break;
             default:
                 Refuse(CloseReason.Refused);
                 break;

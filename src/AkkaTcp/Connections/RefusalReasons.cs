@@ -8,4 +8,5 @@ internal static class RefusalReasons
     public const string QueueFull = "queue-full";
     public const string QueueTimeout = "queue-timeout";
     public const string ShuttingDown = "shutting-down";
+    public const string RateLimited = "rate-limited";
 }

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
 using AkkaTcp.Configuration;
+using AkkaTcp.Limits;
 using AkkaTcp.Listening;
 using AkkaTcp.Protocols;
 
@@ -40,7 +41,7 @@ internal sealed class DatagramListener : UntypedActor, IWithTimers
         _settings = settings;
         _limits = settings.Datagram;
         _protocol = (IDatagramProtocol)settings.Protocol;
-        _rates = new SourceRateLimiter(_limits.RateLimitPerSource);
+        _rates = new SourceRateLimiter(_limits.RateLimitPerSource, burst: _limits.RateLimitPerSource);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using AkkaTcp.Configuration;
 using AkkaTcp.Connections;
+using AkkaTcp.Limits;
 using AkkaTcp.Protocols;
 
 namespace AkkaTcp.Listening;
@@ -16,6 +17,8 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
     private readonly Dictionary<IActorRef, Entry> _entries = new();
     private readonly LinkedList<IActorRef> _waiting = new();
     private readonly Dictionary<IPAddress, int> _perIp = new();
+    private readonly SourceRateLimiter _acceptRates = new(settings.AcceptRatePerIp.PerSecond, settings.AcceptRatePerIp.Burst);
+    private long _ratesSweptAt;
 
     public int Active { get; private set; }
 
@@ -48,6 +51,11 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
     public Admission Decide(IPAddress address, out string? refusal)
     {
         refusal = null;
+        if (!TakeAcceptToken(address))
+        {
+            refusal = RefusalReasons.RateLimited;
+            return Admission.RateLimit;
+        }
         if (settings.MaxConnectionsPerIp > 0 && _perIp.GetValueOrDefault(address) >= settings.MaxConnectionsPerIp)
         {
             refusal = RefusalReasons.MaxConnectionsPerIp;
@@ -65,7 +73,7 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
     {
         var entry = new Entry(info, address);
         _entries[connection] = entry;
-        if (admission == Admission.Refuse)
+        if (admission is Admission.Refuse or Admission.RateLimit)
             return;
         _perIp[address] = _perIp.GetValueOrDefault(address) + 1;
         if (admission == Admission.Serve)
@@ -109,6 +117,20 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
     {
         Active++;
         metrics.OnServed();
+    }
+
+    /// <summary>One accept from <paramref name="address"/> against its max-accept-rate-per-ip bucket; the table is swept at most once a second.</summary>
+    private bool TakeAcceptToken(IPAddress address)
+    {
+        if (!settings.AcceptRatePerIp.Enabled)
+            return true;
+        var now = Environment.TickCount64;
+        if (now - _ratesSweptAt >= 1000)
+        {
+            _acceptRates.Sweep(now);
+            _ratesSweptAt = now;
+        }
+        return _acceptRates.TryTake(address, now);
     }
 
     public string Describe(IActorRef connection) =>
