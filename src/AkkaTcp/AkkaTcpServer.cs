@@ -22,7 +22,8 @@ public sealed class AkkaTcpServer
         Stopped = supervisor.WatchAsync();
     }
 
-    public ServerSettings Settings { get; }
+    /// <summary>The settings it runs with: those it started with, then those of its last <see cref="UpdateSettingsAsync"/>.</summary>
+    public ServerSettings Settings { get; private set; }
 
     /// <summary>The endpoint actually bound (with the OS-chosen port when the configured one was 0).</summary>
     public IPEndPoint LocalEndPoint { get; }
@@ -85,6 +86,39 @@ public sealed class AkkaTcpServer
     /// <summary>Tells every connection to send what it owes and close; completes when all have, or at drain-timeout.</summary>
     public Task<DrainResult> DrainAsync() =>
         Supervisor.Ask<DrainResult>(DrainConnections.Instance, Settings.DrainTimeout + TimeSpan.FromSeconds(10));
+
+    /// <summary>
+    /// Applies new limits, timeouts, watermarks and rates to the running server without dropping
+    /// a connection (Ranch's set_max_connections, for every live setting): a higher max-connections
+    /// admits waiting clients at once; a lower one closes nobody served, new clients wait or are
+    /// refused; timeouts, the heartbeat's timing and watermarks reach the live connections.
+    /// Throws <see cref="InvalidOperationException"/> if <paramref name="settings"/> changes what
+    /// only a restart can (address, protocol and its block, transport, socket options, dispatcher,
+    /// frame size, write batching, the heartbeat on or off): stop the server and start it anew.
+    /// </summary>
+    public async Task UpdateSettingsAsync(ServerSettings settings)
+    {
+        if (LiveSettings.RestartNeeded(Settings, settings) is { } reason)
+            throw new InvalidOperationException($"server '{Settings.Name}' needs a restart for these settings: {reason}");
+        await Supervisor.Ask<Akka.Done>(new UpdateSettings(settings), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        Settings = settings;
+    }
+
+    /// <summary>
+    /// Stops this server gracefully, alone: stops accepting, drains (up to drain-timeout), unbinds
+    /// and stops its actors; completes when they have stopped. Its name can then be started again.
+    /// </summary>
+    public async Task<DrainResult> StopAsync()
+    {
+        if (Stopped.IsCompleted)
+            return new DrainResult(0, 0, TimeSpan.Zero);
+        await StopAcceptingAsync().ConfigureAwait(false);
+        var drained = await DrainAsync().ConfigureAwait(false);
+        await UnbindAsync().ConfigureAwait(false);
+        Supervisor.Tell(PoisonPill.Instance);
+        await Stopped.ConfigureAwait(false);
+        return drained;
+    }
 
     /// <summary>Closes the port; connections still open are reset and counted as cut.</summary>
     public Task<UnbindResult> UnbindAsync() => Supervisor.Ask<UnbindResult>(UnbindListener.Instance, TimeSpan.FromSeconds(10));

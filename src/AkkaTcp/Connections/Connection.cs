@@ -19,7 +19,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
 {
     private readonly ConnectionInfo _info;
     private readonly IActorRef _socket;
-    private readonly ServerSettings _settings;
+    private ServerSettings _settings;
     private readonly Admission _admission;
     private readonly IProtocolSession _session;
     private readonly InputBuffer _input = new();
@@ -96,6 +96,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 Timers.Cancel(Tick.QueueTimeout);
                 StartServing();
                 break;
+            case SettingsChanged changed:
+                _settings = changed.Settings;
+                break;
             case Tick { Kind: TimerKind.QueueTimeout }:
                 _metrics.OnRejected(RefusalReasons.QueueTimeout);
                 Refuse(CloseReason.Refused);
@@ -130,6 +133,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
             case DeferredDone done:
                 OnDeferredDone(done);
                 AfterDeferredReply();
+                break;
+            case SettingsChanged changed:
+                OnSettingsChanged(changed.Settings);
                 break;
             case Drain:
                 // Frames already read have been handled; what they are owed (deferred replies
@@ -170,7 +176,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Tcp.Received or Admit or Drain:
+            case Tcp.Received or Admit or Drain or SettingsChanged:
                 break; // Input after we decided to close is read only to see the client's FIN.
             case Tcp.PeerClosed:
                 OnPeerClosedWhileClosing();
@@ -590,6 +596,28 @@ internal sealed class Connection : UntypedActor, IWithTimers
             _log.Debug("Connection {ConnectionId} from {RemoteEndPoint} closed: {CloseReason}", _info.Id, _info.RemoteEndPoint, reason.Name());
         Context.Parent.Tell(new ConnectionEnded(_info.Id, reason));
     }
+
+    /// <summary>
+    /// New live settings (see LiveSettings): limits and watermarks count from the next message;
+    /// the idle and heartbeat timers start over with their new values; a write in flight keeps the
+    /// write-timeout it started with until its timer fires. handshake-timeout is for new connections.
+    /// </summary>
+    private void OnSettingsChanged(ServerSettings settings)
+    {
+        _settings = settings;
+        Timers.Cancel(Tick.Idle);
+        StartTimer(Tick.Idle, settings.IdleTimeout);
+        if (settings.Heartbeat.Enabled)
+            Timers.StartPeriodicTimer(Tick.Heartbeat, Tick.Heartbeat, settings.Heartbeat.Interval);
+        if (Has(ConnectionFlags.SuspendedForOutput) && _output.PendingBytes < settings.WriteLowWaterMark)
+            _flags &= ~ConnectionFlags.SuspendedForOutput;
+        if (_replies.Deferred < settings.MaxInFlight)
+            _flags &= ~ConnectionFlags.SuspendedForInFlight;
+        AfterSession();
+    }
+
+    /// <summary>New live settings from the listener; a connection waiting to be served keeps them for when it is.</summary>
+    internal sealed record SettingsChanged(ServerSettings Settings);
 
     /// <summary>From the listener at shutdown: send what is owed, then close gracefully.</summary>
     internal sealed class Drain

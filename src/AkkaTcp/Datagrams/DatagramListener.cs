@@ -122,7 +122,7 @@ internal sealed class DatagramListener : UntypedActor, IWithTimers
             case GetServerStats:
                 Sender.Tell(new DatagramStats(_received, _replied, _tooLarge, _rateLimited, _amplification, _failed));
                 break;
-            case StopAccepting:
+            case StopAccepting or UpdateSettings: // a udp server has no live settings: its limits are fixed at start
                 Sender.Tell(Akka.Done.Instance);
                 break;
             case DrainConnections:

@@ -14,10 +14,11 @@ namespace AkkaTcp.Listening;
 /// </summary>
 internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics metrics)
 {
+    private ServerSettings settings = settings;
     private readonly Dictionary<IActorRef, Entry> _entries = new();
     private readonly LinkedList<IActorRef> _waiting = new();
     private readonly Dictionary<IPAddress, int> _perIp = new();
-    private readonly SourceRateLimiter _acceptRates = new(settings.AcceptRatePerIp.PerSecond, settings.AcceptRatePerIp.Burst);
+    private SourceRateLimiter _acceptRates = new(settings.AcceptRatePerIp.PerSecond, settings.AcceptRatePerIp.Burst);
     private long _ratesSweptAt;
 
     public int Active { get; private set; }
@@ -131,6 +132,15 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
             _ratesSweptAt = now;
         }
         return _acceptRates.TryTake(address, now);
+    }
+
+    /// <summary>Applies new limits; returns the waiting connections a higher max-connections lets in, oldest first.</summary>
+    public IReadOnlyList<IActorRef> Update(ServerSettings next)
+    {
+        if (next.AcceptRatePerIp != settings.AcceptRatePerIp)
+            _acceptRates = new SourceRateLimiter(next.AcceptRatePerIp.PerSecond, next.AcceptRatePerIp.Burst);
+        settings = next;
+        return AdmitWaiting();
     }
 
     public string Describe(IActorRef connection) =>

@@ -18,7 +18,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private static readonly TimeSpan FirstRebindDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRebindDelay = TimeSpan.FromSeconds(5);
 
-    private readonly ServerSettings _settings;
+    private ServerSettings _settings;
     private readonly ServerMetrics _metrics;
     private readonly ConnectionCounters _counters;
     private readonly AdmissionControl _admission;
@@ -204,6 +204,10 @@ internal sealed class Listener : UntypedActor, IWithTimers
             case GetServerStats:
                 Sender.Tell(_counters.Snapshot(_admission.Active, _admission.Queued));
                 break;
+            case UpdateSettings update:
+                OnUpdateSettings(update.Settings);
+                Sender.Tell(Akka.Done.Instance);
+                break;
             case GetTcpListener:
                 Sender.Tell(new TcpListenerRef(_tcpListener));
                 break;
@@ -236,6 +240,22 @@ internal sealed class Listener : UntypedActor, IWithTimers
         // during the drain (a client's reset, a write-timeout) was neither drained nor cut.
         if (_drain.IsDraining)
             CompleteDrainIfDone();
+    }
+
+    /// <summary>
+    /// Takes new live settings: admission uses them from the next client on (a higher
+    /// max-connections admits waiting clients at once; a lower one never closes a served
+    /// connection, new ones wait or are refused), and every connection gets them.
+    /// </summary>
+    private void OnUpdateSettings(ServerSettings settings)
+    {
+        _settings = settings;
+        foreach (var connection in _admission.Connections)
+            connection.Tell(new Connection.SettingsChanged(settings));
+        foreach (var next in _admission.Update(settings))
+            next.Tell(_drain.IsDraining ? Connection.Drain.Instance : Connection.Admit.Instance);
+        _log.Info("Server {Server} settings updated: max-connections={MaxConnections} max-connections-per-ip={MaxPerIp} idle-timeout={IdleTimeout}",
+            settings.Name, settings.MaxConnections, settings.MaxConnectionsPerIp, settings.IdleTimeout);
     }
 
     /// <summary>Drained once no connection owes anything: those waiting for the client's FIN do not hold the drain.</summary>

@@ -1,0 +1,107 @@
+using AkkaTcp.Configuration;
+using AkkaTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Limits;
+
+/// <summary>AkkaTcpServer.UpdateSettingsAsync: limits and timeouts change on a running server and no served connection is dropped.</summary>
+public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(output)
+{
+    private const string Queueing = "akka-tcp.servers.main { over-limit = queue, queue-timeout = 60s, idle-timeout = 0 }";
+
+    private static ServerSettings With(string hocon) => LoadSettings(Queueing + "\n" + hocon).Servers[0];
+
+    [Fact]
+    public async Task Raising_max_connections_admits_waiting_clients_at_once()
+    {
+        var server = await StartServerAsync(Queueing + "\nakka-tcp.servers.main.max-connections = 1");
+        await using var served = await EchoingAsync(server, "first");
+        await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await waiting.SendAsync("second\n", Within());
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).Queued));
+
+        await server.UpdateSettingsAsync(With("akka-tcp.servers.main { max-connections = 2 }"));
+
+        Assert.Equal("second", await waiting.ReadLineAsync(Within()));
+        Assert.Equal(2, server.Settings.MaxConnections);
+        var stats = await server.GetStatsAsync();
+        Assert.Equal(2, stats.Active);
+        Assert.Equal(0, stats.Closed);
+    }
+
+    [Fact]
+    public async Task Lowering_max_connections_closes_nobody_and_new_clients_wait_until_the_count_is_below_it()
+    {
+        var server = await StartServerAsync(Queueing + "\nakka-tcp.servers.main.max-connections = 3");
+        var clients = new List<RawLineClient>();
+        for (var i = 0; i < 3; i++)
+            clients.Add(await EchoingAsync(server, "client " + i));
+
+        await server.UpdateSettingsAsync(With("akka-tcp.servers.main { max-connections = 1 }"));
+
+        foreach (var client in clients)
+        {
+            await client.SendAsync("still served\n", Within());
+            Assert.Equal("still served", await client.ReadLineAsync(Within()));
+        }
+        await using var late = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await late.SendAsync("late\n", Within());
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).Queued));
+
+        await clients[0].DisposeAsync();
+        await clients[1].DisposeAsync();
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).Active));
+        Assert.Equal(1, (await server.GetStatsAsync()).Queued); // one served is the new limit: the late one still waits
+
+        await clients[2].DisposeAsync();
+        Assert.Equal("late", await late.ReadLineAsync(Within()));
+    }
+
+    [Fact]
+    public async Task A_new_idle_timeout_reaches_connections_already_open()
+    {
+        var server = await StartServerAsync(Queueing);
+        await using var client = await EchoingAsync(server, "hello");
+
+        await server.UpdateSettingsAsync(With("akka-tcp.servers.main { idle-timeout = 500ms }"));
+
+        var (_, clean) = await client.ReadToEndAsync(Within());
+        Assert.True(clean);
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).ClosedWith(CloseReason.Idle)));
+    }
+
+    [Fact]
+    public async Task A_change_only_a_restart_can_make_is_refused_and_the_server_keeps_its_settings()
+    {
+        var server = await StartServerAsync(Queueing);
+        var before = server.Settings;
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            server.UpdateSettingsAsync(With("akka-tcp.servers.main { protocol = random }")));
+        Assert.Contains("protocol changed", error.Message);
+        Assert.Same(before, server.Settings);
+        await using var client = await EchoingAsync(server, "still echo");
+    }
+
+    [Fact]
+    public async Task A_server_stopped_alone_drains_and_its_name_starts_again()
+    {
+        var server = await StartServerAsync(Queueing);
+        var client = await EchoingAsync(server, "before");
+        var stopping = server.StopAsync();
+        var (_, clean) = await client.ReadToEndAsync(Within());
+        Assert.True(clean);
+        Assert.Equal(1, (await stopping).Drained);
+
+        var again = await AkkaTcpServer.StartAsync(Sys, With("akka-tcp.servers.main.port = " + server.LocalEndPoint.Port));
+        await using var next = await EchoingAsync(again, "after");
+    }
+
+    private async Task<RawLineClient> EchoingAsync(AkkaTcpServer server, string line)
+    {
+        var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
+        await client.SendAsync(line + "\n", Within());
+        Assert.Equal(line, await client.ReadLineAsync(Within()));
+        return client;
+    }
+}
