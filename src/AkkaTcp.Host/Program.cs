@@ -49,6 +49,9 @@ builder.Services.AddSerilog(logger => HostLogging.Configure(logger));
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = longestDrain + TimeSpan.FromSeconds(30));
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(hostSettings);
+builder.Services.AddSingleton(commandLine);
+builder.Services.AddSingleton<RunningServers>();
+builder.Services.AddSingleton<ConfigReload>();
 // The host's IMeterFactory owns the AkkaTcp meter: disposed with the host, and the exporter below reads it.
 builder.Services.AddSingleton(services => new AkkaTcpMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
 if (hostSettings.Prometheus is { Enabled: true } prometheus)
@@ -74,6 +77,7 @@ builder.Services.AddHostedService<ServersHostedService>();
 
 using var app = builder.Build();
 using var signals = new ShutdownSignals(app.Services.GetRequiredService<IHostApplicationLifetime>());
+using var reloadSignal = new ReloadSignal(app.Services.GetRequiredService<ConfigReload>());
 try
 {
     // Built here rather than inside the host's start, so that a metrics port that cannot be

@@ -98,11 +98,14 @@ public sealed class AkkaTcpServer
     /// </summary>
     public async Task UpdateSettingsAsync(ServerSettings settings)
     {
-        if (LiveSettings.RestartNeeded(Settings, settings) is { } reason)
+        if (RestartNeededFor(settings) is { } reason)
             throw new InvalidOperationException($"server '{Settings.Name}' needs a restart for these settings: {reason}");
         await Supervisor.Ask<Akka.Done>(new UpdateSettings(settings), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         Settings = settings;
     }
+
+    /// <summary>Why <paramref name="settings"/> can only be applied by a restart (see <see cref="UpdateSettingsAsync"/>), or null when they apply live.</summary>
+    public string? RestartNeededFor(ServerSettings settings) => LiveSettings.RestartNeeded(Settings, settings);
 
     /// <summary>
     /// Stops this server gracefully, alone: stops accepting, drains (up to drain-timeout), unbinds

@@ -14,6 +14,7 @@ internal sealed class ServersHostedService(
     AkkaTcpSettings settings,
     HostSettings hostSettings,
     AkkaTcpMetrics metrics,
+    RunningServers running,
     IHostApplicationLifetime lifetime,
     ILogger<ServersHostedService> logger) : IHostedService
 {
@@ -25,6 +26,7 @@ internal sealed class ServersHostedService(
             var servers = await AkkaTcpServer.StartAllAsync(system, settings, metrics);
             foreach (var server in servers)
             {
+                running.Set(server);
                 var s = server.Settings;
                 if (s.Transport == Transport.Udp)
                 {

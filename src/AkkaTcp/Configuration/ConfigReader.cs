@@ -26,6 +26,31 @@ public sealed class ConfigReader
         _read = read;
     }
 
+    /// <summary>
+    /// Every value of this block (fallbacks included) as sorted "key=value" lines, but the keys in
+    /// <paramref name="except"/>: two blocks with the same fingerprint differ at most in those keys.
+    /// </summary>
+    internal string Fingerprint(IReadOnlySet<string> except)
+    {
+        var lines = new List<string>();
+        Flatten(_config.Root, "", except, lines);
+        lines.Sort(StringComparer.Ordinal);
+        return string.Join('\n', lines);
+    }
+
+    private static void Flatten(Akka.Configuration.Hocon.HoconValue value, string key, IReadOnlySet<string> except, List<string> lines)
+    {
+        if (value.IsObject())
+        {
+            foreach (var (name, child) in value.GetObject().Items)
+                Flatten(child, key.Length == 0 ? name : key + "." + name, except, lines);
+        }
+        else if (!except.Contains(key))
+        {
+            lines.Add(key + "=" + value);
+        }
+    }
+
     /// <summary>The full HOCON path of this block, used in error messages.</summary>
     public string Path { get; }
 

@@ -36,6 +36,8 @@ internal static class LiveSettings
             return "its framing changed";
         if (current.Heartbeat.Enabled != next.Heartbeat.Enabled)
             return "its heartbeat was turned on or off";
+        if (current.FixedPart is not null && next.FixedPart is not null && current.FixedPart != next.FixedPart)
+            return "a setting other than limits, timeouts, watermarks and rates changed (e.g. the protocol's own block)";
         return null;
     }
 }

@@ -16,6 +16,9 @@ public sealed record ServerSettings
     public required string ProtocolName { get; init; }
     public required IProtocol Protocol { get; init; }
 
+    /// <summary>Its configuration block but the live keys, flattened: when it differs, only a restart applies the new block.</summary>
+    internal string? FixedPart { get; init; }
+
     /// <summary>The metrics handle the protocol was created with, bound to the server's meter at start.</summary>
     internal ProtocolMetrics? ProtocolMetrics { get; init; }
 
@@ -109,6 +112,7 @@ public sealed record ServerSettings
             MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
             Protocol = protocol,
             ProtocolMetrics = protocolMetrics,
+            FixedPart = config.Fingerprint(LiveSettings.Keys),
             Dispatcher = dispatcher,
             Transport = transport,
             SocketChunkSize = config.ByteSize("socket-chunk-size", 512, 16 * 1024 * 1024),

@@ -97,6 +97,19 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
         await using var next = await EchoingAsync(again, "after");
     }
 
+    [Fact]
+    public async Task Only_the_live_keys_may_change_without_a_restart_and_the_protocol_block_is_not_one_of_them()
+    {
+        var server = await AkkaTcpServer.StartAsync(Sys, With("akka-tcp.servers.main { protocol = random, random.max = 10 }"));
+        Assert.Null(server.RestartNeededFor(With("akka-tcp.servers.main { protocol = random, random.max = 10 }")));
+        Assert.Null(server.RestartNeededFor(With("""
+            akka-tcp.servers.main { protocol = random, random.max = 10, max-connections = 7, idle-timeout = 5s,
+              write-timeout = 9s, heartbeat.misses = 4, max-accept-rate-per-ip.per-second = 3, max-pending-write-bytes = 8m }
+            """)));
+        Assert.Contains("protocol's own block", server.RestartNeededFor(With("akka-tcp.servers.main { protocol = random, random.max = 11 }")));
+        Assert.Contains("socket options", server.RestartNeededFor(With("akka-tcp.servers.main { protocol = random, random.max = 10, backlog = 7 }")));
+    }
+
     private async Task<RawLineClient> EchoingAsync(AkkaTcpServer server, string line)
     {
         var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());

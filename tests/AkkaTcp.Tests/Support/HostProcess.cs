@@ -98,6 +98,9 @@ public sealed partial class HostProcess : IAsyncDisposable
         long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:"))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
+    /// <summary>Sends SIGHUP: reload the configuration.</summary>
+    public void Reload() => Process.Start("kill", ["-HUP", _process.Id.ToString()])!.WaitForExit();
+
     /// <summary>Sends SIGTERM, as a service manager would.</summary>
     public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
 
