@@ -104,6 +104,27 @@ public sealed class AkkaTcpServer
         Settings = settings;
     }
 
+    /// <summary>Every connection of the server (served, waiting, closing) at this moment, oldest first.</summary>
+    public async Task<IReadOnlyList<ConnectionSnapshot>> GetConnectionsAsync() =>
+        await Supervisor.Ask<ConnectionSnapshot[]>(ListConnections.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+
+    /// <summary>Closes the connection with this id gracefully (owed replies first; reason kicked); false if there is none.</summary>
+    public async Task<bool> KickAsync(long connectionId) =>
+        await Supervisor.Ask<int>(new KickConnections(connectionId, null), TimeSpan.FromSeconds(10)).ConfigureAwait(false) > 0;
+
+    /// <summary>Closes every connection from <paramref name="address"/> gracefully (reason kicked); returns how many.</summary>
+    public Task<int> KickAsync(IPAddress address) =>
+        Supervisor.Ask<int>(new KickConnections(null, address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address), TimeSpan.FromSeconds(10));
+
+    /// <summary>
+    /// Turns new clients away until <see cref="ResumeAcceptingAsync"/> (Ranch's suspend_listener):
+    /// they get the busy reply and a close (counted as refused, reason suspended); the port stays
+    /// open and served connections are untouched.
+    /// </summary>
+    public Task SuspendAcceptingAsync() => Supervisor.Ask<Akka.Done>(new SetSuspended(true), TimeSpan.FromSeconds(10));
+
+    public Task ResumeAcceptingAsync() => Supervisor.Ask<Akka.Done>(new SetSuspended(false), TimeSpan.FromSeconds(10));
+
     /// <summary>Why <paramref name="settings"/> can only be applied by a restart (see <see cref="UpdateSettingsAsync"/>), or null when they apply live.</summary>
     public string? RestartNeededFor(ServerSettings settings) => LiveSettings.RestartNeeded(Settings, settings);
 

@@ -31,6 +31,8 @@ public enum CloseReason
     MinRate,
     /// <summary>Refused at admission: its address opened connections faster than max-accept-rate-per-ip.</summary>
     RateLimited,
+    /// <summary>Closed by an operator (the control interface's kick, or <see cref="AkkaTcpServer.KickAsync"/>).</summary>
+    Kicked,
 }
 
 /// <summary>The names close reasons go by in logs, metrics and configuration.</summary>
@@ -40,7 +42,7 @@ public static class CloseReasons
     [
         "peer-closed", "idle", "handshake", "write-timeout", "slow-reader", "frame-too-large",
         "protocol-error", "refused", "heartbeat", "shutdown", "handler-closed", "error", "min-rate",
-        "rate-limited",
+        "rate-limited", "kicked",
     ];
 
     public static int Count => Names.Length;

@@ -30,6 +30,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private readonly ServerMetrics _metrics;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private long _reportedPendingBytes;
+    private long _bytesReceived;
+    private long _bytesSent;
     private ConnectionFlags _flags;
     private int _missedHeartbeats;
     private long _lastInputAt;
@@ -90,7 +92,15 @@ internal sealed class Connection : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.Received received:
+                _bytesReceived += received.Data.Count;
                 _input.Append(received.Data.ToReadOnlySpan()); // kept for when it is served
+                break;
+            case Describe:
+                Sender.Tell(Snapshot("waiting"));
+                break;
+            case Kick:
+                Timers.Cancel(Tick.QueueTimeout);
+                Refuse(CloseReason.Kicked);
                 break;
             case Admit:
                 Timers.Cancel(Tick.QueueTimeout);
@@ -137,6 +147,13 @@ internal sealed class Connection : UntypedActor, IWithTimers
             case SettingsChanged changed:
                 OnSettingsChanged(changed.Settings);
                 break;
+            case Describe:
+                Sender.Tell(Snapshot("serving"));
+                break;
+            case Kick:
+                _session.TryWriteGoodbye();
+                BeginClose(CloseReason.Kicked);
+                break;
             case Drain:
                 // Frames already read have been handled; what they are owed (deferred replies
                 // included) is sent before the FIN. Bytes read from now on are not served.
@@ -176,8 +193,11 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Tcp.Received or Admit or Drain or SettingsChanged:
+            case Tcp.Received or Admit or Drain or SettingsChanged or Kick:
                 break; // Input after we decided to close is read only to see the client's FIN.
+            case Describe:
+                Sender.Tell(Snapshot("closing"));
+                break;
             case Tcp.PeerClosed:
                 OnPeerClosedWhileClosing();
                 break;
@@ -275,6 +295,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         var chunk = data.ToReadOnlySpan();
         _metrics.OnReceived(chunk.Length);
+        _bytesReceived += chunk.Length;
         _lastInputAt = Environment.TickCount64;
         _flags |= ConnectionFlags.InputSinceHeartbeat;
         if (_input.IsEmpty)
@@ -388,6 +409,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private void OnWriteAck()
     {
         _metrics.OnSent(_output.InFlightBytes);
+        _bytesSent += _output.InFlightBytes;
         _output.CompleteWrite();
         var wasBusy = _session.IsBusy;
         _session.OnWritten();
@@ -476,6 +498,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         if (!wantsAck)
         {
             _metrics.OnSent(bytes.Count);
+            _bytesSent += bytes.Count;
             _socket.Tell(Tcp.Write.Create(bytes));
             return;
         }
@@ -614,6 +637,21 @@ internal sealed class Connection : UntypedActor, IWithTimers
         if (_replies.Deferred < settings.MaxInFlight)
             _flags &= ~ConnectionFlags.SuspendedForInFlight;
         AfterSession();
+    }
+
+    private ConnectionSnapshot Snapshot(string state) => new(
+        _info.Id, _info.Server, _info.RemoteEndPoint, Stopwatch.GetElapsedTime(_startedAt), _bytesReceived, _bytesSent, _output.HeldBytes, state);
+
+    /// <summary>Asks for a <see cref="ConnectionSnapshot"/> (the control interface's list).</summary>
+    internal sealed class Describe
+    {
+        public static readonly Describe Instance = new();
+    }
+
+    /// <summary>From an operator: send what is owed and close (reason kicked).</summary>
+    internal sealed class Kick
+    {
+        public static readonly Kick Instance = new();
     }
 
     /// <summary>New live settings from the listener; a connection waiting to be served keeps them for when it is.</summary>

@@ -9,4 +9,5 @@ internal static class RefusalReasons
     public const string QueueTimeout = "queue-timeout";
     public const string ShuttingDown = "shutting-down";
     public const string RateLimited = "rate-limited";
+    public const string Suspended = "suspended";
 }

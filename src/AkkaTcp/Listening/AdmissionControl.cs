@@ -143,6 +143,18 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
         return AdmitWaiting();
     }
 
+    /// <summary>The connection with this id, or every one from this address.</summary>
+    public List<IActorRef> Matching(long? id, IPAddress? address)
+    {
+        var matching = new List<IActorRef>();
+        foreach (var (connection, entry) in _entries)
+        {
+            if ((id is not null && entry.Info.Id == id) || (address is not null && entry.Address.Equals(address)))
+                matching.Add(connection);
+        }
+        return matching;
+    }
+
     public string Describe(IActorRef connection) =>
         _entries.TryGetValue(connection, out var entry) ? entry.Info.ToString() : connection.Path.Name;
 

@@ -22,14 +22,22 @@ internal sealed class ConnectionCounters(ServerMetrics metrics)
         _closedByReason[(int)reason]++;
     }
 
-    public ServerStats Snapshot(long active, long queued)
+    public ServerStats Snapshot(long active, long queued, bool suspended)
     {
+        var traffic = metrics.Totals;
         var byReason = new Dictionary<CloseReason, long>();
         for (var i = 0; i < _closedByReason.Length; i++)
         {
             if (_closedByReason[i] > 0)
                 byReason[(CloseReason)i] = _closedByReason[i];
         }
-        return new ServerStats(active, queued, Accepted, _closedByReason[(int)CloseReason.Refused], Closed, byReason);
+        return new ServerStats(active, queued, Accepted, _closedByReason[(int)CloseReason.Refused], Closed, byReason)
+        {
+            BytesReceived = traffic.BytesReceived,
+            BytesSent = traffic.BytesSent,
+            FramesReceived = traffic.FramesReceived,
+            FramesSent = traffic.FramesSent,
+            Suspended = suspended,
+        };
     }
 }

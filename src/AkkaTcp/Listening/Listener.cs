@@ -30,6 +30,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private TimeSpan _rebindDelay = FirstRebindDelay;
     private long _nextId;
     private bool _accepting = true;
+    private bool _suspended;
     private bool _unbinding;
     private readonly DrainProgress _drain = new();
     private IActorRef? _unbindRequester;
@@ -202,7 +203,22 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 Sender.Tell(new UnbindResult(_admission.Owing));
                 break;
             case GetServerStats:
-                Sender.Tell(_counters.Snapshot(_admission.Active, _admission.Queued));
+                Sender.Tell(_counters.Snapshot(_admission.Active, _admission.Queued, _suspended));
+                break;
+            case ListConnections:
+                Context.ActorOf(Props.Create(() => new ConnectionCensus(_admission.Connections.ToList(), Sender)));
+                break;
+            case KickConnections kick:
+                var kicked = _admission.Matching(kick.Id, kick.Address);
+                foreach (var connection in kicked)
+                    connection.Tell(Connection.Kick.Instance);
+                Sender.Tell(kicked.Count);
+                break;
+            case SetSuspended suspend:
+                if (_suspended != suspend.Suspended)
+                    _log.Info(suspend.Suspended ? "Server {Server} suspended: new clients are turned away" : "Server {Server} resumed accepting", _settings.Name);
+                _suspended = suspend.Suspended;
+                Sender.Tell(Akka.Done.Instance);
                 break;
             case UpdateSettings update:
                 OnUpdateSettings(update.Settings);
@@ -280,7 +296,8 @@ internal sealed class Listener : UntypedActor, IWithTimers
         var id = ++_nextId;
         var info = new ConnectionInfo(id, _settings.Name, connected.RemoteAddress, connected.LocalAddress);
         var address = ClientAddress(connected.RemoteAddress);
-        var admission = _admission.Decide(address, out var refusal);
+        string? refusal = RefusalReasons.Suspended;
+        var admission = _suspended ? Admission.Refuse : _admission.Decide(address, out refusal);
         if (refusal is not null)
             _metrics.OnRejected(refusal);
         var props = Props.Create<Connection>(info, socket, _settings, admission, _metrics).WithDispatcher(_settings.Dispatcher);

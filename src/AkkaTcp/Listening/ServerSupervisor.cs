@@ -81,7 +81,7 @@ internal sealed class ServerSupervisor : UntypedActor
             case ListenerBound bound:
                 _log.Info("Server {Server} listening again on {EndPoint}", _settings.Name, bound.LocalEndPoint);
                 break;
-            case GetServerStats or Listener.GetTcpListener or Listener.InjectFault or StopAccepting or DrainConnections or UnbindListener or UpdateSettings:
+            case GetServerStats or Listener.GetTcpListener or Listener.InjectFault or StopAccepting or DrainConnections or UnbindListener or UpdateSettings or ListConnections or KickConnections or SetSuspended:
                 _listener.Forward(message);
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_listener):

@@ -14,12 +14,21 @@ internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
     private static readonly KeyValuePair<string, object?>[] Reasons = CreateReasonTags();
 
     private long _pendingWriteBytes;
+    private long _bytesReceived;
+    private long _bytesSent;
+    private long _framesReceived;
+    private long _framesSent;
 
     public AkkaTcpMetrics Metrics => metrics;
 
     public KeyValuePair<string, object?> Tag { get; } = new("server", server);
 
     public long PendingWriteBytes => Volatile.Read(ref _pendingWriteBytes);
+
+    /// <summary>The server's traffic so far, for <see cref="ServerStats"/> (kept whether or not anyone listens to the meter).</summary>
+    public Traffic Totals => new(Volatile.Read(ref _bytesReceived), Volatile.Read(ref _bytesSent), Volatile.Read(ref _framesReceived), Volatile.Read(ref _framesSent));
+
+    public readonly record struct Traffic(long BytesReceived, long BytesSent, long FramesReceived, long FramesSent);
 
     public void OnAccepted() => metrics.Accepted.Add(1, Tag);
 
@@ -43,18 +52,24 @@ internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
 
     public void OnReceived(int bytes)
     {
+        Interlocked.Add(ref _bytesReceived, bytes);
         if (metrics.NetworkIo.Enabled)
             metrics.NetworkIo.Add(bytes, Tag, Receive);
     }
 
     public void OnSent(int bytes)
     {
+        Interlocked.Add(ref _bytesSent, bytes);
         if (metrics.NetworkIo.Enabled)
             metrics.NetworkIo.Add(bytes, Tag, Transmit);
     }
 
     public void OnFrames(int received, int sent)
     {
+        if (received > 0)
+            Interlocked.Add(ref _framesReceived, received);
+        if (sent > 0)
+            Interlocked.Add(ref _framesSent, sent);
         if (!metrics.Frames.Enabled)
             return;
         if (received > 0)
