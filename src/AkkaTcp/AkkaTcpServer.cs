@@ -40,9 +40,9 @@ public sealed class AkkaTcpServer
     /// </summary>
     public static async Task<AkkaTcpServer> StartAsync(ActorSystem system, ServerSettings settings, AkkaTcpMetrics? metrics = null)
     {
-        metrics ??= AkkaTcpMetrics.Shared;
-        settings.ProtocolMetrics?.Bind(metrics);
-        var props = Props.Create<ServerSupervisor>(settings, metrics.ForServer(settings.Name));
+        var serverMetrics = (metrics ?? AkkaTcpMetrics.Shared).ForServer(settings.Name);
+        settings.ProtocolMetrics?.Bind(serverMetrics);
+        var props = Props.Create<ServerSupervisor>(settings, serverMetrics);
         var supervisor = system.ActorOf(props, "akka-tcp-" + settings.Name);
         var outcome = await supervisor.Ask<object>(ServerSupervisor.WhenStarted.Instance, StartTimeout).ConfigureAwait(false);
         return outcome switch

@@ -36,6 +36,8 @@ internal sealed class ServerSupervisor : UntypedActor
         Become(Starting);
     }
 
+    protected override void PostStop() => _metrics.Metrics.Release(_metrics);
+
     protected override SupervisorStrategy SupervisorStrategy() =>
         new ServerChildFailureStrategy(cause => _listenerFailure = cause.Message);
 

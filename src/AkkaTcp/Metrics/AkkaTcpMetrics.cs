@@ -15,7 +15,7 @@ public sealed class AkkaTcpMetrics : IDisposable
 {
     public const string MeterName = "AkkaTcp";
 
-    private readonly ConcurrentDictionary<string, ServerMetrics> _servers = new();
+    private readonly ConcurrentDictionary<ServerMetrics, byte> _servers = new();
     private readonly ConcurrentDictionary<string, ObservedGauge> _gauges = new();
 
     /// <summary>Creates the meter through <paramref name="meterFactory"/> (so the factory's owner scopes and disposes it), or on its own when null.</summary>
@@ -52,8 +52,23 @@ public sealed class AkkaTcpMetrics : IDisposable
     internal Histogram<double> RequestDuration { get; }
     internal ObservableGauge<long> PendingWriteBytes { get; }
 
-    /// <summary>The named server's recorder; a server started again under the same name gets the same one.</summary>
-    internal ServerMetrics ForServer(string server) => _servers.GetOrAdd(server, name => new ServerMetrics(this, name));
+    /// <summary>A recorder for one server's run, until <see cref="Release"/>: its measurements carry the server's name, its totals are its own.</summary>
+    internal ServerMetrics ForServer(string server)
+    {
+        var metrics = new ServerMetrics(this, server);
+        _servers[metrics] = 0;
+        return metrics;
+    }
+
+    /// <summary>The server has stopped: its gauges stop reporting (those of its name, unless it runs again already).</summary>
+    internal void Release(ServerMetrics server)
+    {
+        _servers.TryRemove(server, out _);
+        if (_servers.Keys.Any(other => other.Name == server.Name))
+            return;
+        foreach (var gauge in _gauges.Values)
+            gauge.Remove(server.Name);
+    }
 
     /// <summary>Adds one server's reading to the gauge <paramref name="name"/>, created on first use (see <see cref="Protocols.ProtocolMetrics.ObserveGauge"/>).</summary>
     internal void ObserveGauge(string name, string unit, string description, string server, Func<long> read) =>
@@ -61,7 +76,7 @@ public sealed class AkkaTcpMetrics : IDisposable
 
     private IEnumerable<Measurement<long>> ObservePendingBytes()
     {
-        foreach (var server in _servers.Values)
+        foreach (var server in _servers.Keys)
             yield return new Measurement<long>(server.PendingWriteBytes, server.Tag);
     }
 
@@ -75,6 +90,8 @@ public sealed class AkkaTcpMetrics : IDisposable
             meter.CreateObservableGauge(name, Observe, unit, description);
 
         public void Set(string server, Func<long> read) => _readers[server] = read;
+
+        public void Remove(string server) => _readers.TryRemove(server, out _);
 
         private IEnumerable<Measurement<long>> Observe()
         {

@@ -21,6 +21,8 @@ internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
 
     public AkkaTcpMetrics Metrics => metrics;
 
+    public string Name => server;
+
     public KeyValuePair<string, object?> Tag { get; } = new("server", server);
 
     public long PendingWriteBytes => Volatile.Read(ref _pendingWriteBytes);

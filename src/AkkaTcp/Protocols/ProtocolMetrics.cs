@@ -11,17 +11,16 @@ public sealed class ProtocolMetrics
 {
     private readonly string _server;
     private readonly KeyValuePair<string, object?> _protocolTag;
-    private ServerMetrics _metrics;
+    private ServerMetrics? _metrics;
 
     internal ProtocolMetrics(string server, string protocol)
     {
         _server = server;
         _protocolTag = new KeyValuePair<string, object?>("protocol", protocol);
-        _metrics = AkkaTcpMetrics.Shared.ForServer(server);
     }
 
-    /// <summary>True while something listens to request durations: take timestamps only then.</summary>
-    public bool RequestsEnabled => _metrics.Metrics.RequestDuration.Enabled;
+    /// <summary>True while something listens to request durations: take timestamps only then (never before the server starts).</summary>
+    public bool RequestsEnabled => _metrics is { } metrics && metrics.Metrics.RequestDuration.Enabled;
 
     /// <summary>
     /// Records one request of <paramref name="operation"/> begun at <paramref name="startTimestamp"/>
@@ -30,9 +29,9 @@ public sealed class ProtocolMetrics
     /// </summary>
     public void RecordRequest(string operation, long startTimestamp)
     {
-        var duration = _metrics.Metrics.RequestDuration;
-        if (duration.Enabled)
-            duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, _metrics.Tag, _protocolTag, new KeyValuePair<string, object?>("operation", operation));
+        if (_metrics is not { } metrics || !metrics.Metrics.RequestDuration.Enabled)
+            return;
+        metrics.Metrics.RequestDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, metrics.Tag, _protocolTag, new KeyValuePair<string, object?>("operation", operation));
     }
 
     /// <summary>
@@ -40,8 +39,8 @@ public sealed class ProtocolMetrics
     /// must be cheap and thread-safe), tagged with this server. Call it from <see cref="IProtocol.Start"/>.
     /// </summary>
     public void ObserveGauge(string name, string unit, string description, Func<long> read) =>
-        _metrics.Metrics.ObserveGauge(name, unit, description, _server, read);
+        _metrics?.Metrics.ObserveGauge(name, unit, description, _server, read);
 
-    /// <summary>Moves this protocol's recording to the meter its server is started with.</summary>
-    internal void Bind(AkkaTcpMetrics metrics) => _metrics = metrics.ForServer(_server);
+    /// <summary>Records on the meter of the server's run from now on.</summary>
+    internal void Bind(ServerMetrics metrics) => _metrics = metrics;
 }
