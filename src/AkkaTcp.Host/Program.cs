@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using AkkaTcp.Configuration;
 using AkkaTcp.Host.CommandLine;
+using AkkaTcp.Host.Control;
 using AkkaTcp.Host.Hosting;
 using AkkaTcp.Host.Logging;
 using AkkaTcp.Host.Transfers;
@@ -16,6 +17,10 @@ InlineSocketCompletions.EnableUnlessSet();
 
 if (FileTransferCommand.Handles(args))
     return await FileTransferCommand.RunAsync(args);
+if (ControlCommand.Handles(args))
+    return await ControlCommand.RunAsync(args);
+if (TopCommand.Handles(args))
+    return await TopCommand.RunAsync(args);
 
 HostCommandLine commandLine;
 AkkaTcpSettings settings;
@@ -52,6 +57,7 @@ builder.Services.AddSingleton(hostSettings);
 builder.Services.AddSingleton(commandLine);
 builder.Services.AddSingleton<RunningServers>();
 builder.Services.AddSingleton<ConfigReload>();
+builder.Services.AddSingleton<ControlMethods>();
 // The host's IMeterFactory owns the AkkaTcp meter: disposed with the host, and the exporter below reads it.
 builder.Services.AddSingleton(services => new AkkaTcpMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
 if (hostSettings.Prometheus is { Enabled: true } prometheus)
@@ -74,6 +80,7 @@ builder.Services.AddAkka("akka-tcp", akka =>
     });
 });
 builder.Services.AddHostedService<ServersHostedService>();
+builder.Services.AddHostedService<ControlHostedService>();
 
 using var app = builder.Build();
 using var signals = new ShutdownSignals(app.Services.GetRequiredService<IHostApplicationLifetime>());

@@ -12,6 +12,9 @@ public sealed class JsonRpcProtocol : FramedProtocol<ReadOnlySpan<byte>, ReadOnl
 {
     private readonly JsonRpcMethods _methods = new();
     private readonly ProtocolMetrics _metrics;
+
+    /// <summary>The methods this server answers: add your own in code before the server starts (the host's control endpoint does).</summary>
+    public JsonRpcMethods Methods => _methods;
     private readonly IFrameDecoder<ReadOnlySpan<byte>> _decoder;
     private readonly IFrameEncoder<ReadOnlySpan<byte>> _encoder;
 

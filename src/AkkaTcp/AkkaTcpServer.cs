@@ -95,13 +95,17 @@ public sealed class AkkaTcpServer
     /// Throws <see cref="InvalidOperationException"/> if <paramref name="settings"/> changes what
     /// only a restart can (address, protocol and its block, transport, socket options, dispatcher,
     /// frame size, write batching, the heartbeat on or off): stop the server and start it anew.
+    /// Returns false, changing nothing, when the live settings are the ones it runs with.
     /// </summary>
-    public async Task UpdateSettingsAsync(ServerSettings settings)
+    public async Task<bool> UpdateSettingsAsync(ServerSettings settings)
     {
         if (RestartNeededFor(settings) is { } reason)
             throw new InvalidOperationException($"server '{Settings.Name}' needs a restart for these settings: {reason}");
+        if (settings.LivePart is not null && settings.LivePart == Settings.LivePart)
+            return false;
         await Supervisor.Ask<Akka.Done>(new UpdateSettings(settings), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         Settings = settings;
+        return true;
     }
 
     /// <summary>Every connection of the server (served, waiting, closing) at this moment, oldest first.</summary>

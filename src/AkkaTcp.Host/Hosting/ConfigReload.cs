@@ -49,7 +49,12 @@ internal sealed class ConfigReload(
                 }
             }
             foreach (var settings in next.Servers)
-                changes.Add(await ApplyAsync(settings).ConfigureAwait(false));
+            {
+                if (await ApplyAsync(settings).ConfigureAwait(false) is { } change)
+                    changes.Add(change);
+            }
+            if (changes.Count == 0)
+                logger.LogInformation("Reload: nothing changed");
             foreach (var change in changes)
                 logger.LogInformation("Reload: {Change}", change);
             return changes;
@@ -60,7 +65,8 @@ internal sealed class ConfigReload(
         }
     }
 
-    private async Task<string> ApplyAsync(ServerSettings settings)
+    /// <summary>What became of one server of the new configuration; null when nothing changed.</summary>
+    private async Task<string?> ApplyAsync(ServerSettings settings)
     {
         if (!servers.TryGet(settings.Name, out var running))
             return $"server {settings.Name} added: " + await StartAsync(settings).ConfigureAwait(false);
@@ -70,8 +76,9 @@ internal sealed class ConfigReload(
             servers.Remove(settings.Name);
             return $"server {settings.Name} restarted ({reason}; {drained.Drained} connections drained): " + await StartAsync(settings).ConfigureAwait(false);
         }
-        await running.UpdateSettingsAsync(settings).ConfigureAwait(false);
-        return $"server {settings.Name} updated live (max-connections={settings.MaxConnections}, idle-timeout={settings.IdleTimeout})";
+        return await running.UpdateSettingsAsync(settings).ConfigureAwait(false)
+            ? $"server {settings.Name} updated live (max-connections={settings.MaxConnections}, idle-timeout={settings.IdleTimeout})"
+            : null;
     }
 
     private async Task<string> StartAsync(ServerSettings settings)

@@ -13,4 +13,7 @@ public static class ExitCodes
 
     /// <summary>send / fetch: the server refused the transfer, it failed its checks, or the server could not be reached.</summary>
     public const int TransferFailed = 6;
+
+    /// <summary>ctl / top: the control endpoint could not be reached, or it refused the command (the reason is printed).</summary>
+    public const int ControlFailed = 7;
 }

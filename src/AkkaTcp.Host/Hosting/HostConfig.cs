@@ -74,6 +74,16 @@ public static class HostConfig
           # Prometheus' registered default port for OpenTelemetry exporters.
           port = 9464
         }
+        akka-tcp.control {
+          # A json-rpc endpoint for `akka-tcp ctl` and `akka-tcp top`: list and kick connections,
+          # suspend, resume and drain servers, reload, stats. Off by default: it can close
+          # connections, so it is opened only when asked for.
+          enabled = off
+          # Loopback: anyone who can reach it can kick your clients.
+          host = "127.0.0.1"
+          # `akka-tcp ctl` and `akka-tcp top` look here unless told --control HOST:PORT.
+          port = 7070
+        }
         """, "host defaults");
 
     /// <summary>

@@ -94,9 +94,7 @@ internal static class FileTransferCommand
                     name = Value();
                     break;
                 case "--target":
-                    var text = Value();
-                    target = IPEndPoint.TryParse(text, out var ip) && ip.Port != 0 ? ip
-                        : throw new UsageException($"--target {text}: expected HOST:PORT with an IP address, e.g. 127.0.0.1:7000");
+                    target = EndPointOption.Parse("--target", Value());
                     break;
                 case var option when option.StartsWith('-'):
                     throw new UsageException($"unknown option {option} for {verb}");

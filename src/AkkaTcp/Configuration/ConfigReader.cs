@@ -27,25 +27,26 @@ public sealed class ConfigReader
     }
 
     /// <summary>
-    /// Every value of this block (fallbacks included) as sorted "key=value" lines, but the keys in
-    /// <paramref name="except"/>: two blocks with the same fingerprint differ at most in those keys.
+    /// Every value of this block (fallbacks included) as sorted "key=value" lines: those of
+    /// <paramref name="keys"/> only, or all but those. Two blocks with the same fingerprint hold
+    /// the same values in the keys it covers.
     /// </summary>
-    internal string Fingerprint(IReadOnlySet<string> except)
+    internal string Fingerprint(IReadOnlySet<string> keys, bool only)
     {
         var lines = new List<string>();
-        Flatten(_config.Root, "", except, lines);
+        Flatten(_config.Root, "", keys, only, lines);
         lines.Sort(StringComparer.Ordinal);
         return string.Join('\n', lines);
     }
 
-    private static void Flatten(Akka.Configuration.Hocon.HoconValue value, string key, IReadOnlySet<string> except, List<string> lines)
+    private static void Flatten(Akka.Configuration.Hocon.HoconValue value, string key, IReadOnlySet<string> keys, bool only, List<string> lines)
     {
         if (value.IsObject())
         {
             foreach (var (name, child) in value.GetObject().Items)
-                Flatten(child, key.Length == 0 ? name : key + "." + name, except, lines);
+                Flatten(child, key.Length == 0 ? name : key + "." + name, keys, only, lines);
         }
-        else if (!except.Contains(key))
+        else if (keys.Contains(key) == only)
         {
             lines.Add(key + "=" + value);
         }

@@ -19,6 +19,9 @@ public sealed record ServerSettings
     /// <summary>Its configuration block but the live keys, flattened: when it differs, only a restart applies the new block.</summary>
     internal string? FixedPart { get; init; }
 
+    /// <summary>The live keys of its block, flattened: equal, an update would change nothing.</summary>
+    internal string? LivePart { get; init; }
+
     /// <summary>The metrics handle the protocol was created with, bound to the server's meter at start.</summary>
     internal ProtocolMetrics? ProtocolMetrics { get; init; }
 
@@ -112,7 +115,8 @@ public sealed record ServerSettings
             MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
             Protocol = protocol,
             ProtocolMetrics = protocolMetrics,
-            FixedPart = config.Fingerprint(LiveSettings.Keys),
+            FixedPart = config.Fingerprint(LiveSettings.Keys, only: false),
+            LivePart = config.Fingerprint(LiveSettings.Keys, only: true),
             Dispatcher = dispatcher,
             Transport = transport,
             SocketChunkSize = config.ByteSize("socket-chunk-size", 512, 16 * 1024 * 1024),
