@@ -17,6 +17,7 @@ internal static class LiveSettings
         "min-receive-rate.bytes-per-second", "min-receive-rate.grace-period",
         "write-high-water-mark", "write-low-water-mark", "max-pending-write-bytes",
         "heartbeat.interval", "heartbeat.misses",
+        "alarms.connections-above", "alarms.waiting-above", "alarms.cooldown",
     };
 
     /// <summary>Why <paramref name="next"/> cannot replace <paramref name="current"/> on a running server, or null if it can.</summary>

@@ -44,6 +44,7 @@ public sealed record ServerSettings
     public required TimeSpan WriteTimeout { get; init; }
     public required MinReceiveRate MinReceiveRate { get; init; }
     public AcceptRate AcceptRatePerIp { get; init; } = new(0, 1);
+    public AlarmSettings Alarms { get; init; } = new(0, 0, TimeSpan.FromMinutes(1));
     public required int MaxPendingWriteBytes { get; init; }
     public required SocketSettings Socket { get; init; }
     public required HeartbeatSettings Heartbeat { get; init; }
@@ -108,6 +109,7 @@ public sealed record ServerSettings
             WriteTimeout = config.Duration("write-timeout", TimeSpan.Zero, TimeSpan.FromDays(1)),
             MinReceiveRate = MinReceiveRate.Read(config.Section("min-receive-rate")),
             AcceptRatePerIp = AcceptRate.Read(config.Section("max-accept-rate-per-ip")),
+            Alarms = AlarmSettings.Read(config.Section("alarms")),
             MaxPendingWriteBytes = maxPending,
             Socket = SocketSettings.Read(config),
             Heartbeat = heartbeat,

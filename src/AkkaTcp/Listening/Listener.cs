@@ -23,6 +23,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private readonly ConnectionCounters _counters;
     private readonly AdmissionControl _admission;
     private readonly DroppedAccepts _droppedAccepts = new();
+    private readonly Alarms _alarms;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _tcpListener;
     private EndPoint _endPoint;
@@ -42,6 +43,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
         _endPoint = settings.EndPoint;
         _admission = new AdmissionControl(settings, metrics);
         _counters = new ConnectionCounters(metrics);
+        _alarms = new Alarms(_log);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -305,6 +307,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
         Context.Watch(connection);
         _admission.Add(connection, info, address, admission);
         _counters.OnAccepted();
+        _alarms.Check(_settings, _admission.Active, _admission.Queued);
     }
 
     /// <summary>The client's IP address, with IPv4 clients of a dual-stack socket counted as IPv4.</summary>
