@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using AkkaTcp.Client;
-using AkkaTcp.Host.CommandLine;
 using AkkaTcp.Host.Hosting;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -17,49 +16,10 @@ namespace AkkaTcp.Host.Control;
 /// </summary>
 internal static class TopCommand
 {
-    public const string Usage = """
-        Usage: akka-tcp top [--control HOST:PORT] [--count N]
-
-        A live view of a running host (start it with --set akka-tcp.control.enabled=on), refreshed every second.
-          --control HOST:PORT   the control endpoint (default 127.0.0.1:7070)
-          --count N             stop after N frames (default: until Ctrl+C)
-
-        Exit codes: 0 done, 2 bad command line, 7 the endpoint is unreachable.
-        """;
-
     private const int Heaviest = 5;
 
-    public static bool Handles(string[] args) => args is ["top", ..];
-
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(EndPoint control, int? count)
     {
-        EndPoint control = ControlCommand.DefaultEndPoint;
-        int? count = null;
-        try
-        {
-            for (var i = 1; i < args.Length; i++)
-            {
-                string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-                switch (args[i])
-                {
-                    case "--control":
-                        control = EndPointOption.Parse("--control", Value());
-                        break;
-                    case "--count":
-                        var text = Value();
-                        count = int.TryParse(text, out var n) && n > 0 ? n : throw new UsageException($"--count {text}: expected a positive number");
-                        break;
-                    default:
-                        throw new UsageException($"unknown argument {args[i]} for top");
-                }
-            }
-        }
-        catch (UsageException e)
-        {
-            Console.Error.WriteLine($"akka-tcp: {e.Message}\n{Usage}");
-            return ExitCodes.InvalidConfiguration;
-        }
-
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

@@ -33,10 +33,10 @@ internal sealed class ConfigReload(
             {
                 next = AkkaTcpSettings.Load(HostConfig.Build(commandLine));
             }
-            catch (Exception e) when (e is InvalidConfigException or UsageException)
+            catch (InvalidConfigException e)
             {
                 logger.LogError("Reload refused, nothing changed: {Error}", e.Message);
-                throw new InvalidConfigException(e.Message, e);
+                throw;
             }
             var changes = new List<string>();
             foreach (var running in servers.All)

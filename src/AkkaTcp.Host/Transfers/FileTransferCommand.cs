@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using AkkaTcp.Client;
-using AkkaTcp.Host.CommandLine;
 using AkkaTcp.Host.Hosting;
 
 namespace AkkaTcp.Host.Transfers;
@@ -11,109 +10,51 @@ namespace AkkaTcp.Host.Transfers;
 /// <summary>
 /// The host's client verbs for a file server (<c>--protocol file</c>):
 /// <c>akka-tcp send FILE [--name NAME] [--target HOST:PORT]</c> and
-/// <c>akka-tcp fetch NAME [PATH] [--target HOST:PORT]</c>, with a progress bar.
+/// <c>akka-tcp fetch NAME [PATH] [--target HOST:PORT]</c>, with a progress bar on a terminal.
 /// </summary>
 internal static class FileTransferCommand
 {
-    public const string Usage = """
-        Usage: akka-tcp send FILE [--name NAME] [--target HOST:PORT]
-               akka-tcp fetch NAME [PATH] [--target HOST:PORT]
+    public static Task<int> SendAsync(string path, string? name, EndPoint target) =>
+        RunAsync("send", target, async (client, started) =>
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists)
+                throw new FileTransferException($"{path}: no such file");
+            var stored = name ?? file.Name;
+            var sha = await TransferProgress.RunAsync($"send {stored}", file.Length, progress => client.UploadAsync(file.FullName, stored, progress));
+            return Summary($"sent {stored}", file.Length, sha, started);
+        });
 
-        Uploads FILE to (or downloads NAME from) a file server: akka-tcp --protocol file.
-        Sizes and sha256 are checked at both ends; a download lands in PATH (default: NAME) only when complete.
-          --name NAME          name to store FILE under (default: FILE's file name)
-          --target HOST:PORT   the file server (default 127.0.0.1:7000)
+    public static Task<int> FetchAsync(string name, string? path, EndPoint target) =>
+        RunAsync("fetch", target, async (client, started) =>
+        {
+            var destination = path ?? name;
+            var sha = await TransferProgress.RunAsync($"fetch {name}", total: null,
+                progress => client.DownloadAsync(name, destination, new Progress(received => progress.Report(received.Received, received.Total))));
+            return Summary($"fetched {name} to {destination}", new FileInfo(destination).Length, sha, started);
+        });
 
-        Exit codes: 0 done, 2 bad command line, 6 refused or failed (the reason is printed).
-        """;
-
-    public static bool Handles(string[] args) => args is ["send" or "fetch", ..];
-
-    public static async Task<int> RunAsync(string[] args)
+    private static async Task<int> RunAsync(string verb, EndPoint target, Func<FileClient, long, Task<string>> transfer)
     {
-        string verb, subject;
-        string? second, name = null;
-        EndPoint target;
-        try
-        {
-            (verb, subject, second, name, target) = Parse(args);
-        }
-        catch (UsageException e)
-        {
-            Console.Error.WriteLine($"akka-tcp: {e.Message}\n{Usage}");
-            return ExitCodes.InvalidConfiguration;
-        }
         var started = Stopwatch.GetTimestamp();
         try
         {
             await using var client = await FileClient.ConnectAsync(target);
-            if (verb == "send")
-            {
-                var file = new FileInfo(subject);
-                if (!file.Exists)
-                    throw new FileTransferException($"{subject}: no such file");
-                var bar = new ProgressBar($"send {name ?? file.Name}", file.Length);
-                var sha = await client.UploadAsync(file.FullName, name ?? file.Name, bar);
-                bar.Finish();
-                Console.WriteLine(Summary($"sent {name ?? file.Name}", file.Length, sha, started));
-            }
-            else
-            {
-                var path = second ?? subject;
-                ProgressBar? bar = null;
-                var sha = await client.DownloadAsync(subject, path, new Progress(received =>
-                {
-                    bar ??= new ProgressBar($"fetch {subject}", received.Total);
-                    bar.Report(received.Received);
-                }));
-                bar?.Finish();
-                Console.WriteLine(Summary($"fetched {subject} to {path}", new FileInfo(path).Length, sha, started));
-            }
+            Console.WriteLine(await transfer(client, started));
             return ExitCodes.Ok;
         }
         catch (Exception e) when (e is FileTransferException or SocketException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine();
             Console.Error.WriteLine($"akka-tcp: {verb} failed: {e.Message}");
             return ExitCodes.TransferFailed;
         }
-    }
-
-    private static (string Verb, string Subject, string? Second, string? Name, EndPoint Target) Parse(string[] args)
-    {
-        var verb = args[0];
-        var positional = new List<string>();
-        string? name = null;
-        EndPoint target = new IPEndPoint(IPAddress.Loopback, 7000);
-        for (var i = 1; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--name" when verb == "send":
-                    name = Value();
-                    break;
-                case "--target":
-                    target = EndPointOption.Parse("--target", Value());
-                    break;
-                case var option when option.StartsWith('-'):
-                    throw new UsageException($"unknown option {option} for {verb}");
-                default:
-                    positional.Add(args[i]);
-                    break;
-            }
-        }
-        var most = verb == "send" ? 1 : 2;
-        if (positional.Count < 1 || positional.Count > most)
-            throw new UsageException(verb == "send" ? "send takes one FILE" : "fetch takes NAME and an optional PATH");
-        return (verb, positional[0], positional.Count > 1 ? positional[1] : null, name, target);
     }
 
     private static string Summary(string what, long bytes, string sha256, long startedAt)
     {
         var seconds = Stopwatch.GetElapsedTime(startedAt).TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{what}: {bytes} bytes, sha256 {sha256}, {seconds:0.00} s ({ProgressBar.Mib(bytes) / Math.Max(seconds, 0.001):0} MiB/s)");
+            $"{what}: {bytes} bytes, sha256 {sha256}, {seconds:0.00} s ({TransferProgress.Mib(bytes) / Math.Max(seconds, 0.001):0} MiB/s)");
     }
 
     /// <summary>Reports on the transferring thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -80,8 +80,8 @@ public sealed class ConsoleHostTests
     [InlineData(new[] { "--port", "abc" }, "akka-tcp: akka-tcp.servers.main.port = abc: must be an integer")]
     [InlineData(new[] { "--set", "akka-tcp.servers.main.max-frame-size=-1" }, "akka-tcp: akka-tcp.servers.main.max-frame-size = -1: must be between 1 and 1073741824 (got -1 bytes)")]
     [InlineData(new[] { "--config", "/nonexistent.hocon" }, "akka-tcp: cannot read config file /nonexistent.hocon: Could not find file '/nonexistent.hocon'.")]
-    [InlineData(new[] { "--frobnicate" }, "akka-tcp: unknown option --frobnicate (see --help)")]
-    [InlineData(new[] { "--port" }, "akka-tcp: --port needs a value")]
+    [InlineData(new[] { "--frobnicate" }, "akka-tcp: Unrecognized command or argument '--frobnicate'. (see akka-tcp --help)")]
+    [InlineData(new[] { "--port" }, "akka-tcp: Required argument missing for option: '--port'. (see akka-tcp --help)")]
     [InlineData(new[] { "--set", "akka-tcp.host.open-files-reserve=-1" }, "akka-tcp: akka-tcp.host.open-files-reserve = -1: must be between 0 and 1000000 (got -1)")]
     [InlineData(new[] { "--set", "akka-tcp.servers.main.max-conections=5" }, "akka-tcp: akka-tcp.servers.main.max-conections = 5: unknown key (did you mean max-connections?)")]
     public async Task Bad_configuration_exits_2_with_one_line_naming_the_problem(string[] args, string expected)

@@ -88,7 +88,7 @@ public sealed class ControlEndpointTests(ITestOutputHelper output)
     {
         var lines = await CtlAsync(7, "stats", "--control", $"127.0.0.1:{PrometheusScrape.FreePort()}");
         Assert.Single(lines, l => l.StartsWith("akka-tcp ctl: "));
-        Assert.Contains(await CtlAsync(2, "kick", "not-an-address"), l => l == "akka-tcp: kick takes a connection id or an IP address, not 'not-an-address'");
+        Assert.Contains(await CtlAsync(2, "kick", "not-an-address"), l => l == "akka-tcp: kick takes a connection id or an IP address, not 'not-an-address' (see akka-tcp ctl kick --help)");
     }
 
     /// <summary>Runs akka-tcp with these arguments (first: ctl's command, or top) to its end; returns what it printed.</summary>

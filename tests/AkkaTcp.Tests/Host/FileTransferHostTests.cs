@@ -70,7 +70,7 @@ public sealed class FileTransferHostTests(ITestOutputHelper output) : IAsyncLife
         Assert.False(File.Exists("nothing.bin"));
         Assert.False(File.Exists("nothing.bin.part"));
         await RunAsync(["send", "/no/such/file", "--target", endpoint], "akka-tcp: send failed: /no/such/file: no such file", expectedExit: 6);
-        await RunAsync(["send"], "akka-tcp: send takes one FILE", expectedExit: 2);
+        await RunAsync(["send"], "akka-tcp: Required argument 'FILE' missing for command: 'send'. (see akka-tcp send --help)", expectedExit: 2);
     }
 
     private async Task RunAsync(string[] args, string expectedLine, int expectedExit = 0)
