@@ -23,7 +23,9 @@ internal static class HostCommands
             Console.Error.WriteLine($"akka-tcp: {parsed.Errors[0].Message} (see {CommandPath(parsed.CommandResult)} --help)");
             return ExitCodes.InvalidConfiguration;
         }
-        return await parsed.InvokeAsync();
+        // The host handles SIGTERM and Ctrl+C itself (a graceful drain that may take drain-timeout);
+        // System.CommandLine's own handler would end the process after 2 s.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     /// <summary>"akka-tcp ctl kick" for the kick command's result: the names from the root down.</summary>
