@@ -14,10 +14,10 @@ internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
     private static readonly KeyValuePair<string, object?>[] Reasons = CreateReasonTags();
 
     private long _pendingWriteBytes;
-    private long _bytesReceived;
-    private long _bytesSent;
-    private long _framesReceived;
-    private long _framesSent;
+    private readonly StripedCounter _bytesReceived = new();
+    private readonly StripedCounter _bytesSent = new();
+    private readonly StripedCounter _framesReceived = new();
+    private readonly StripedCounter _framesSent = new();
 
     public AkkaTcpMetrics Metrics => metrics;
 
@@ -28,7 +28,7 @@ internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
     public long PendingWriteBytes => Volatile.Read(ref _pendingWriteBytes);
 
     /// <summary>The server's traffic so far, for <see cref="ServerStats"/> (kept whether or not anyone listens to the meter).</summary>
-    public Traffic Totals => new(Volatile.Read(ref _bytesReceived), Volatile.Read(ref _bytesSent), Volatile.Read(ref _framesReceived), Volatile.Read(ref _framesSent));
+    public Traffic Totals => new(_bytesReceived.Sum(), _bytesSent.Sum(), _framesReceived.Sum(), _framesSent.Sum());
 
     public readonly record struct Traffic(long BytesReceived, long BytesSent, long FramesReceived, long FramesSent);
 
@@ -54,14 +54,14 @@ internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
 
     public void OnReceived(int bytes)
     {
-        Interlocked.Add(ref _bytesReceived, bytes);
+        _bytesReceived.Add(bytes);
         if (metrics.NetworkIo.Enabled)
             metrics.NetworkIo.Add(bytes, Tag, Receive);
     }
 
     public void OnSent(int bytes)
     {
-        Interlocked.Add(ref _bytesSent, bytes);
+        _bytesSent.Add(bytes);
         if (metrics.NetworkIo.Enabled)
             metrics.NetworkIo.Add(bytes, Tag, Transmit);
     }
@@ -69,9 +69,9 @@ internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
     public void OnFrames(int received, int sent)
     {
         if (received > 0)
-            Interlocked.Add(ref _framesReceived, received);
+            _framesReceived.Add(received);
         if (sent > 0)
-            Interlocked.Add(ref _framesSent, sent);
+            _framesSent.Add(sent);
         if (!metrics.Frames.Enabled)
             return;
         if (received > 0)
