@@ -93,6 +93,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         {
             case Tcp.Received received:
                 _bytesReceived += received.Data.Count;
+                _metrics.OnReceived(received.Data.Count);
                 _input.Append(received.Data.ToReadOnlySpan()); // kept for when it is served
                 break;
             case Describe:

@@ -28,6 +28,7 @@ public sealed class ServerControlTests(ITestOutputHelper output) : ServerSpec(ou
         Assert.Equal(6, list[0].BytesReceived);
         Assert.Equal(6, list[0].BytesSent);
         Assert.Equal("waiting", list[1].State);
+        Assert.Equal(6 + 7, (await server.GetStatsAsync()).BytesReceived); // a waiting client's bytes count as received
         Assert.True(list[0].Id < list[1].Id);
         Assert.True(list[0].Age > TimeSpan.Zero);
     }
