@@ -70,9 +70,9 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
         return Admission.Refuse;
     }
 
-    public void Add(IActorRef connection, ConnectionInfo info, IPAddress address, Admission admission)
+    public void Add(IActorRef connection, IActorRef socket, ConnectionInfo info, IPAddress address, Admission admission)
     {
-        var entry = new Entry(info, address);
+        var entry = new Entry(info, address, socket);
         _entries[connection] = entry;
         if (admission is Admission.Refuse or Admission.RateLimit)
             return;
@@ -155,6 +155,9 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
         return matching;
     }
 
+    /// <summary>The socket of a connection still known (not yet forgotten), or null.</summary>
+    public IActorRef? SocketOf(IActorRef connection) => _entries.TryGetValue(connection, out var entry) ? entry.Socket : null;
+
     public string Describe(IActorRef connection) =>
         _entries.TryGetValue(connection, out var entry) ? entry.Info.ToString() : connection.Path.Name;
 
@@ -172,8 +175,10 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
         return admitted;
     }
 
-    private sealed class Entry(ConnectionInfo info, IPAddress address)
+    private sealed class Entry(ConnectionInfo info, IPAddress address, IActorRef socket)
     {
+        /// <summary>Akka.IO's actor for the socket, to reset it if the connection dies before it could.</summary>
+        public IActorRef Socket { get; } = socket;
         public ConnectionInfo Info { get; } = info;
         public IPAddress Address { get; } = address;
         /// <summary>Counted as served or waiting (refused connections hold no slot).</summary>

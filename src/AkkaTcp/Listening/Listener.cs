@@ -181,11 +181,15 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 Self.Tell(new ConnectionDied(terminated.ActorRef));
                 break;
             case ConnectionDied died:
+                // It died without reporting its end (it failed while starting, perhaps before it
+                // registered with its socket): reset the socket now rather than leave the client
+                // hanging until Akka.IO's register-timeout.
+                _admission.SocketOf(died.Connection)?.Tell(Tcp.Abort.Instance);
                 OnConnectionGone(died.Connection, CloseReason.Error);
                 break;
             case StopAccepting:
                 if (_accepting)
-                    _log.Info("Server {Server} stopped accepting: shutting down", _settings.Name);
+                    _log.Info("Server {Server} stopped accepting", _settings.Name);
                 _accepting = false;
                 Sender.Tell(Akka.Done.Instance);
                 break;
@@ -208,7 +212,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
                 Sender.Tell(_counters.Snapshot(_admission.Active, _admission.Queued, _suspended));
                 break;
             case ListConnections:
-                Context.ActorOf(Props.Create(() => new ConnectionCensus(_admission.Connections.ToList(), Sender)));
+                Context.ActorOf(Props.Create<ConnectionCensus>(_admission.Connections.ToList(), Sender));
                 break;
             case KickConnections kick:
                 var kicked = _admission.Matching(kick.Id, kick.Address);
@@ -305,7 +309,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
         var props = Props.Create<Connection>(info, socket, _settings, admission, _metrics).WithDispatcher(_settings.Dispatcher);
         var connection = Context.ActorOf(props, "conn-" + id);
         Context.Watch(connection);
-        _admission.Add(connection, info, address, admission);
+        _admission.Add(connection, socket, info, address, admission);
         _counters.OnAccepted();
         _alarms.Check(_settings, _admission.Active, _admission.Queued);
     }

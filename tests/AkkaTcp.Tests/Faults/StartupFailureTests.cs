@@ -9,7 +9,9 @@ namespace AkkaTcp.Tests.Faults;
 /// A protocol that throws while a connection starts kills that connection's actor before it can
 /// report its end; the listener releases what it held all the same (it watches every connection).
 /// </summary>
-public sealed class StartupFailureTests(ITestOutputHelper output) : ServerSpec(output)
+// Akka.IO's own register-timeout (5 s) would reset a socket nobody registered for; set far above
+// the tests' deadlines, so only the listener's reset can end those clients in time.
+public sealed class StartupFailureTests(ITestOutputHelper output) : ServerSpec(output, "akka.io.tcp.register-timeout = 300s")
 {
     private static string Crashing(string step, string extra = "") => $$"""
         akka-tcp.protocols.startup-crash = "AkkaTcp.Tests.Protocols.StartupCrashingProtocol, AkkaTcp.Tests"
