@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.IO;
 using AkkaTcp.Configuration;
 
 namespace AkkaTcp.Client;
@@ -22,7 +23,21 @@ internal sealed class ClientActorSystem
 
     public bool Owned { get; }
 
-    public static ClientActorSystem Borrow(ActorSystem system) => new(system, owned: false);
+    public static ClientActorSystem Borrow(ActorSystem system) => new(Prepared(system), owned: false);
+
+    /// <summary>
+    /// Starts, on the caller's thread, what every connection actor uses in its PreStart: Akka.IO's
+    /// TCP extension and the scheduler (its dial deadline). Akka starts its scheduler on first use
+    /// and blocks that caller until the scheduler's loop runs on the thread pool; a hundred
+    /// connection actors starting at once on a fresh system all blocked there, the pool starved,
+    /// and dials hung for a minute (found with dotnet-stack).
+    /// </summary>
+    private static ActorSystem Prepared(ActorSystem system)
+    {
+        system.Tcp();
+        system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, static () => { });
+        return system;
+    }
 
     public static ClientActorSystem CreateOwn()
     {
@@ -35,7 +50,7 @@ internal sealed class ClientActorSystem
             akka.log-dead-letters = off
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """).WithFallback(AkkaTcpConfig.Reference);
-        return new ClientActorSystem(ActorSystem.Create($"akka-tcp-client-{Interlocked.Increment(ref _owned)}", config), owned: true);
+        return new ClientActorSystem(Prepared(ActorSystem.Create($"akka-tcp-client-{Interlocked.Increment(ref _owned)}", config)), owned: true);
     }
 
     /// <summary>Terminates the system if this client created it.</summary>
