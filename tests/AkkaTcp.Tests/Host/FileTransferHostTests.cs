@@ -60,6 +60,36 @@ public sealed class FileTransferHostTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(1L << 30, new FileInfo(Path.Join(_root, "big.bin")).Length);
     }
 
+    [ToolFact(ExternalTools.Script)]
+    public async Task Send_draws_a_progress_bar_on_a_terminal_and_prints_only_its_summary_when_redirected()
+    {
+        await using var server = HostProcess.Start("--protocol", "file", "--port", "0", "--set", $"akka-tcp.servers.main.file.root={_root}");
+        var endpoint = (await server.WaitUntilListeningAsync(Within(60))).ToString();
+        var source = Path.Join(_local, "tty.bin");
+        await File.WriteAllBytesAsync(source, RandomNumberGenerator.GetBytes(8 << 20));
+        var host = Path.Combine(AppContext.BaseDirectory, "akka-tcp.dll");
+
+        // script runs the command on a pseudo-terminal: stderr is a terminal there, as in a shell.
+        var info = new System.Diagnostics.ProcessStartInfo("script", ["-qec", $"dotnet {host} send {source} --target {endpoint}", "/dev/null"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+        };
+        using var onTerminal = System.Diagnostics.Process.Start(info)!;
+        var screen = await onTerminal.StandardOutput.ReadToEndAsync(Within(120));
+        await onTerminal.WaitForExitAsync(Within(120));
+        output.WriteLine(screen);
+        Assert.Equal(0, onTerminal.ExitCode);
+        Assert.Contains("send tty.bin", screen);
+        Assert.Contains("\u2501", screen); // the bar's heavy horizontal line
+        Assert.Contains("sent tty.bin: 8388608 bytes", screen);
+
+        var redirected = HostProcess.Start("send", source, "--name", "again.bin", "--target", endpoint);
+        Assert.Equal(0, await redirected.WaitForExitAsync(Within(120)));
+        Assert.Equal(["sent again.bin"], redirected.Output.Where(l => l.Length > 0).Select(l => string.Join(':', l.Split(':').Take(1))));
+        await redirected.DisposeAsync();
+    }
+
     [Fact]
     public async Task Fetching_a_missing_file_sending_a_missing_local_file_and_a_bad_command_line_fail_with_a_reason()
     {

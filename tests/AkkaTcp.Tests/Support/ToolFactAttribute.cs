@@ -27,6 +27,7 @@ public static class ExternalTools
     public const string Ss = "ss:iproute2";
     public const string RedisCli = "redis-cli:redis-tools";
     public const string RedisBenchmark = "redis-benchmark:redis-tools";
+    public const string Script = "script:bsdutils";
 
     public static bool IsInstalled(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
