@@ -27,28 +27,29 @@ public sealed class ConfigReader
     }
 
     /// <summary>
-    /// Every value of this block (fallbacks included) as sorted "key=value" lines: those of
-    /// <paramref name="keys"/> only, or all but those. Two blocks with the same fingerprint hold
-    /// the same values in the keys it covers.
+    /// Every value of this block (fallbacks included) as sorted "key=value" lines, in one pass:
+    /// those of <paramref name="keys"/> in <c>In</c>, all others in <c>Out</c>. Two blocks with
+    /// the same fingerprint hold the same values in the keys it covers.
     /// </summary>
-    internal string Fingerprint(IReadOnlySet<string> keys, bool only)
+    internal (string In, string Out) Fingerprints(IReadOnlySet<string> keys)
     {
-        var lines = new List<string>();
-        Flatten(_config.Root, "", keys, only, lines);
-        lines.Sort(StringComparer.Ordinal);
-        return string.Join('\n', lines);
+        List<string> inside = [], outside = [];
+        Flatten(_config.Root, "", keys, inside, outside);
+        inside.Sort(StringComparer.Ordinal);
+        outside.Sort(StringComparer.Ordinal);
+        return (string.Join('\n', inside), string.Join('\n', outside));
     }
 
-    private static void Flatten(Akka.Configuration.Hocon.HoconValue value, string key, IReadOnlySet<string> keys, bool only, List<string> lines)
+    private static void Flatten(Akka.Configuration.Hocon.HoconValue value, string key, IReadOnlySet<string> keys, List<string> inside, List<string> outside)
     {
         if (value.IsObject())
         {
             foreach (var (name, child) in value.GetObject().Items)
-                Flatten(child, key.Length == 0 ? name : key + "." + name, keys, only, lines);
+                Flatten(child, key.Length == 0 ? name : key + "." + name, keys, inside, outside);
         }
-        else if (keys.Contains(key) == only)
+        else
         {
-            lines.Add(key + "=" + value);
+            (keys.Contains(key) ? inside : outside).Add(key + "=" + value);
         }
     }
 

@@ -84,6 +84,7 @@ public sealed record ServerSettings
         var heartbeat = ReadHeartbeat(config.Section("heartbeat"));
         var transport = config.OneOf("transport", "tcp", "udp") == "udp" ? Transport.Udp : Transport.Tcp;
         var protocolMetrics = new ProtocolMetrics(name, protocolName);
+        var fingerprints = config.Fingerprints(LiveSettings.Keys);
         var protocol = protocols.Create(protocolName, config.FullKey("protocol"),
             new ProtocolContext(name, maxFrameSize, heartbeat, dispatcher, config) { Metrics = protocolMetrics });
         if (transport == Transport.Udp && protocol is not Protocols.IDatagramProtocol)
@@ -117,8 +118,8 @@ public sealed record ServerSettings
             MaxInFlight = config.Int("max-in-flight", 1, 1_000_000),
             Protocol = protocol,
             ProtocolMetrics = protocolMetrics,
-            FixedPart = config.Fingerprint(LiveSettings.Keys, only: false),
-            LivePart = config.Fingerprint(LiveSettings.Keys, only: true),
+            FixedPart = fingerprints.Out,
+            LivePart = fingerprints.In,
             Dispatcher = dispatcher,
             Transport = transport,
             SocketChunkSize = config.ByteSize("socket-chunk-size", 512, 16 * 1024 * 1024),

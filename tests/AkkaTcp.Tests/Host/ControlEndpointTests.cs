@@ -26,8 +26,8 @@ public sealed class ControlEndpointTests(ITestOutputHelper output)
         await using var _ = host;
         var endPoint = await host.WaitUntilListeningAsync(Within());
         await host.WaitForLineAsync(l => l.Contains("Control endpoint listening"), Within());
-        await using var kicked = await EchoingAsync(endPoint, "kick me", "127.0.0.2");
-        await using var kept = await EchoingAsync(endPoint, "keep me", "127.0.0.3");
+        await using var kicked = await RawLineClient.ConnectEchoedAsync(endPoint, "kick me", Within(), IPAddress.Parse("127.0.0.2"));
+        await using var kept = await RawLineClient.ConnectEchoedAsync(endPoint, "keep me", Within(), IPAddress.Parse("127.0.0.3"));
 
         var list = await CtlAsync(0, "connections", "--control", control);
         Assert.Contains(list, l => l.Contains("127.0.0.2:") && l.Contains("serving"));
@@ -57,7 +57,7 @@ public sealed class ControlEndpointTests(ITestOutputHelper output)
         await using (var turnedAway = await RawLineClient.ConnectAsync(endPoint, Within()))
             Assert.Equal("ERR server busy", await turnedAway.ReadLineAsync(Within()));
         await rpc.InvokeAsync<JsonNode>("resume");
-        await using (var served = await EchoingAsync(endPoint, "back", "127.0.0.1"))
+        await using (var served = await RawLineClient.ConnectEchoedAsync(endPoint, "back", Within(), IPAddress.Parse("127.0.0.1")))
         {
         }
 
@@ -73,7 +73,7 @@ public sealed class ControlEndpointTests(ITestOutputHelper output)
         await using var _ = host;
         var endPoint = await host.WaitUntilListeningAsync(Within());
         await host.WaitForLineAsync(l => l.Contains("Control endpoint listening"), Within());
-        await using var client = await EchoingAsync(endPoint, "watched", "127.0.0.4");
+        await using var client = await RawLineClient.ConnectEchoedAsync(endPoint, "watched", Within(), IPAddress.Parse("127.0.0.4"));
 
         var frames = await CtlAsync(0, "top", "--count", "2", "--control", control);
         Assert.Equal(2, frames.Count(l => l.StartsWith("akka-tcp top ")));
@@ -101,13 +101,5 @@ public sealed class ControlEndpointTests(ITestOutputHelper output)
             output.WriteLine(line);
         Assert.Equal(expectedExit, exit);
         return run.Output;
-    }
-
-    private static async Task<RawLineClient> EchoingAsync(IPEndPoint endPoint, string line, string from)
-    {
-        var client = await RawLineClient.ConnectAsync(endPoint, Within(), IPAddress.Parse(from));
-        await client.SendAsync(line + "\n", Within());
-        Assert.Equal(line, await client.ReadLineAsync(Within()));
-        return client;
     }
 }

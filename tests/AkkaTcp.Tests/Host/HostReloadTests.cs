@@ -22,7 +22,7 @@ public sealed partial class HostReloadTests : IDisposable
         Write("akka-tcp.servers.main { port = 0, max-connections = 1, over-limit = queue, queue-timeout = 60s }");
         await using var host = HostProcess.Start("--config", _file);
         var endPoint = await host.WaitUntilListeningAsync(Within());
-        await using var served = await EchoingAsync(endPoint, "served");
+        await using var served = await RawLineClient.ConnectEchoedAsync(endPoint, "served", Within());
         await using var waiting = await RawLineClient.ConnectAsync(endPoint, Within());
         await waiting.SendAsync("waiting\n", Within());
 
@@ -41,7 +41,7 @@ public sealed partial class HostReloadTests : IDisposable
         Write("akka-tcp.servers.main { port = 0, max-connections = 1, over-limit = reject }");
         await using var host = HostProcess.Start("--config", _file);
         var endPoint = await host.WaitUntilListeningAsync(Within());
-        await using var served = await EchoingAsync(endPoint, "served");
+        await using var served = await RawLineClient.ConnectEchoedAsync(endPoint, "served", Within());
 
         Write("akka-tcp.servers.main { port = 0, max-connections = -5, over-limit = reject }");
         host.Reload();
@@ -82,7 +82,7 @@ public sealed partial class HostReloadTests : IDisposable
             await client.SendAsync("\n", Within());
             Assert.Equal("0", await client.ReadLineAsync(Within())); // now random with max 0
         }
-        await using (var client = await EchoingAsync(third, "third"))
+        await using (var client = await RawLineClient.ConnectEchoedAsync(third, "third", Within()))
         {
         }
         await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => RawLineClient.ConnectAsync(extra, Within()));
@@ -94,12 +94,4 @@ public sealed partial class HostReloadTests : IDisposable
 
     [GeneratedRegex(@"\d+\.\d+\.\d+\.\d+:\d+")]
     private static partial Regex EndPointAfter();
-
-    private static async Task<RawLineClient> EchoingAsync(IPEndPoint endPoint, string line)
-    {
-        var client = await RawLineClient.ConnectAsync(endPoint, Within());
-        await client.SendAsync(line + "\n", Within());
-        Assert.Equal(line, await client.ReadLineAsync(Within()));
-        return client;
-    }
 }

@@ -9,14 +9,6 @@ namespace AkkaTcp.Tests.Limits;
 /// <summary>max-connections, the waiting room, reject, and max-connections-per-ip, over loopback.</summary>
 public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output)
 {
-    private async Task<RawLineClient> ServedClientAsync(AkkaTcpServer server, string name, IPAddress? from = null)
-    {
-        var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), from);
-        await client.SendAsync(name + "\n", Within());
-        Assert.Equal(name, await client.ReadLineAsync(Within()));
-        return client;
-    }
-
     private async Task AwaitQueuedAsync(AkkaTcpServer server, int queued) =>
         await AwaitAssertAsync(async () => Assert.Equal(queued, (await server.GetStatsAsync()).Queued));
 
@@ -39,9 +31,9 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
     public async Task Beyond_the_limit_a_client_waits_unanswered_and_is_served_when_a_slot_frees()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.max-connections = 3");
-        var first = await ServedClientAsync(server, "one");
-        await using var second = await ServedClientAsync(server, "two");
-        await using var third = await ServedClientAsync(server, "three");
+        var first = await EchoingClientAsync(server, "one");
+        await using var second = await EchoingClientAsync(server, "two");
+        await using var third = await EchoingClientAsync(server, "three");
 
         await using var fourth = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await fourth.SendAsync("four\nstill four\n", Within());
@@ -67,9 +59,9 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
         var server = await StartServerAsync("""
             akka-tcp.servers.main { max-connections = 3, max-queued-connections = 1 }
             """);
-        await using var a = await ServedClientAsync(server, "a");
-        await using var b = await ServedClientAsync(server, "b");
-        await using var c = await ServedClientAsync(server, "c");
+        await using var a = await EchoingClientAsync(server, "a");
+        await using var b = await EchoingClientAsync(server, "b");
+        await using var c = await EchoingClientAsync(server, "c");
         await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await AwaitQueuedAsync(server, 1);
 
@@ -85,16 +77,16 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
         var server = await StartServerAsync("""
             akka-tcp.servers.main { max-connections = 3, over-limit = reject }
             """);
-        await using var a = await ServedClientAsync(server, "a");
-        await using var b = await ServedClientAsync(server, "b");
-        await using var c = await ServedClientAsync(server, "c");
+        await using var a = await EchoingClientAsync(server, "a");
+        await using var b = await EchoingClientAsync(server, "b");
+        await using var c = await EchoingClientAsync(server, "c");
         await using var fourth = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await AssertRefusedAsync(fourth);
         await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).ClosedWith(CloseReason.Refused)));
 
         await a.DisposeAsync();
         await AwaitAssertAsync(async () => Assert.Equal(2, (await server.GetStatsAsync()).Active));
-        await using var afterSlotFreed = await ServedClientAsync(server, "d");
+        await using var afterSlotFreed = await EchoingClientAsync(server, "d");
     }
 
     [Fact]
@@ -103,7 +95,7 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
         var server = await StartServerAsync("""
             akka-tcp.servers.main { max-connections = 1, queue-timeout = 300ms }
             """);
-        await using var served = await ServedClientAsync(server, "served");
+        await using var served = await EchoingClientAsync(server, "served");
         await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await waiting.SendAsync("hello?\n", Within());
         await AssertRefusedAsync(waiting);
@@ -114,7 +106,7 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
     public async Task A_waiting_client_that_closes_its_side_is_still_answered_when_served()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.max-connections = 1");
-        var served = await ServedClientAsync(server, "served");
+        var served = await EchoingClientAsync(server, "served");
         await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await waiting.SendAsync("owed a reply\n", Within());
         waiting.ShutdownSend();
@@ -131,17 +123,17 @@ public sealed class AdmissionTests(ITestOutputHelper output) : ServerSpec(output
         var server = await StartServerAsync("akka-tcp.servers.main.max-connections-per-ip = 2");
         var first = IPAddress.Parse("127.0.0.1");
         var second = IPAddress.Parse("127.0.0.2");
-        await using var a1 = await ServedClientAsync(server, "a1", first);
-        await using var a2 = await ServedClientAsync(server, "a2", first);
+        await using var a1 = await EchoingClientAsync(server, "a1", first);
+        await using var a2 = await EchoingClientAsync(server, "a2", first);
         await using var a3 = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), first);
         await AssertRefusedAsync(a3);
 
-        await using var b1 = await ServedClientAsync(server, "b1", second);
-        await using var b2 = await ServedClientAsync(server, "b2", second);
+        await using var b1 = await EchoingClientAsync(server, "b1", second);
+        await using var b2 = await EchoingClientAsync(server, "b2", second);
 
         await a1.DisposeAsync();
         await AwaitAssertAsync(async () => Assert.Equal(3, (await server.GetStatsAsync()).Active));
-        await using var a4 = await ServedClientAsync(server, "a4", first);
+        await using var a4 = await EchoingClientAsync(server, "a4", first);
         await AwaitStatsAsync(server, active: 4, queued: 0, refused: 1);
     }
 }

@@ -16,7 +16,7 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
     public async Task Raising_max_connections_admits_waiting_clients_at_once()
     {
         var server = await StartServerAsync(Queueing + "\nakka-tcp.servers.main.max-connections = 1");
-        await using var served = await EchoingAsync(server, "first");
+        await using var served = await EchoingClientAsync(server, "first");
         await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await waiting.SendAsync("second\n", Within());
         await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).Queued));
@@ -36,7 +36,7 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
         var server = await StartServerAsync(Queueing + "\nakka-tcp.servers.main.max-connections = 3");
         var clients = new List<RawLineClient>();
         for (var i = 0; i < 3; i++)
-            clients.Add(await EchoingAsync(server, "client " + i));
+            clients.Add(await EchoingClientAsync(server, "client " + i));
 
         await server.UpdateSettingsAsync(With("akka-tcp.servers.main { max-connections = 1 }"));
 
@@ -62,7 +62,7 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
     public async Task A_new_idle_timeout_reaches_connections_already_open()
     {
         var server = await StartServerAsync(Queueing);
-        await using var client = await EchoingAsync(server, "hello");
+        await using var client = await EchoingClientAsync(server, "hello");
 
         await server.UpdateSettingsAsync(With("akka-tcp.servers.main { idle-timeout = 500ms }"));
 
@@ -80,21 +80,21 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
             server.UpdateSettingsAsync(With("akka-tcp.servers.main { protocol = random }")));
         Assert.Contains("protocol changed", error.Message);
         Assert.Same(before, server.Settings);
-        await using var client = await EchoingAsync(server, "still echo");
+        await using var client = await EchoingClientAsync(server, "still echo");
     }
 
     [Fact]
     public async Task A_server_stopped_alone_drains_and_its_name_starts_again()
     {
         var server = await StartServerAsync(Queueing);
-        var client = await EchoingAsync(server, "before");
+        var client = await EchoingClientAsync(server, "before");
         var stopping = server.StopAsync();
         var (_, clean) = await client.ReadToEndAsync(Within());
         Assert.True(clean);
         Assert.Equal(1, (await stopping).Drained);
 
         var again = await AkkaTcpServer.StartAsync(Sys, With("akka-tcp.servers.main.port = " + server.LocalEndPoint.Port));
-        await using var next = await EchoingAsync(again, "after");
+        await using var next = await EchoingClientAsync(again, "after");
     }
 
     [Fact]
@@ -108,13 +108,5 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
             """)));
         Assert.Contains("protocol's own block", server.RestartNeededFor(With("akka-tcp.servers.main { protocol = random, random.max = 11 }")));
         Assert.Contains("socket options", server.RestartNeededFor(With("akka-tcp.servers.main { protocol = random, random.max = 10, backlog = 7 }")));
-    }
-
-    private async Task<RawLineClient> EchoingAsync(AkkaTcpServer server, string line)
-    {
-        var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
-        await client.SendAsync(line + "\n", Within());
-        Assert.Equal(line, await client.ReadLineAsync(Within()));
-        return client;
     }
 }

@@ -62,10 +62,10 @@ public sealed class MetricsTests(ITestOutputHelper output) : ServerSpec(output)
         var server = await StartAsync("""
             akka-tcp.servers.main { max-connections = 2, over-limit = reject, max-connections-per-ip = 1 }
             """);
-        await using var first = await ServedAsync(server, "127.0.0.1");
+        await using var first = await EchoingClientAsync(server, "hi", IPAddress.Parse("127.0.0.1"));
         await using (var sameAddress = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), IPAddress.Loopback))
             await sameAddress.ReadToEndAsync(Within());
-        await using var second = await ServedAsync(server, "127.0.0.2");
+        await using var second = await EchoingClientAsync(server, "hi", IPAddress.Parse("127.0.0.2"));
         await using (var overLimit = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), IPAddress.Parse("127.0.0.3")))
             await overLimit.ReadToEndAsync(Within());
 
@@ -84,7 +84,7 @@ public sealed class MetricsTests(ITestOutputHelper output) : ServerSpec(output)
         var server = await StartAsync("""
             akka-tcp.servers.main { max-connections = 1, over-limit = queue, queue-timeout = 2s }
             """);
-        var served = await ServedAsync(server, "127.0.0.1");
+        var served = await EchoingClientAsync(server, "hi", IPAddress.Parse("127.0.0.1"));
         await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
         await waiting.SendAsync("queued\n", Within());
         await AwaitAssertAsync(() => Assert.Equal(1, _recorder.Total("akkatcp.queued_connections")));
@@ -166,13 +166,5 @@ public sealed class MetricsTests(ITestOutputHelper output) : ServerSpec(output)
             Assert.Equal(2, _recorder.Total("akkatcp.request.duration{protocol=json-rpc,operation=add}"));
             Assert.Equal(0, _recorder.Total("akkatcp.request.duration{protocol=json-rpc,operation=nosuch}"));
         });
-    }
-
-    private async Task<RawLineClient> ServedAsync(AkkaTcpServer server, string from)
-    {
-        var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), IPAddress.Parse(from));
-        await client.SendAsync("hi\n", Within());
-        Assert.Equal("hi", await client.ReadLineAsync(Within()));
-        return client;
     }
 }

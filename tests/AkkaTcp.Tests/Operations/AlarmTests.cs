@@ -16,10 +16,10 @@ public sealed class AlarmTests(ITestOutputHelper output) : ServerSpec(output)
               alarms { connections-above = 1, waiting-above = 1, cooldown = 1h }
             }
             """);
-        var clients = new List<RawLineClient> { await ConnectedAsync(server) };
+        var clients = new List<RawLineClient> { await EchoingClientAsync(server, "hi") };
 
         await EventFilter.Warning(contains: "alarm: 2 connections served, above alarms.connections-above = 1").ExpectOneAsync(async () =>
-            clients.Add(await ConnectedAsync(server)));
+            clients.Add(await EchoingClientAsync(server, "hi")));
         // Two more wait: the second of them passes waiting-above; the served count alarm is in its cooldown.
         await EventFilter.Warning(contains: "alarm").ExpectOneAsync(async () =>
         {
@@ -29,13 +29,5 @@ public sealed class AlarmTests(ITestOutputHelper output) : ServerSpec(output)
         });
         foreach (var client in clients)
             await client.DisposeAsync();
-    }
-
-    private async Task<RawLineClient> ConnectedAsync(AkkaTcpServer server)
-    {
-        var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within());
-        await client.SendAsync("hi\n", Within());
-        Assert.Equal("hi", await client.ReadLineAsync(Within()));
-        return client;
     }
 }

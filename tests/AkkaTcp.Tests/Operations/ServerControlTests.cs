@@ -12,7 +12,7 @@ public sealed class ServerControlTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task Connections_are_listed_with_their_address_traffic_and_state()
     {
         var server = await StartServerAsync("akka-tcp.servers.main { max-connections = 1, over-limit = queue, queue-timeout = 60s }");
-        await using var served = await EchoingAsync(server, "hello", "127.0.0.2");
+        await using var served = await EchoingClientAsync(server, "hello", IPAddress.Parse("127.0.0.2"));
         await using var waiting = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), IPAddress.Parse("127.0.0.3"));
         await waiting.SendAsync("queued\n", Within());
 
@@ -37,9 +37,9 @@ public sealed class ServerControlTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task A_kick_by_id_closes_that_connection_gracefully_and_a_kick_by_address_every_one_from_it()
     {
         var server = await StartServerAsync();
-        var first = await EchoingAsync(server, "one", "127.0.0.2");
-        var second = await EchoingAsync(server, "two", "127.0.0.2");
-        await using var bystander = await EchoingAsync(server, "three", "127.0.0.3");
+        var first = await EchoingClientAsync(server, "one", IPAddress.Parse("127.0.0.2"));
+        var second = await EchoingClientAsync(server, "two", IPAddress.Parse("127.0.0.2"));
+        await using var bystander = await EchoingClientAsync(server, "three", IPAddress.Parse("127.0.0.3"));
         var ids = (await server.GetConnectionsAsync()).Select(c => c.Id).ToList();
 
         Assert.True(await server.KickAsync(ids[0]));
@@ -61,7 +61,7 @@ public sealed class ServerControlTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task A_suspended_server_turns_new_clients_away_and_keeps_serving_its_connections_until_resumed()
     {
         var server = await StartServerAsync();
-        await using var served = await EchoingAsync(server, "before", "127.0.0.1");
+        await using var served = await EchoingClientAsync(server, "before", IPAddress.Parse("127.0.0.1"));
 
         await server.SuspendAcceptingAsync();
         Assert.True((await server.GetStatsAsync()).Suspended);
@@ -72,14 +72,14 @@ public sealed class ServerControlTests(ITestOutputHelper output) : ServerSpec(ou
 
         await server.ResumeAcceptingAsync();
         Assert.False((await server.GetStatsAsync()).Suspended);
-        await using var after = await EchoingAsync(server, "after", "127.0.0.1");
+        await using var after = await EchoingClientAsync(server, "after", IPAddress.Parse("127.0.0.1"));
     }
 
     [Fact]
     public async Task Stats_count_the_traffic_of_connections_that_have_ended_too()
     {
         var server = await StartServerAsync();
-        await using (var client = await EchoingAsync(server, "abc", "127.0.0.1"))
+        await using (var client = await EchoingClientAsync(server, "abc", IPAddress.Parse("127.0.0.1")))
         {
             await client.SendAsync("de\nf\n", Within());
             Assert.Equal("de", await client.ReadLineAsync(Within()));
@@ -94,13 +94,5 @@ public sealed class ServerControlTests(ITestOutputHelper output) : ServerSpec(ou
             Assert.Equal(3, stats.FramesReceived);
             Assert.Equal(3, stats.FramesSent);
         });
-    }
-
-    private async Task<RawLineClient> EchoingAsync(AkkaTcpServer server, string line, string from)
-    {
-        var client = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within(), IPAddress.Parse(from));
-        await client.SendAsync(line + "\n", Within());
-        Assert.Equal(line, await client.ReadLineAsync(Within()));
-        return client;
     }
 }

@@ -46,9 +46,8 @@ public sealed class PrometheusScrape
     /// <summary>A loopback port free a moment ago, for the endpoint (HttpListener cannot take port 0).</summary>
     public static int FreePort()
     {
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+        using var taken = new TakenPort();
+        return taken.Port;
     }
 
     /// <summary>The host arguments that turn the endpoint on at <paramref name="port"/>.</summary>

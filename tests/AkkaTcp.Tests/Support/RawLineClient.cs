@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Xunit;
 
 namespace AkkaTcp.Tests.Support;
 
@@ -25,6 +26,15 @@ public sealed class RawLineClient : IAsyncDisposable
             socket.Bind(new IPEndPoint(from, 0));
         await socket.ConnectAsync(server, cancel);
         return new RawLineClient(socket);
+    }
+
+    /// <summary>Connects and checks the server answers <paramref name="line"/> with itself: a client served by an echo server.</summary>
+    public static async Task<RawLineClient> ConnectEchoedAsync(IPEndPoint server, string line, CancellationToken cancel, IPAddress? from = null)
+    {
+        var client = await ConnectAsync(server, cancel, from);
+        await client.SendAsync(line + "\n", cancel);
+        Assert.Equal(line, await client.ReadLineAsync(cancel));
+        return client;
     }
 
     public Task SendAsync(string text, CancellationToken cancel) => SendAsync(Encoding.UTF8.GetBytes(text), cancel);

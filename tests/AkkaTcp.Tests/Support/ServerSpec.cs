@@ -1,3 +1,4 @@
+using System.Net;
 using Akka.Configuration;
 using AkkaTcp.Configuration;
 using Xunit.Abstractions;
@@ -31,6 +32,10 @@ public abstract class ServerSpec : Akka.TestKit.Xunit2.TestKit
     public static AkkaTcpSettings LoadSettings(string hocon) =>
         AkkaTcpSettings.Load(ConfigurationFactory.ParseString(hocon)
             .WithFallback(ConfigurationFactory.ParseString("akka-tcp.servers.main.port = 0")));
+
+    /// <summary>A client of an echo server (optionally from another loopback address), checked to be served.</summary>
+    protected Task<RawLineClient> EchoingClientAsync(AkkaTcpServer server, string line, IPAddress? from = null) =>
+        RawLineClient.ConnectEchoedAsync(server.LocalEndPoint, line, Within(), from);
 
     /// <summary>A cancellation token that fires after the dilated <paramref name="seconds"/>.</summary>
     protected CancellationToken Within(double seconds = 20) =>
