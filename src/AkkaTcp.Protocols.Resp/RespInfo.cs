@@ -1,65 +1,204 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using AkkaTcp.Keyspace;
+using AkkaTcp.Protocols.Resp.Commands;
 
 namespace AkkaTcp.Protocols.Resp;
 
-/// <summary>The texts of INFO, HELLO and CONFIG GET: what clients probe for when they connect.</summary>
+/// <summary>The texts of INFO and the values of CONFIG GET: what clients and operators probe for.</summary>
 internal static class RespInfo
 {
     /// <summary>The Redis version reported; clients pick features by it (7.0 = RESP2 with the commands served here).</summary>
     public static ReadOnlySpan<byte> Version => "7.0.0"u8;
 
-    /// <summary>What INFO keyspace reports of db0: keys, keys with an expiry, their mean time to live in ms.</summary>
-    public readonly record struct Keyspace(long Keys, long Expires, long AverageTtlMilliseconds);
+    private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"];
+    private static readonly string[] AllSections = [.. DefaultSections[..^1], "commandstats", "keyspace"];
 
-    /// <summary>CONFIG GET answers: persistence off, one database, no memory limit.</summary>
-    public static readonly IReadOnlyList<KeyValuePair<string, string>> ConfigValues =
+    /// <summary>What the partitions report for INFO (see Keys.Describe), summed.</summary>
+    public sealed class KeyspaceFigures
+    {
+        public long Keys, Expires, TtlTotal, Hits, Misses, Expired;
+
+        public void Add(RespValue[] figures)
+        {
+            long At(int i) => ((IntegerValue)figures[i]).Value;
+            Keys += At(0);
+            Expires += At(1);
+            TtlTotal += At(2);
+            Hits += At(3);
+            Misses += At(4);
+            Expired += At(5);
+        }
+    }
+
+    /// <summary>
+    /// CONFIG GET: what this server really does — no persistence, one database, no memory limit
+    /// and no eviction, no idle timeout of its own (the AkkaTcp server's idle-timeout applies).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ConfigValues(RespHandler h) =>
     [
         new("save", ""),
         new("appendonly", "no"),
         new("databases", "1"),
         new("maxmemory", "0"),
+        new("maxmemory-policy", "noeviction"),
+        new("maxclients", "10000"),
         new("timeout", "0"),
+        new("proto-max-bulk-len", h.MaxStringLength.ToString(CultureInfo.InvariantCulture)),
         new("slave-read-only", "yes"),
         new("replica-read-only", "yes"),
         new("cluster-enabled", "no"),
+        new("port", ""),
     ];
 
-    public static string Text(string section, RespServerStats stats, Protocols.ConnectionInfo connection, Keyspace keyspace)
+    /// <summary>
+    /// CONFIG SET: a parameter may be set to the value it has (as tools that write back what they
+    /// read do); a change is refused, naming why, since nothing here is settable live through
+    /// resp: AkkaTcp's own settings change by reload (akka-tcp ctl reload, SIGHUP).
+    /// </summary>
+    public static RespValue ConfigSet(RespHandler h, RespCommand command)
     {
-        var all = section is "default" or "all" or "everything";
+        var values = ConfigValues(h).ToDictionary(pair => pair.Key, pair => pair.Value);
+        for (var i = 2; i < command.Count; i += 2)
+        {
+            var name = Arg.Lower(command[i]);
+            if (!values.TryGetValue(name, out var current))
+                return RespValue.Error($"ERR Unknown option or number of arguments for CONFIG SET - '{Arg.Text(command[i])}'");
+            var wanted = Arg.Text(command[i + 1]);
+            if (!string.Equals(wanted, current, StringComparison.OrdinalIgnoreCase))
+                return RespValue.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - not settable here: {Why(name)}");
+        }
+        return RespValue.Ok;
+    }
+
+    private static string Why(string name) => name switch
+    {
+        "maxmemory" or "maxmemory-policy" => "the keyspace has no memory limit and evicts nothing (only maxmemory 0, noeviction)",
+        "save" or "appendonly" => "the keyspace is not persisted",
+        "databases" => "there is one database",
+        _ => "change it in the AkkaTcp configuration and reload",
+    };
+
+    public static string Text(IReadOnlyList<string> requested, RespHandler h, KeyspaceFigures keyspace)
+    {
+        var sections = new List<string>();
+        foreach (var name in requested.Count == 0 ? ["default"] : requested)
+        {
+            if (name == "default") sections.AddRange(DefaultSections);
+            else if (name is "all" or "everything") sections.AddRange(AllSections);
+            else sections.Add(name);
+        }
         var text = new StringBuilder();
-        if (all || section == "server")
+        foreach (var section in sections.Distinct())
         {
-            text.Append("# Server\r\n")
-                .Append("redis_version:").Append(Encoding.ASCII.GetString(Version)).Append("\r\n")
-                .Append("redis_mode:standalone\r\n")
-                .Append("akka_tcp_server:").Append(stats.ServerName).Append("\r\n")
-                .Append("os:").Append(Environment.OSVersion.Platform).Append("\r\n")
-                .Append("process_id:").Append(Environment.ProcessId).Append("\r\n")
-                .Append("tcp_port:").Append((connection.LocalEndPoint as System.Net.IPEndPoint)?.Port ?? 0).Append("\r\n")
-                .Append("uptime_in_seconds:").Append((long)Stopwatch.GetElapsedTime(stats.StartedAt).TotalSeconds).Append("\r\n")
-                .Append("\r\n");
+            var before = text.Length;
+            Section(text, section, h, keyspace);
+            if (text.Length > before)
+                text.Append("\r\n");
         }
-        if (all || section == "clients")
-            text.Append("# Clients\r\nconnected_clients:").Append(stats.Connected).Append("\r\n\r\n");
-        if (all || section == "stats")
-        {
-            text.Append("# Stats\r\n")
-                .Append("total_connections_received:").Append(stats.ConnectionsReceived).Append("\r\n")
-                .Append("total_commands_processed:").Append(stats.Commands).Append("\r\n\r\n");
-        }
-        if (all || section == "replication")
-            text.Append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
-        if (all || section == "keyspace")
-        {
-            text.Append("# Keyspace\r\n");
-            if (keyspace.Keys > 0)
-            {
-                text.Append("db0:keys=").Append(keyspace.Keys).Append(",expires=").Append(keyspace.Expires)
-                    .Append(",avg_ttl=").Append(keyspace.AverageTtlMilliseconds).Append("\r\n");
-            }
-        }
+        if (text.Length >= 2)
+            text.Length -= 2;
         return text.ToString();
     }
+
+    private static void Section(StringBuilder text, string section, RespHandler h, KeyspaceFigures keyspace)
+    {
+        var stats = h.Stats;
+        var process = Process.GetCurrentProcess();
+        switch (section)
+        {
+            case "server":
+                var uptime = (long)Stopwatch.GetElapsedTime(stats.StartedAt).TotalSeconds;
+                text.Append("# Server\r\n");
+                Line(text, "redis_version", Encoding.ASCII.GetString(Version));
+                Line(text, "redis_mode", "standalone");
+                Line(text, "akka_tcp_server", stats.ServerName);
+                Line(text, "os", System.Runtime.InteropServices.RuntimeInformation.OSDescription);
+                Line(text, "arch_bits", IntPtr.Size * 8);
+                Line(text, "process_id", Environment.ProcessId);
+                Line(text, "tcp_port", (h.LocalEndPoint as System.Net.IPEndPoint)?.Port ?? 0);
+                Line(text, "uptime_in_seconds", uptime);
+                Line(text, "uptime_in_days", uptime / 86400);
+                Line(text, "executable", Environment.ProcessPath ?? "");
+                break;
+            case "clients":
+                text.Append("# Clients\r\n");
+                Line(text, "connected_clients", stats.Connected);
+                Line(text, "blocked_clients", stats.BlockedClients);
+                break;
+            case "memory":
+                var used = GC.GetTotalMemory(false);
+                text.Append("# Memory\r\n");
+                Line(text, "used_memory", used);
+                Line(text, "used_memory_human", Human(used));
+                Line(text, "used_memory_rss", process.WorkingSet64);
+                Line(text, "used_memory_rss_human", Human(process.WorkingSet64));
+                Line(text, "used_memory_peak", process.PeakWorkingSet64);
+                Line(text, "maxmemory", 0);
+                Line(text, "maxmemory_policy", "noeviction");
+                Line(text, "mem_allocator", ".NET GC");
+                break;
+            case "persistence":
+                text.Append("# Persistence\r\n");
+                Line(text, "loading", 0);
+                Line(text, "rdb_changes_since_last_save", 0);
+                Line(text, "rdb_bgsave_in_progress", 0);
+                Line(text, "rdb_last_bgsave_status", "ok");
+                Line(text, "aof_enabled", 0);
+                Line(text, "aof_rewrite_in_progress", 0);
+                break;
+            case "stats":
+                text.Append("# Stats\r\n");
+                Line(text, "total_connections_received", stats.ConnectionsReceived);
+                Line(text, "total_commands_processed", stats.Commands);
+                Line(text, "expired_keys", keyspace.Expired);
+                Line(text, "evicted_keys", 0);
+                Line(text, "keyspace_hits", keyspace.Hits);
+                Line(text, "keyspace_misses", keyspace.Misses);
+                break;
+            case "replication":
+                text.Append("# Replication\r\n");
+                Line(text, "role", "master");
+                Line(text, "connected_slaves", 0);
+                break;
+            case "cpu":
+                text.Append("# CPU\r\n");
+                Line(text, "used_cpu_sys", process.PrivilegedProcessorTime.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
+                Line(text, "used_cpu_user", process.UserProcessorTime.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
+                break;
+            case "commandstats":
+                text.Append("# Commandstats\r\n");
+                foreach (var spec in CommandTable.Public)
+                {
+                    var (calls, usec, failed, rejected) = stats.Connection.Read(spec.Index);
+                    foreach (var partition in stats.Partitions)
+                    {
+                        var part = partition.Read(spec.Index);
+                        (calls, usec, failed, rejected) = (calls + part.Calls, usec + part.Microseconds, failed + part.Failed, rejected + part.Rejected);
+                    }
+                    if (calls + rejected == 0)
+                        continue;
+                    var perCall = calls == 0 ? 0 : (double)usec / calls;
+                    text.Append("cmdstat_").Append(spec.LowerName).Append(":calls=").Append(calls).Append(",usec=").Append(usec)
+                        .Append(",usec_per_call=").Append(perCall.ToString("F2", CultureInfo.InvariantCulture))
+                        .Append(",rejected_calls=").Append(rejected).Append(",failed_calls=").Append(failed).Append("\r\n");
+                }
+                break;
+            case "keyspace":
+                text.Append("# Keyspace\r\n");
+                if (keyspace.Keys > 0)
+                {
+                    text.Append("db0:keys=").Append(keyspace.Keys).Append(",expires=").Append(keyspace.Expires)
+                        .Append(",avg_ttl=").Append(keyspace.Expires == 0 ? 0 : keyspace.TtlTotal / keyspace.Expires).Append("\r\n");
+                }
+                break;
+        }
+    }
+
+    private static void Line(StringBuilder text, string name, object value) =>
+        text.Append(name).Append(':').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append("\r\n");
+
+    private static string Human(long bytes) =>
+        bytes >= 1 << 30 ? $"{bytes / (double)(1 << 30):F2}G" : bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):F2}M" : $"{bytes / 1024.0:F2}K";
 }

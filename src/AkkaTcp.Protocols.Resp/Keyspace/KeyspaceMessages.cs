@@ -1,88 +1,52 @@
+using AkkaTcp.Protocols.Resp.Commands;
+
 namespace AkkaTcp.Keyspace;
 
 // The partition protocol. Messages carry keys and values as byte arrays and nothing about
-// connections, so partitions can later be spread over a cluster (Cluster.Sharding) as they are.
-// Times are Unix milliseconds (wall clock), meaningful on any node.
-
-/// <summary>How SET treats an existing key.</summary>
-internal enum SetCondition
-{
-    Always,
-    /// <summary>NX: only if the key does not exist.</summary>
-    IfMissing,
-    /// <summary>XX: only if the key exists.</summary>
-    IfExists,
-}
-
-internal sealed record GetValue(byte[] Key);
-
-/// <param name="ExpiresAt">Unix ms; 0 = no expiry.</param>
-internal sealed record SetValue(byte[] Key, byte[] Value, SetCondition Condition, long ExpiresAt, bool ReturnOld);
-
-internal sealed record DeleteKey(byte[] Key);
-
-internal sealed record KeyExists(byte[] Key);
-
-internal sealed record IncrementBy(byte[] Key, long Delta);
-
-internal sealed record AppendValue(byte[] Key, byte[] Value);
-
-internal sealed record ValueLength(byte[] Key);
-
-/// <param name="ExpiresAt">Unix ms; 0 = persist (remove the expiry).</param>
-internal sealed record SetExpiry(byte[] Key, long ExpiresAt);
-
-internal sealed record GetTimeToLive(byte[] Key);
-
-internal sealed record ListKeys(byte[] Pattern);
-
-internal sealed class CountKeys
-{
-    public static readonly CountKeys Instance = new();
-}
-
-/// <summary>Asks for the counts INFO keyspace reports; answered with <see cref="KeysDescription"/>.</summary>
-internal sealed class DescribeKeys
-{
-    public static readonly DescribeKeys Instance = new();
-}
-
-internal sealed class FlushKeys
-{
-    public static readonly FlushKeys Instance = new();
-}
+// connections (a reply goes to the message's sender), so partitions can later be spread over a
+// cluster (Cluster.Sharding) as they are. Times are Unix milliseconds (wall clock), meaningful on
+// any node. A command is named by its place in the command table, which every node shares.
 
 /// <summary>
-/// Requests handled in order and answered with one <see cref="KeyspaceResults"/> holding their
-/// replies in the same order, and the same <paramref name="Tag"/> (the asker's own mark, e.g. which
-/// partition it asked): a connection asks many things at once by plain messages, with no Ask and
-/// no id per request.
+/// One command for a partition: <see cref="CommandTable.All"/>[<paramref name="Command"/>] run with
+/// <paramref name="Args"/> (args[0] its name); <paramref name="Payload"/> is a value moved between
+/// partitions (RENAME, COPY); <paramref name="NoTouch"/> is CLIENT NO-TOUCH.
 /// </summary>
-internal sealed record KeyspaceBatch(int Tag, object[] Requests);
+internal sealed record KeyCommand(int Command, byte[][] Args, object? Payload = null, bool NoTouch = false);
 
-internal sealed record KeyspaceResults(int Tag, object[] Replies);
+/// <summary>
+/// Commands handled in order and answered with one <see cref="KeyspaceResults"/> holding their
+/// replies (<see cref="RespValue"/>) in the same order, and the same <paramref name="Tag"/> (the
+/// asker's own mark): a connection asks many things at once by plain messages, with no Ask and no
+/// id per request.
+/// </summary>
+internal sealed record KeyspaceBatch(int Tag, KeyCommand[] Requests);
 
-// Replies.
+internal sealed record KeyspaceResults(int Tag, RespValue[] Replies);
 
-internal sealed record ValueReply(byte[]? Value)
-{
-    public static readonly ValueReply Missing = new((byte[]?)null);
-}
+// Blocking pops (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH). The connection asks each partition holding
+// some of the keys; a partition pops at once if it can, else queues the client on those keys,
+// first come first served, and pops for it when a push arrives. A value popped for a client is
+// kept by the partition until the client settles it: kept, or given back (another partition
+// served the client first, or it timed out) — and given back too if the client's actor dies.
 
-internal sealed record SetReply(bool Written, byte[]? Old)
-{
-    public static readonly SetReply Done = new(true, null);
-    public static readonly SetReply NotDone = new(false, null);
+/// <summary>Pop from the first non-empty of <paramref name="Keys"/> (this partition's, in request order), or wait for a push.</summary>
+internal sealed record WaitForList(long WaitId, byte[][] Keys, bool Left);
 
-    public static SetReply Of(bool written, byte[]? old) => old is not null ? new(written, old) : written ? Done : NotDone;
-}
+/// <summary>Nothing to pop yet: the client waits on its keys here.</summary>
+internal sealed record WaitRegistered(long WaitId);
 
-internal sealed record CountReply(long Count);
+/// <summary>
+/// A value popped for the client from <paramref name="Key"/>; the partition awaits <see cref="WaitSettled"/>.
+/// <paramref name="First"/>: this is the partition's first answer (popped at once, not after a wait).
+/// </summary>
+internal sealed record WaitServed(long WaitId, byte[] Key, byte[] Value, bool First);
 
-/// <summary>A Redis error text (without the leading '-').</summary>
-internal sealed record ErrorReply(string Message);
+/// <summary>A key holds another type (WRONGTYPE): the client is not queued.</summary>
+internal sealed record WaitFailed(long WaitId, RespValue Error);
 
-internal sealed record KeysReply(IReadOnlyList<byte[]> Keys);
+/// <summary>The client keeps the value served to it, or gives it back to the end it came from.</summary>
+internal sealed record WaitSettled(long WaitId, bool Keep);
 
-/// <summary>A partition's keys, those with an expiry, and the sum of their remaining times to live (ms).</summary>
-internal sealed record KeysDescription(long Keys, long Expires, long TtlTotalMilliseconds);
+/// <summary>The client stops waiting (served elsewhere, timed out, closed, draining).</summary>
+internal sealed record WaitCancelled(long WaitId);

@@ -1,90 +1,156 @@
 using System.Text;
 using Akka.Actor;
 using AkkaTcp.Keyspace;
+using AkkaTcp.Protocols.Resp.Commands;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace AkkaTcp.Tests.Keyspace;
 
-/// <summary>A keyspace partition at actor level: batches, plain requests, values set again.</summary>
+/// <summary>A keyspace partition at actor level: batches, plain commands, failures, blocked clients.</summary>
 public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpec(output)
 {
     private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
 
+    private static KeyCommand Command(string name, params string[] args) =>
+        new(CommandTable.Named(name).Index, [Bytes(name), .. args.Select(Bytes)]);
+
+    private IActorRef Partition() =>
+        Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0, new CommandStats(false), 1L << 29));
+
+    private static string Text(RespValue value) => value switch
+    {
+        BulkValue bulk => Encoding.ASCII.GetString(bulk.Value),
+        IntegerValue integer => integer.Value.ToString(),
+        ErrorValue error => error.Text,
+        SimpleValue simple => simple.Text,
+        NullValue => "(nil)",
+        ArrayValue array => "[" + string.Join(",", array.Items.Select(Text)) + "]",
+        _ => value.GetType().Name,
+    };
+
     [Fact]
     public void A_batch_is_answered_by_one_message_with_its_replies_in_request_order_and_its_tag()
     {
-        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0));
+        var partition = Partition();
         partition.Tell(new KeyspaceBatch(3,
         [
-            new GetValue(Bytes("k")),
-            new SetValue(Bytes("k"), Bytes("v1"), SetCondition.Always, 0, ReturnOld: false),
-            "not a keyspace request",
-            new SetValue(Bytes("k"), Bytes("v2"), SetCondition.Always, 0, ReturnOld: true),
-            new GetValue(Bytes("k")),
+            Command("GET", "k"),
+            Command("SET", "k", "v1"),
+            new KeyCommand(-5, [Bytes("nonsense")]),
+            Command("SET", "k", "v2", "GET"),
+            Command("GET", "k"),
         ]));
 
         var results = ExpectMsg<KeyspaceResults>();
         Assert.Equal(3, results.Tag);
-        Assert.Equal(5, results.Replies.Length);
-        Assert.Null(((ValueReply)results.Replies[0]).Value);
-        Assert.True(((SetReply)results.Replies[1]).Written);
-        Assert.StartsWith("ERR unknown keyspace request", ((ErrorReply)results.Replies[2]).Message);
-        Assert.Equal("v1", Encoding.ASCII.GetString(((SetReply)results.Replies[3]).Old!)); // the value before this SET, not after
-        Assert.Equal("v2", Encoding.ASCII.GetString(((ValueReply)results.Replies[4]).Value!));
+        Assert.Equal(["(nil)", "OK", "ERR unknown keyspace command -5", "v1", "v2"], results.Replies.Select(Text));
     }
 
     [Fact]
-    public void A_plain_request_is_answered_by_its_reply_alone()
+    public void A_plain_command_is_answered_by_its_reply_alone()
     {
-        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0));
-        partition.Tell(new SetValue(Bytes("n"), Bytes("41"), SetCondition.Always, 0, ReturnOld: false));
-        Assert.True(ExpectMsg<SetReply>().Written);
-        partition.Tell(new IncrementBy(Bytes("n"), 1));
-        Assert.Equal(42, ExpectMsg<CountReply>().Count);
-        partition.Tell(new SetValue(Bytes("n"), Bytes("x"), SetCondition.IfMissing, 0, ReturnOld: false));
-        Assert.False(ExpectMsg<SetReply>().Written);
+        var partition = Partition();
+        partition.Tell(Command("SET", "n", "41"));
+        Assert.Equal("OK", Text(ExpectMsg<RespValue>()));
+        partition.Tell(Command("INCR", "n"));
+        Assert.Equal("42", Text(ExpectMsg<RespValue>()));
+        partition.Tell(Command("SET", "n", "x", "NX"));
+        Assert.Equal("(nil)", Text(ExpectMsg<RespValue>()));
     }
 
     [Fact]
-    public void A_request_that_throws_gets_an_error_in_its_place_and_the_partition_keeps_its_keys()
+    public void A_command_that_throws_gets_an_error_in_its_place_and_the_partition_keeps_its_keys()
     {
-        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0));
+        var partition = Partition();
         partition.Tell(new KeyspaceBatch(9,
         [
-            new SetValue(Bytes("kept"), Bytes("v"), SetCondition.Always, 0, ReturnOld: false),
-            new GetValue(null!), // a malformed request: the partition's dictionary throws on it
-            new GetValue(Bytes("kept")),
+            Command("SET", "kept", "v"),
+            new KeyCommand(CommandTable.Named("GET").Index, [Bytes("GET"), null!]), // malformed: the dictionary throws on it
+            Command("GET", "kept"),
         ]));
 
         var results = ExpectMsg<KeyspaceResults>();
         Assert.Equal(9, results.Tag);
         Assert.Equal(3, results.Replies.Length);
-        Assert.True(((SetReply)results.Replies[0]).Written);
-        Assert.StartsWith("ERR internal error", ((ErrorReply)results.Replies[1]).Message);
-        Assert.Equal("v", Encoding.ASCII.GetString(((ValueReply)results.Replies[2]).Value!));
+        Assert.Equal("OK", Text(results.Replies[0]));
+        Assert.StartsWith("ERR internal error", Text(results.Replies[1]));
+        Assert.Equal("v", Text(results.Replies[2]));
 
-        partition.Tell(new DeleteKey(null!)); // a plain request that throws is answered too
-        Assert.StartsWith("ERR internal error", ExpectMsg<ErrorReply>().Message);
-        partition.Tell(new GetValue(Bytes("kept")));
-        Assert.Equal("v", Encoding.ASCII.GetString(ExpectMsg<ValueReply>().Value!));
+        partition.Tell(new KeyCommand(CommandTable.Named("DEL").Index, [Bytes("DEL"), null!])); // a plain command that throws is answered too
+        Assert.StartsWith("ERR internal error", Text(ExpectMsg<RespValue>()));
+        partition.Tell(Command("GET", "kept"));
+        Assert.Equal("v", Text(ExpectMsg<RespValue>()));
     }
 
     [Fact]
-    public void Describe_keys_counts_keys_with_an_expiry_and_their_remaining_time()
+    public void Describe_counts_keys_with_an_expiry_their_remaining_time_and_hits()
     {
-        var partition = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0));
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var partition = Partition();
         partition.Tell(new KeyspaceBatch(0,
         [
-            new SetValue(Bytes("a"), Bytes("1"), SetCondition.Always, now + 100_000, ReturnOld: false),
-            new SetValue(Bytes("b"), Bytes("2"), SetCondition.Always, now + 300_000, ReturnOld: false),
-            new SetValue(Bytes("c"), Bytes("3"), SetCondition.Always, 0, ReturnOld: false),
-            DescribeKeys.Instance,
+            Command("SET", "a", "1", "EX", "100"),
+            Command("SET", "b", "2", "EX", "300"),
+            Command("SET", "c", "3"),
+            Command("GET", "c"),
+            Command("GET", "missing"),
+            Command("__DESCRIBE", ""),
         ]));
-        var description = (KeysDescription)ExpectMsg<KeyspaceResults>().Replies[3];
-        Assert.Equal((3, 2), (description.Keys, description.Expires));
-        Assert.InRange(description.TtlTotalMilliseconds, 390_000, 400_000);
+        var figures = ((ArrayValue)ExpectMsg<KeyspaceResults>().Replies[5]).Items.Select(item => ((IntegerValue)item).Value).ToArray();
+        Assert.Equal((3, 2), (figures[0], figures[1]));
+        Assert.InRange(figures[2], 390_000, 400_000);
+        Assert.Equal((1, 1), (figures[3], figures[4]));
+    }
+
+    [Fact]
+    public void A_blocked_client_is_served_first_come_first_served_and_a_value_not_kept_goes_back()
+    {
+        var partition = Partition();
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        partition.Tell(new WaitForList(1, [Bytes("q")], Left: true), first.Ref);
+        first.ExpectMsg<WaitRegistered>();
+        partition.Tell(new WaitForList(7, [Bytes("q")], Left: true), second.Ref);
+        second.ExpectMsg<WaitRegistered>();
+
+        partition.Tell(Command("RPUSH", "q", "a", "b"));
+        Assert.Equal("2", Text(ExpectMsg<RespValue>())); // the length before anyone is served, as in Redis
+        var served = first.ExpectMsg<WaitServed>();
+        Assert.Equal(("q", "a", false), (Encoding.ASCII.GetString(served.Key), Encoding.ASCII.GetString(served.Value), served.First));
+        Assert.Equal("b", Encoding.ASCII.GetString(second.ExpectMsg<WaitServed>().Value));
+
+        partition.Tell(new WaitSettled(1, Keep: true), first.Ref);
+        partition.Tell(new WaitSettled(7, Keep: false), second.Ref); // e.g. it timed out meanwhile
+        partition.Tell(Command("LRANGE", "q", "0", "-1"));
+        Assert.Equal("[b]", Text(ExpectMsg<RespValue>()));
+    }
+
+    [Fact]
+    public void A_client_that_dies_is_dequeued_and_what_was_popped_for_it_goes_back()
+    {
+        var partition = Partition();
+        var doomed = CreateTestProbe();
+        var waiting = CreateTestProbe();
+        partition.Tell(new WaitForList(1, [Bytes("q")], Left: true), doomed.Ref);
+        doomed.ExpectMsg<WaitRegistered>();
+        partition.Tell(Command("LPUSH", "q", "x"));
+        ExpectMsg<RespValue>();
+        doomed.ExpectMsg<WaitServed>(); // popped for it, never settled
+        Sys.Stop(doomed.Ref);
+
+        partition.Tell(new WaitForList(2, [Bytes("q")], Left: true), waiting.Ref);
+        var served = waiting.FishForMessage<object>(message => message is WaitServed) as WaitServed;
+        Assert.Equal("x", Encoding.ASCII.GetString(served!.Value));
+    }
+
+    [Fact]
+    public void A_wait_on_a_key_of_another_type_fails_with_wrongtype()
+    {
+        var partition = Partition();
+        partition.Tell(Command("SET", "s", "v"));
+        ExpectMsg<RespValue>();
+        partition.Tell(new WaitForList(3, [Bytes("s")], Left: true));
+        Assert.Equal("WRONGTYPE Operation against a key holding the wrong kind of value", Text(ExpectMsg<WaitFailed>().Error));
     }
 }

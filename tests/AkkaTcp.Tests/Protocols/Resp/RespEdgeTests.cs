@@ -186,7 +186,7 @@ public sealed class RespEdgeTests(ITestOutputHelper output) : ServerSpec(output)
     {
         var server = await StartServerAsync(Resp);
         await using var client = await ConnectAsync(server);
-        var served = AkkaTcp.Protocols.Resp.RespHandler.CommandNames.ToList();
+        var served = AkkaTcp.Protocols.Resp.Commands.CommandTable.Public.Select(spec => spec.Name).ToList();
         Assert.Equal($":{served.Count}", await AskAsync(client, "COMMAND", "COUNT"));
         foreach (var name in served)
         {

@@ -1,0 +1,225 @@
+using AkkaTcp.Keyspace;
+
+namespace AkkaTcp.Protocols.Resp.Commands;
+
+/// <summary>
+/// Multi-key commands whose keys live in different partitions, done by the connection in steps.
+/// While one runs, the connection holds its later commands (as Redis holds a blocked client's), so
+/// a pipelined command after a RENAME sees the rename done. Not atomic across partitions: another
+/// client may see a renamed key in neither place for a moment; keys that share a hash tag
+/// (<c>{user1}:a</c>, <c>{user1}:b</c>) live in one partition and are changed atomically.
+/// </summary>
+internal static class CrossPartition
+{
+    private static readonly CommandSpec Exists = CommandTable.Named("EXISTS");
+    private static readonly CommandSpec Set = CommandTable.Named("SET");
+    private static readonly CommandSpec Take = CommandTable.Named("__TAKE");
+    private static readonly CommandSpec Peek = CommandTable.Named("__PEEK");
+    private static readonly CommandSpec Put = CommandTable.Named("__PUT");
+    private static readonly CommandSpec Type = CommandTable.Named("TYPE");
+    private static readonly CommandSpec Get = CommandTable.Named("GET");
+    private static readonly CommandSpec SetPart = CommandTable.Named("__SETPART");
+    private static readonly CommandSpec SRem = CommandTable.Named("SREM");
+    private static readonly CommandSpec SAdd = CommandTable.Named("SADD");
+    private static readonly CommandSpec LPop = CommandTable.Named("LPOP");
+    private static readonly CommandSpec RPop = CommandTable.Named("RPOP");
+    private static readonly CommandSpec LPush = CommandTable.Named("LPUSH");
+    private static readonly CommandSpec RPush = CommandTable.Named("RPUSH");
+
+    /// <summary>A step's work: the command, its arguments after the name.</summary>
+    private static byte[][] Args(CommandSpec spec, params byte[][] rest) => [spec.NameBytes, .. rest];
+
+    public static void Rename(RespHandler h, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        var (source, destination) = (command[1].ToArray(), command[2].ToArray());
+        var onlyNew = Arg.Is(command[0], "RENAMENX"u8);
+        var step = h.BeginSteps(c);
+        void Move() =>
+            h.Ask(Take, Args(Take, source), taken =>
+            {
+                if (taken.IsError || taken is not EntryValue value)
+                {
+                    step.Finish(taken.IsError ? taken : RespValue.NoSuchKey);
+                    return;
+                }
+                h.Ask(Put, Args(Put, destination, onlyNew ? "NX"u8.ToArray() : "REPLACE"u8.ToArray()), put =>
+                {
+                    if (put is IntegerValue { Value: 1 })
+                        step.Finish(onlyNew ? RespValue.Integer(1) : RespValue.Ok);
+                    else // RENAMENX lost a race for the new name, or a partition failed: the key goes back
+                        h.Ask(Put, Args(Put, source, "NX"u8.ToArray()), _ => step.Finish(put.IsError ? put : RespValue.Integer(0)), value);
+                }, value);
+            });
+        if (!onlyNew)
+        {
+            Move();
+            return;
+        }
+        h.Ask(Exists, Args(Exists, destination), exists =>
+        {
+            if (exists is IntegerValue { Value: 1 } || exists.IsError)
+            {
+                // Redis answers "no such key" for a missing source before looking at the destination.
+                h.Ask(Exists, Args(Exists, source), found =>
+                    step.Finish(found is IntegerValue { Value: 0 } ? RespValue.NoSuchKey : exists.IsError ? exists : RespValue.Integer(0)));
+                return;
+            }
+            Move();
+        });
+    }
+
+    public static void Copy(RespHandler h, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        var args = RespHandler.Copy(command);
+        var step = h.BeginSteps(c);
+        if (Keys.CopyOptions(args, out var replace) is { } error)
+        {
+            step.Finish(error);
+            return;
+        }
+        h.Ask(Peek, Args(Peek, args[1]), copy =>
+        {
+            if (copy is not EntryValue value)
+            {
+                step.Finish(copy.IsError ? copy : RespValue.Integer(0));
+                return;
+            }
+            h.Ask(Put, Args(Put, args[2], replace ? "REPLACE"u8.ToArray() : "NX"u8.ToArray()), step.Finish, value);
+        });
+    }
+
+    public static void MSetNx(RespHandler h, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        var args = RespHandler.Copy(command);
+        var step = h.BeginSteps(c);
+        var keys = (args.Length - 1) / 2;
+        h.AskEach(keys, i => (Exists, Args(Exists, args[1 + 2 * i])), exists =>
+        {
+            var found = Combine.Sum(h, exists);
+            if (found is not IntegerValue { Value: 0 })
+            {
+                step.Finish(found.IsError ? found : RespValue.Integer(0));
+                return;
+            }
+            h.AskEach(keys, i => (Set, Args(Set, args[1 + 2 * i], args[2 + 2 * i])), sets =>
+                step.Finish(Combine.FirstError(sets) ?? RespValue.Integer(1)));
+        });
+    }
+
+    public static void Lcs(RespHandler h, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        var args = RespHandler.Copy(command);
+        var step = h.BeginSteps(c);
+        h.AskEach(2, i => (Get, Args(Get, args[1 + i])), values =>
+        {
+            if (Combine.FirstError(values) is { } error)
+            {
+                step.Finish(error == RespValue.WrongType ? LongestCommonSubsequence.NotStrings : error);
+                return;
+            }
+            step.Finish(LongestCommonSubsequence.Reply(Bytes(values[0]), Bytes(values[1]), args, h.MaxStringLength));
+        });
+    }
+
+    private static byte[] Bytes(RespValue value) => value is BulkValue bulk ? bulk.Value : [];
+
+    public static void SetAlgebra(RespHandler h, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        var args = RespHandler.Copy(command);
+        var step = h.BeginSteps(c);
+        h.AskEach(args.Length - 1, i => (SetPart, Args(SetPart, args[1 + i])), parts =>
+        {
+            if (Combine.FirstError(parts) is { } error)
+            {
+                step.Finish(error);
+                return;
+            }
+            var sets = new List<Commands.SetAlgebra.Members?>(parts.Length);
+            foreach (var part in parts)
+            {
+                if (part is not ArrayValue array)
+                {
+                    sets.Add(null);
+                    continue;
+                }
+                var members = new HashSet<byte[]>(ByteKeyComparer.Instance);
+                foreach (var item in array.Items)
+                    members.Add(((BulkValue)item).Value);
+                sets.Add(new Commands.SetAlgebra.Members(members));
+            }
+            step.Finish(Commands.SetAlgebra.Compute(args[0], sets));
+        });
+    }
+
+    public static void SetMove(RespHandler h, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        var args = RespHandler.Copy(command);
+        var step = h.BeginSteps(c);
+        h.Ask(Type, Args(Type, args[2]), type =>
+        {
+            if (!IsTypeOrNone(type, "set"))
+            {
+                step.Finish(type.IsError ? type : RespValue.WrongType);
+                return;
+            }
+            h.Ask(SRem, Args(SRem, args[1], args[3]), removed =>
+            {
+                if (removed is not IntegerValue { Value: 1 })
+                {
+                    step.Finish(removed);
+                    return;
+                }
+                h.Ask(SAdd, Args(SAdd, args[2], args[3]), added => step.Finish(added.IsError ? added : RespValue.Integer(1)));
+            });
+        });
+    }
+
+    public static void ListMove(RespHandler h, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        var args = RespHandler.Copy(command);
+        bool fromLeft = false, toLeft = true;
+        if (args.Length == 5 && (!Lists.TryParseSide(args[3], out fromLeft) || !Lists.TryParseSide(args[4], out toLeft)))
+        {
+            h.Immediate(c, RespValue.Syntax);
+            return;
+        }
+        var step = h.BeginSteps(c);
+        h.Ask(Type, Args(Type, args[2]), type =>
+        {
+            if (!IsTypeOrNone(type, "list"))
+            {
+                step.Finish(type.IsError ? type : RespValue.WrongType);
+                return;
+            }
+            var pop = fromLeft ? LPop : RPop;
+            h.Ask(pop, Args(pop, args[1]), popped =>
+            {
+                if (popped is not BulkValue value)
+                {
+                    step.Finish(popped);
+                    return;
+                }
+                MoveValue(h, args[1], fromLeft, args[2], toLeft, value.Value, step);
+            });
+        });
+    }
+
+    /// <summary>The push half of a list move (LMOVE, BLMOVE): a destination that turned out not to be a list gives the value back.</summary>
+    public static void MoveValue(RespHandler h, byte[] source, bool fromLeft, byte[] destination, bool toLeft, byte[] value, RespHandler.Steps step)
+    {
+        var push = toLeft ? LPush : RPush;
+        h.Ask(push, Args(push, destination, value), pushed =>
+        {
+            if (!pushed.IsError)
+            {
+                step.Finish(RespValue.Bulk(value));
+                return;
+            }
+            var back = fromLeft ? LPush : RPush;
+            h.Ask(back, Args(back, source, value), _ => step.Finish(pushed));
+        });
+    }
+
+    private static bool IsTypeOrNone(RespValue type, string name) =>
+        type is SimpleValue simple && (simple.Text is "none" || simple.Text == name);
+}

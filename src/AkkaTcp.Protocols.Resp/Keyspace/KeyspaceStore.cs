@@ -1,0 +1,168 @@
+namespace AkkaTcp.Keyspace;
+
+/// <summary>
+/// The keys of one partition and the rules every command family shares: lazy expiry, types
+/// (WRONGTYPE), a collection emptied is a key deleted, and the counters INFO reports. Used by one
+/// partition actor only, so nothing here is synchronised except the counters INFO reads.
+/// </summary>
+internal sealed class KeyspaceStore(long maxStringLength)
+{
+    private readonly HashSet<byte[]> _expiring = new(ByteKeyComparer.Instance);
+    private long _hits;
+    private long _misses;
+    private long _expired;
+
+    public SlotMap<Entry> Keys { get; } = new();
+
+    /// <summary>Redis's proto-max-bulk-len (resp.max-bulk-length): the longest string SETRANGE, APPEND and SETBIT may make.</summary>
+    public long MaxStringLength { get; } = maxStringLength;
+
+    /// <summary>Set for the command being run: CLIENT NO-TOUCH, the key's idle time is left alone.</summary>
+    public bool NoTouch { get; set; }
+
+    /// <summary>Set for the command being run: what it carries besides its arguments (a value moved between partitions).</summary>
+    public object? Payload { get; set; }
+
+    /// <summary>Lists that received values during the command being run; blocked clients are served from them after it.</summary>
+    public List<byte[]> ListsPushed { get; } = [];
+
+    public long Hits => Volatile.Read(ref _hits);
+    public long Misses => Volatile.Read(ref _misses);
+    public long ExpiredKeys => Volatile.Read(ref _expired);
+    public int Expiring => _expiring.Count;
+
+    public static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>The live entry of a key (an expired one is deleted first), marked as used.</summary>
+    public Entry? Find(byte[] key)
+    {
+        if (!Keys.TryGetValue(key, out var entry))
+            return null;
+        if (entry.ExpiresAt != 0 && entry.ExpiresAt <= Now)
+        {
+            Remove(key);
+            Volatile.Write(ref _expired, _expired + 1);
+            return null;
+        }
+        if (!NoTouch)
+            entry.LastUsed = Environment.TickCount64;
+        return entry;
+    }
+
+    /// <summary>Like <see cref="Find"/> for a command that reads the key: counts a keyspace hit or miss.</summary>
+    public Entry? Read(byte[] key)
+    {
+        var entry = Find(key);
+        if (entry is null)
+            Volatile.Write(ref _misses, _misses + 1);
+        else
+            Volatile.Write(ref _hits, _hits + 1);
+        return entry;
+    }
+
+    /// <summary>A key's value if it has type <typeparamref name="T"/>; null if missing; false if it holds another type.</summary>
+    public bool TryRead<T>(byte[] key, out T? value) where T : class
+    {
+        var entry = Read(key);
+        value = entry?.Value as T;
+        return entry is null || value is not null;
+    }
+
+    /// <summary>A key's value of type <typeparamref name="T"/>, created empty if missing; false if it holds another type.</summary>
+    public bool TryGetOrAdd<T>(byte[] key, out T value) where T : class, new()
+    {
+        var entry = Find(key);
+        if (entry is null)
+        {
+            value = new T();
+            Put(key, value, 0);
+            return true;
+        }
+        value = (entry.Value as T)!;
+        return value is not null;
+    }
+
+    /// <summary>Sets a key's value (a new key, or an overwrite keeping its slot) with an expiry (0 = none).</summary>
+    public Entry Put(byte[] key, object value, long expiresAt)
+    {
+        if (Keys.TryGetValue(key, out var entry))
+        {
+            entry.Value = value;
+            entry.LastUsed = Environment.TickCount64;
+        }
+        else
+        {
+            entry = new Entry(value, expiresAt);
+            Keys.Set(key, entry);
+        }
+        SetExpiry(key, entry, expiresAt);
+        return entry;
+    }
+
+    public void SetExpiry(byte[] key, Entry entry, long expiresAt)
+    {
+        entry.ExpiresAt = expiresAt;
+        if (expiresAt != 0)
+            _expiring.Add(key);
+        else
+            _expiring.Remove(key);
+    }
+
+    public bool Remove(byte[] key)
+    {
+        _expiring.Remove(key);
+        return Keys.Remove(key);
+    }
+
+    /// <summary>Deletes a key whose collection a command emptied: Redis keeps no empty hash, list or set.</summary>
+    public void RemoveIfEmpty(byte[] key, int count)
+    {
+        if (count == 0)
+            Remove(key);
+    }
+
+    public void OnListPushed(byte[] key) => ListsPushed.Add(key);
+
+    public int Flush()
+    {
+        var count = Keys.Count;
+        Keys.Clear();
+        _expiring.Clear();
+        return count;
+    }
+
+    public void SweepExpired()
+    {
+        if (_expiring.Count == 0)
+            return;
+        var now = Now;
+        List<byte[]>? expired = null;
+        foreach (var key in _expiring)
+        {
+            if (Keys.TryGetValue(key, out var entry) && entry.ExpiresAt <= now)
+                (expired ??= []).Add(key);
+        }
+        if (expired is null)
+            return;
+        foreach (var key in expired)
+            Remove(key);
+        Volatile.Write(ref _expired, _expired + expired.Count);
+    }
+
+    /// <summary>The sum of the remaining times to live of the keys with an expiry (INFO keyspace's avg_ttl).</summary>
+    public long TotalTtlMilliseconds()
+    {
+        var now = Now;
+        long total = 0;
+        foreach (var key in _expiring)
+            total += Math.Max(0, Keys.TryGetValue(key, out var entry) ? entry.ExpiresAt - now : 0);
+        return total;
+    }
+
+    public void ResetStats()
+    {
+        Volatile.Write(ref _hits, 0);
+        Volatile.Write(ref _misses, 0);
+        Volatile.Write(ref _expired, 0);
+    }
+}

@@ -1,0 +1,236 @@
+using Akka.Actor;
+using Akka.Event;
+using AkkaTcp.Keyspace;
+using AkkaTcp.Protocols.Resp.Commands;
+
+namespace AkkaTcp.Protocols.Resp;
+
+// Keyspace work: commands for partitions are collected while one received chunk is handled and
+// sent at its end (OnFramesEnd), one KeyspaceBatch per partition, so a pipelined batch costs one
+// message per partition each way instead of one per command. A batch's replies are matched to its
+// commands by its tag and their count, never by arrival order; a batch not answered within
+// request-timeout gets an error for each of its commands, and its late answer is dropped.
+internal sealed partial class RespHandler
+{
+    /// <summary>Where a command's reply goes in the output, and the timing of its request.</summary>
+    internal readonly record struct ClientReply(ReplyToken Token, string? Operation, long Started);
+
+    /// <summary>A partition command's reply: straight into a client's place, or to a step of the connection's own.</summary>
+    private readonly record struct Pending(ClientReply Reply, Action<RespValue>? Then);
+
+    /// <summary>One partition's commands not yet sent, with their replies' destinations in the same order.</summary>
+    private sealed class Outbox
+    {
+        public List<KeyCommand> Requests { get; } = [];
+        public List<Pending> Replies { get; } = [];
+    }
+
+    private sealed record SentBatch(Pending[] Replies, long Deadline);
+
+    /// <summary>Sent to the connection by the scheduler: time to fail the batches past their deadline.</summary>
+    private sealed class CheckDeadlines : IDeadLetterSuppression
+    {
+        public static readonly CheckDeadlines Instance = new();
+    }
+
+    private static readonly RespValue TimedOut = RespValue.Error("ERR request timed out (resp.request-timeout)");
+    private static readonly RespValue NoReply = RespValue.Error("ERR internal error: the keyspace left this request unanswered");
+
+    private readonly Outbox?[] _outbox;
+    private readonly Dictionary<int, SentBatch> _sent = new();
+    private int _queued;
+    private int _nextTag;
+    private bool _deadlineCheckScheduled;
+
+    internal int PartitionOf(byte[] key) => ByteKeyComparer.Partition(key, _partitions.Length);
+
+    /// <summary>Keeps this command's place in the output for a reply that comes later.</summary>
+    internal ClientReply Begin(IConnectionContext<RespReply> c)
+    {
+        _answeredLater = true;
+        return new ClientReply(c.ReserveReply(), _operation, _started);
+    }
+
+    internal void Complete(ClientReply reply, RespValue value)
+    {
+        _c.CompleteReply(reply.Token, value, static (v, cc) => v.Write(cc));
+        if (reply.Operation is not null)
+            _metrics.RecordRequest(reply.Operation, reply.Started);
+    }
+
+    /// <summary>A single-key command (or a multi-key one whose keys share a partition): to its partition.</summary>
+    private void Key(CommandSpec spec, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        var args = Copy(command, spec);
+        Enqueue(PartitionOf(args[spec.FirstKey]), new KeyCommand(spec.Index, args, null, Client.NoTouch), new Pending(Begin(c), null));
+    }
+
+    /// <summary>One part per key (per key and value for MSET), each to its partition, combined when all have answered.</summary>
+    private void EachKey(CommandSpec spec, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        var part = spec.PartCommand is null ? spec : CommandTable.Named(spec.PartCommand);
+        var reply = Begin(c);
+        var parts = (command.Count - 1) / spec.Step;
+        var gather = new Gather(parts, replies => Complete(reply, spec.Combine!(this, replies)));
+        for (var i = 0; i < parts; i++)
+        {
+            var args = new byte[1 + spec.Step][];
+            args[0] = part.NameBytes;
+            for (var j = 0; j < spec.Step; j++)
+                args[1 + j] = command[1 + i * spec.Step + j].ToArray();
+            Enqueue(PartitionOf(args[1]), new KeyCommand(part.Index, args, null, Client.NoTouch), new Pending(default, gather.Part(i)));
+        }
+    }
+
+    /// <summary>The same command to every partition, the replies combined.</summary>
+    internal void Everywhere(CommandSpec spec, byte[][] args, CombineReplies combine, IConnectionContext<RespReply> c)
+    {
+        var reply = Begin(c);
+        var gather = new Gather(_partitions.Length, replies => Complete(reply, combine(this, replies)));
+        for (var i = 0; i < _partitions.Length; i++)
+            Enqueue(i, new KeyCommand(spec.Index, args), new Pending(default, gather.Part(i)));
+    }
+
+    /// <summary>SCAN: the cursor names a partition and a slot in it (slot × partitions + partition).</summary>
+    private void Scan(CommandSpec spec, RespCommand command, IConnectionContext<RespReply> c)
+    {
+        if (!ulong.TryParse(command[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cursor))
+        {
+            c.Reply(RespReply.Error("ERR invalid cursor"u8));
+            return;
+        }
+        var count = (ulong)_partitions.Length;
+        var partition = (int)(cursor % count);
+        var slot = cursor / count;
+        var args = Copy(command, spec);
+        args[1] = Arg.Format(slot > long.MaxValue ? long.MaxValue : (long)slot);
+        var reply = Begin(c);
+        Enqueue(partition, new KeyCommand(spec.Index, args, null, Client.NoTouch), new Pending(default, result =>
+        {
+            if (result is not ArrayValue { Items: [IntegerValue next, var keys] })
+            {
+                Complete(reply, result);
+                return;
+            }
+            var nextCursor = next.Value != 0 ? (ulong)next.Value * count + (ulong)partition
+                : partition + 1 < _partitions.Length ? (ulong)partition + 1 : 0;
+            Complete(reply, RespValue.Array([RespValue.Bulk(nextCursor.ToString(System.Globalization.CultureInfo.InvariantCulture)), keys]));
+        }));
+    }
+
+    /// <summary>A step of a command the connection runs itself: one partition command, its reply to <paramref name="then"/>.</summary>
+    internal void Ask(CommandSpec spec, byte[][] args, Action<RespValue> then, object? payload = null) =>
+        Enqueue(PartitionOf(args[spec.FirstKey]), new KeyCommand(spec.Index, args, payload, Client.NoTouch), new Pending(default, then));
+
+    /// <summary>Several partition commands at once; <paramref name="then"/> gets their replies in order once all have come.</summary>
+    internal void AskEach(int count, Func<int, (CommandSpec Spec, byte[][] Args)> part, Action<RespValue[]> then)
+    {
+        var gather = new Gather(count, then);
+        for (var i = 0; i < count; i++)
+        {
+            var (spec, args) = part(i);
+            Ask(spec, args, gather.Part(i));
+        }
+    }
+
+    /// <summary>Collects the replies of a command's parts and hands them on when the last arrives.</summary>
+    private sealed class Gather(int parts, Action<RespValue[]> done)
+    {
+        private readonly RespValue[] _replies = new RespValue[parts];
+        private int _remaining = parts;
+
+        public Action<RespValue> Part(int index) => reply =>
+        {
+            _replies[index] = reply;
+            if (--_remaining == 0)
+                done(_replies);
+        };
+    }
+
+    private void Enqueue(int partition, KeyCommand command, Pending pending)
+    {
+        var outbox = _outbox[partition] ??= new Outbox();
+        outbox.Requests.Add(command);
+        outbox.Replies.Add(pending);
+        _queued++;
+    }
+
+    public void OnFramesEnd(IConnectionContext<RespReply> connection) => SendQueued();
+
+    private void SendQueued()
+    {
+        if (_queued == 0)
+            return;
+        var deadline = Environment.TickCount64 + (long)_stats.RequestTimeout.TotalMilliseconds;
+        for (var i = 0; i < _outbox.Length; i++)
+        {
+            if (_outbox[i] is not { Requests.Count: > 0 } outbox)
+                continue;
+            var tag = unchecked(_nextTag++);
+            _sent[tag] = new SentBatch([.. outbox.Replies], deadline);
+            _partitions[i].Tell(new KeyspaceBatch(tag, [.. outbox.Requests]), _self);
+            outbox.Requests.Clear();
+            outbox.Replies.Clear();
+        }
+        _queued = 0;
+        ScheduleDeadlineCheck(_stats.RequestTimeout);
+    }
+
+    private void OnResults(KeyspaceResults results)
+    {
+        // Unknown tag: answered after its deadline, when its commands had their errors already.
+        if (_sent.Remove(results.Tag, out var batch))
+            Deliver(batch, results.Replies, NoReply);
+    }
+
+    /// <summary>
+    /// Hands a batch's replies to their destinations in order. A partition answers every command in
+    /// its place; the places <paramref name="replies"/> does not cover (a timeout, or a short answer,
+    /// which would be a bug) get <paramref name="missing"/>, never someone else's reply.
+    /// </summary>
+    private void Deliver(SentBatch batch, RespValue[] replies, RespValue missing)
+    {
+        for (var i = 0; i < batch.Replies.Length; i++)
+        {
+            var pending = batch.Replies[i];
+            var reply = i < replies.Length ? replies[i] : missing;
+            if (pending.Then is { } then)
+                then(reply);
+            else
+                Complete(pending.Reply, reply);
+        }
+    }
+
+    private void FailOverdueBatches()
+    {
+        var now = Environment.TickCount64;
+        var next = long.MaxValue;
+        List<int>? overdue = null;
+        foreach (var (tag, batch) in _sent)
+        {
+            if (batch.Deadline <= now)
+                (overdue ??= []).Add(tag);
+            else
+                next = Math.Min(next, batch.Deadline);
+        }
+        if (overdue is not null)
+        {
+            foreach (var tag in overdue)
+            {
+                _sent.Remove(tag, out var batch);
+                Deliver(batch!, [], TimedOut);
+            }
+        }
+        if (next != long.MaxValue)
+            ScheduleDeadlineCheck(TimeSpan.FromMilliseconds(next - now));
+    }
+
+    /// <summary>One deadline check at a time per connection, while batches are out.</summary>
+    private void ScheduleDeadlineCheck(TimeSpan after)
+    {
+        if (_deadlineCheckScheduled || _sent.Count == 0)
+            return;
+        _deadlineCheckScheduled = true;
+        _scheduler.ScheduleTellOnce(after, _self, CheckDeadlines.Instance, ActorRefs.NoSender);
+    }
+}
