@@ -184,12 +184,12 @@ internal sealed partial class RespHandler
         CrossPartition.MoveValue(this, served.Key, wait.Left, destination.Key, destination.Left, served.Value, new Steps(this, wait.Reply));
     }
 
-    /// <summary>Answers the wait now: nil when it timed out (or the server drains).</summary>
+    /// <summary>Answers the wait now: a null array when it timed out (or the client left, or the server drains).</summary>
     private void EndWait(bool timedOut)
     {
         if (_wait is not { } wait)
             return;
-        Finish(wait, wait.MoveTo is null ? RespValue.NullArray : RespValue.NullBulk);
+        Finish(wait, RespValue.NullArray); // BLMOVE too: Redis 7.0 answers a null array when a wait times out
     }
 
     private void Finish(BlockedWait wait, RespValue reply)

@@ -91,7 +91,11 @@ internal sealed partial class RespHandler
             Enqueue(i, new KeyCommand(spec.Index, args), new Pending(default, gather.Part(i)));
     }
 
-    /// <summary>SCAN: the cursor names a partition and a slot in it (slot × partitions + partition).</summary>
+    /// <summary>
+    /// SCAN: the cursor names a partition and a slot in it (slot × partitions + partition). A
+    /// partition finished before COUNT keys were found goes on in the next one, in the same call,
+    /// so a small keyspace is scanned in one call, as Redis's is.
+    /// </summary>
     private void Scan(CommandSpec spec, RespCommand command, IConnectionContext<RespReply> c)
     {
         if (!ulong.TryParse(command[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cursor))
@@ -99,23 +103,38 @@ internal sealed partial class RespHandler
             c.Reply(RespReply.Error("ERR invalid cursor"u8));
             return;
         }
-        var count = (ulong)_partitions.Length;
-        var partition = (int)(cursor % count);
-        var slot = cursor / count;
+        var partitions = (ulong)_partitions.Length;
         var args = Copy(command, spec);
-        args[1] = Arg.Format(slot > long.MaxValue ? long.MaxValue : (long)slot);
-        var reply = Begin(c);
-        Enqueue(partition, new KeyCommand(spec.Index, args, null, Client.NoTouch), new Pending(default, result =>
+        var wanted = 10;
+        for (var i = 2; i + 1 < args.Length; i += 2)
         {
-            if (result is not ArrayValue { Items: [IntegerValue next, var keys] })
+            if (Arg.Is(args[i], "COUNT"u8) && Arg.TryInt(args[i + 1], out var count) && count > 0)
+                wanted = count;
+        }
+        var reply = Begin(c);
+        var found = new List<RespValue>();
+        void ScanFrom(int partition, ulong slot)
+        {
+            args[1] = Arg.Format(slot > long.MaxValue ? long.MaxValue : (long)slot);
+            Enqueue(partition, new KeyCommand(spec.Index, [.. args], null, Client.NoTouch), new Pending(default, result =>
             {
-                Complete(reply, result);
-                return;
-            }
-            var nextCursor = next.Value != 0 ? (ulong)next.Value * count + (ulong)partition
-                : partition + 1 < _partitions.Length ? (ulong)partition + 1 : 0;
-            Complete(reply, RespValue.Array([RespValue.Bulk(nextCursor.ToString(System.Globalization.CultureInfo.InvariantCulture)), keys]));
-        }));
+                if (result is not ArrayValue { Items: [IntegerValue next, ArrayValue keys] })
+                {
+                    Complete(reply, result);
+                    return;
+                }
+                found.AddRange(keys.Items);
+                if (next.Value == 0 && partition + 1 < _partitions.Length && found.Count < wanted)
+                {
+                    ScanFrom(partition + 1, 0);
+                    return;
+                }
+                var nextCursor = next.Value != 0 ? (ulong)next.Value * partitions + (ulong)partition
+                    : partition + 1 < _partitions.Length ? (ulong)partition + 1 : 0;
+                Complete(reply, RespValue.Array([RespValue.Bulk(nextCursor.ToString(System.Globalization.CultureInfo.InvariantCulture)), RespValue.Array([.. found])]));
+            }));
+        }
+        ScanFrom((int)(cursor % partitions), cursor / partitions);
     }
 
     /// <summary>A step of a command the connection runs itself: one partition command, its reply to <paramref name="then"/>.</summary>

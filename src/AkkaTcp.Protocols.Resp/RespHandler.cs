@@ -209,6 +209,16 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
         public static readonly KillClient Instance = new();
     }
 
+    /// <summary>
+    /// The client closed its side: a blocked command ends now (as Redis frees a client that
+    /// disconnects), so nothing is popped for a client that will never read it.
+    /// </summary>
+    public void OnPeerClosed(IConnectionContext<RespReply> connection)
+    {
+        EndWait(timedOut: true);
+        SendQueued();
+    }
+
     /// <summary>Draining: a blocked command is answered as if it timed out, so the connection owes nothing it cannot pay.</summary>
     public bool TryGoodbye(IConnectionContext<RespReply> connection)
     {

@@ -111,20 +111,17 @@ internal static class Hashes
 
     public static RespValue IncrementByFloat(KeyspaceStore store, byte[][] args)
     {
-        if (!Arg.TryFloat(args[3], out var increment))
+        if (!LongDouble.TryParse(args[3], out var increment))
             return RespValue.NotFloat;
+        if (increment.IsInfinity)
+            return RespValue.Error("ERR value is NaN or Infinity");
         if (!store.TryGetOrAdd<HashValue>(args[1], out var hash))
             return RespValue.WrongType;
         var current = hash.Fields.TryGetValue(args[2], out var text) ? text : "0"u8.ToArray();
-        if (!Arg.TryFloat(current, out var value))
+        if (Arg.AddFloats(current, args[3], out var notFloat) is not { } sum)
         {
             store.RemoveIfEmpty(args[1], hash.Fields.Count);
-            return RespValue.Error("ERR hash value is not a float");
-        }
-        if (Arg.AddFloats(current, args[3], value, increment) is not { } sum)
-        {
-            store.RemoveIfEmpty(args[1], hash.Fields.Count);
-            return RespValue.Error("ERR increment would produce NaN or Infinity");
+            return RespValue.Error(notFloat ? "ERR hash value is not a float" : "ERR increment would produce NaN or Infinity");
         }
         hash.Fields.Set(args[2], sum);
         return RespValue.Bulk(sum);

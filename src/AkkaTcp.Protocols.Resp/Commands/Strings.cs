@@ -116,8 +116,10 @@ internal static class Strings
         long delta;
         if (args.Length == 2)
             delta = Arg.Is(args[0], "DECR"u8) ? -1 : 1;
-        else if (!Arg.TryLong(args[2], out delta) || (Arg.Is(args[0], "DECRBY"u8) && delta == long.MinValue))
+        else if (!Arg.TryLong(args[2], out delta))
             return RespValue.NotInteger;
+        else if (Arg.Is(args[0], "DECRBY"u8) && delta == long.MinValue)
+            return RespValue.Error("ERR decrement would overflow");
         else if (Arg.Is(args[0], "DECRBY"u8))
             delta = -delta;
         var entry = store.Find(args[1]);
@@ -142,10 +144,8 @@ internal static class Strings
         if (entry is not null && entry.Value is not byte[])
             return RespValue.WrongType;
         var current = entry?.Value as byte[] ?? "0"u8.ToArray();
-        if (!Arg.TryFloat(current, out var value) || !Arg.TryFloat(args[2], out var increment))
-            return RespValue.NotFloat;
-        if (Arg.AddFloats(current, args[2], value, increment) is not { } sum)
-            return RespValue.Error("ERR increment would produce NaN or Infinity");
+        if (Arg.AddFloats(current, args[2], out var notFloat) is not { } sum)
+            return notFloat ? RespValue.NotFloat : RespValue.Error("ERR increment would produce NaN or Infinity");
         store.Put(args[1], sum, entry?.ExpiresAt ?? 0);
         return RespValue.Bulk(sum);
     }
@@ -202,7 +202,7 @@ internal static class Strings
         if (entry is not null && entry.Value is not byte[])
             return RespValue.WrongType;
         var value = entry?.Value as byte[] ?? [];
-        var patch = args[2];
+        var patch = args[3];
         if (patch.Length == 0)
             return RespValue.Integer(value.Length);
         if (offset + patch.Length > store.MaxStringLength)

@@ -139,6 +139,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 break;
             case Tcp.PeerClosed:
                 _flags |= ConnectionFlags.PeerClosed;
+                _session.OnPeerClosed();
                 BeginClose(CloseReason.PeerClosed);
                 break;
             case DeferredDone done:
@@ -236,6 +237,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private void OnPeerClosedWhileClosing()
     {
         _flags |= ConnectionFlags.PeerClosed;
+        _session.OnPeerClosed();
         if (Has(ConnectionFlags.CloseSent) && !Has(ConnectionFlags.Aborted))
             _socket.Tell(Tcp.Close.Instance);
     }
@@ -285,6 +287,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
         }
         if (Has(ConnectionFlags.PeerClosed))
         {
+            _session.OnPeerClosed();
             BeginClose(CloseReason.PeerClosed);
             return;
         }

@@ -100,6 +100,8 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
 
     public bool TryWriteGoodbye() => _handler.TryGoodbye(this);
 
+    public void OnPeerClosed() => _handler.OnPeerClosed(this);
+
     public void OnClosed() => _handler.OnClosed();
 
     public void Close() => Sink.Close(CloseReason.HandlerClosed);

@@ -25,6 +25,15 @@ public interface IFrameHandler<TFrame, TReply>
     /// <summary>A message for this connection from another actor (see <see cref="IConnectionContext{TReply}.ReserveReply"/>); true if handled.</summary>
     bool OnMessage(object message, IConnectionContext<TReply> connection) => false;
 
+    /// <summary>
+    /// The client has closed its side: no more frames will come; replies still owed are sent
+    /// before the connection closes. Stop waiting on anything open-ended for this client (resp
+    /// answers a blocked BLPOP at once). Nothing by default.
+    /// </summary>
+    void OnPeerClosed(IConnectionContext<TReply> connection)
+    {
+    }
+
     /// <summary>The connection has ended (any reason).</summary>
     void OnClosed()
     {

@@ -49,6 +49,15 @@ public interface IProtocolSession
     /// </summary>
     bool IsBusy => false;
 
+    /// <summary>
+    /// The client has closed its side (its FIN): no more requests will come; replies still owed
+    /// are sent before the connection closes. A session waiting on something open-ended for this
+    /// client (a blocking command) should stop waiting now. Nothing by default.
+    /// </summary>
+    void OnPeerClosed()
+    {
+    }
+
     /// <summary>The connection has ended (any reason); release per-connection resources.</summary>
     void OnClosed()
     {
