@@ -28,6 +28,7 @@ public static class ExternalTools
     public const string RedisCli = "redis-cli:redis-tools";
     public const string RedisBenchmark = "redis-benchmark:redis-tools";
     public const string Script = "script:bsdutils";
+    public const string RedisServer = "redis-server:redis-server";
 
     public static bool IsInstalled(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
