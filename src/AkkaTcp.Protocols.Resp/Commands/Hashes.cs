@@ -147,6 +147,8 @@ internal static class Hashes
         var fields = hash?.Fields;
         if (args.Length == 2)
             return fields is null ? RespValue.NullBulk : RespValue.Bulk(fields.KeyAt(fields.RandomSlot()));
+        if (count < -RandomPicks.MaxRepeatedPicks)
+            return RandomPicks.TooMany;
         if (fields is null || count == 0)
             return RespValue.EmptyArray;
         var items = new List<RespValue>();

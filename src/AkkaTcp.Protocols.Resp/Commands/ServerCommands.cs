@@ -254,6 +254,7 @@ internal static class ServerCommands
             }
             else
                 client.Actor.Tell(RespHandler.KillClient.Instance, Akka.Actor.ActorRefs.NoSender);
+            h.Stats.Clients.Remove(client); // gone from CLIENT LIST at once, as in Redis, though its close takes a moment
             killed++;
         }
         if (!oldForm)

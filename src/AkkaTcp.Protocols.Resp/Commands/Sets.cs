@@ -104,6 +104,8 @@ internal static class Sets
         var members = set?.Members;
         if (args.Length == 2)
             return members is null ? RespValue.NullBulk : RespValue.Bulk(members.KeyAt(members.RandomSlot()));
+        if (count < -RandomPicks.MaxRepeatedPicks)
+            return RandomPicks.TooMany;
         if (members is null || count == 0)
             return RespValue.EmptyArray;
         var items = new List<RespValue>();
