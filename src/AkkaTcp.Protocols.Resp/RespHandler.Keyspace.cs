@@ -65,20 +65,39 @@ internal sealed partial class RespHandler
         Enqueue(PartitionOf(args[spec.FirstKey]), new KeyCommand(spec.Index, args, null, Client.NoTouch), new Pending(Begin(c), null));
     }
 
-    /// <summary>One part per key (per key and value for MSET), each to its partition, combined when all have answered.</summary>
+    /// <summary>
+    /// A command over many keys (MGET, MSET, DEL, EXISTS, ...) split by partition: each partition
+    /// gets one command with its keys (and values), and the parts' replies are combined in key order.
+    /// </summary>
     private void EachKey(CommandSpec spec, RespCommand command, IConnectionContext<RespReply> c)
     {
         var part = spec.PartCommand is null ? spec : CommandTable.Named(spec.PartCommand);
-        var reply = Begin(c);
-        var parts = (command.Count - 1) / spec.Step;
-        var gather = new Gather(parts, replies => Complete(reply, spec.Combine!(this, replies)));
-        for (var i = 0; i < parts; i++)
+        var keys = (command.Count - 1) / spec.Step;
+        var byPartition = new List<int>?[_partitions.Length];
+        var order = new List<int>(); // partitions in the order their first key appears
+        for (var k = 0; k < keys; k++)
         {
-            var args = new byte[1 + spec.Step][];
+            var p = ByteKeyComparer.Partition(command[1 + k * spec.Step], _partitions.Length);
+            if (byPartition[p] is null)
+                order.Add(p);
+            (byPartition[p] ??= []).Add(k);
+        }
+        var positions = new int[order.Count][];
+        var reply = Begin(c);
+        var gather = new Gather(order.Count, replies => Complete(reply, spec.Combine!(this, replies, positions)));
+        for (var i = 0; i < order.Count; i++)
+        {
+            var mine = byPartition[order[i]]!;
+            positions[i] = [.. mine];
+            var args = new byte[1 + mine.Count * spec.Step][];
             args[0] = part.NameBytes;
-            for (var j = 0; j < spec.Step; j++)
-                args[1 + j] = command[1 + i * spec.Step + j].ToArray();
-            Enqueue(PartitionOf(args[1]), new KeyCommand(part.Index, args, null, Client.NoTouch), new Pending(default, gather.Part(i)));
+            var at = 1;
+            foreach (var k in mine)
+            {
+                for (var j = 0; j < spec.Step; j++)
+                    args[at++] = command[1 + k * spec.Step + j].ToArray();
+            }
+            Enqueue(order[i], new KeyCommand(part.Index, args, null, Client.NoTouch), new Pending(default, gather.Part(i)));
         }
     }
 
@@ -86,7 +105,7 @@ internal sealed partial class RespHandler
     internal void Everywhere(CommandSpec spec, byte[][] args, CombineReplies combine, IConnectionContext<RespReply> c)
     {
         var reply = Begin(c);
-        var gather = new Gather(_partitions.Length, replies => Complete(reply, combine(this, replies)));
+        var gather = new Gather(_partitions.Length, replies => Complete(reply, combine(this, replies, null)));
         for (var i = 0; i < _partitions.Length; i++)
             Enqueue(i, new KeyCommand(spec.Index, args), new Pending(default, gather.Part(i)));
     }

@@ -5,7 +5,10 @@
 # core 0 and the load to core 1; server CPU time (utime+stime from /proc) per reply and peak RSS
 # are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
 #
-#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|idle] [--out DIR]
+#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle] [--out DIR]
+#
+# resp-commands: the list, hash, set, counter and MSET commands (redis-benchmark -t
+# lpush,lpop,hset,sadd,incr,mset) against redis-server; not part of "all".
 #
 # Needs root for apt-get (redis-server, redis-tools, golang-go) when they are missing; installs the
 # garnet-server dotnet tool when missing. Everything listens on 127.0.0.1 only and stops by itself.
@@ -96,6 +99,22 @@ resp_suite() {
   done
 }
 
+commands_suite() {
+  for pipeline in 1 16; do
+    local requests=$(( pipeline == 1 ? 100000 : 1000000 ))
+    for round in $(seq 1 "$ROUNDS"); do
+      for server in akka-resp redis; do
+        start "$server" 7200
+        local before; before=$(cpu)
+        local csv; csv=$(timeout 600 taskset -c 1 redis-benchmark -p 7200 -c 50 -n "$requests" -P "$pipeline" -t lpush,lpop,hset,sadd,incr,mset --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
+        local after; after=$(cpu)
+        record "{\"suite\":\"resp-commands\",\"shape\":\"P$pipeline\",\"round\":$round,\"server\":\"${server%-resp}\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"requests\":$((requests * 6)),\"hwmKib\":$(kib VmHWM),\"csv\":\"$csv\"}"
+        stop
+      done
+    done
+  done
+}
+
 idle_suite() {
   for server in akka go; do
     start "$server" 7300
@@ -116,7 +135,8 @@ case "$ONLY" in
   echo) echo_suite ;;
   resp) resp_suite ;;
   idle) idle_suite ;;
+  resp-commands) commands_suite ;;
   all) echo_suite; resp_suite; idle_suite ;;
-  *) echo "--only echo|resp|idle" >&2; exit 2 ;;
+  *) echo "--only echo|resp|resp-commands|idle" >&2; exit 2 ;;
 esac
 python3 "$HERE/summarize.py" "$RESULTS" | tee "$OUT/summary.md"

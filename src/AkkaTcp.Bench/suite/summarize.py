@@ -46,31 +46,35 @@ if echo:
           ["workload", "AkkaTcp req/s", "Go req/s", "req/s ratio", "AkkaTcp CPU µs/req", "Go CPU µs/req", "CPU ratio",
            "AkkaTcp p99 µs", "Go p99 µs", "p99 ratio", "peak RSS MiB (AkkaTcp / Go)", "errors", "rounds"], lines)
 
-# resp: AkkaTcp vs redis-server and Garnet under redis-benchmark
-resp = defaultdict(lambda: defaultdict(dict))
-for r in (r for r in rows if r["suite"] == "resp"):
-    tests = {}
-    for row in r["csv"].split(";"):
-        parts = row.split(",")
-        if len(parts) >= 2 and parts[0] != "test":
-            tests[parts[0]] = float(parts[1])
-    resp[r["shape"]][r["round"]][r["server"]] = {"tests": tests, "cpu": cpu_us(r, r["requests"]), "hwm": r["hwmKib"] / 1024}
-if resp:
+# resp (ping, set, get) against redis-server and Garnet; resp-commands (lists, hashes, sets, ...) against redis-server
+for suite, others, title in (
+        ("resp", ["redis", "garnet"], "resp: redis-benchmark against AkkaTcp, redis-server and Garnet"),
+        ("resp-commands", ["redis"], "resp commands: redis-benchmark against AkkaTcp and redis-server")):
+    resp = defaultdict(lambda: defaultdict(dict))
+    for r in (r for r in rows if r["suite"] == suite):
+        tests = {}
+        for row in r["csv"].split(";"):
+            parts = row.split(",")
+            if len(parts) >= 2 and parts[0] != "test":
+                tests[parts[0]] = float(parts[1])
+        resp[r["shape"]][r["round"]][r["server"]] = {"tests": tests, "cpu": cpu_us(r, r["requests"]), "hwm": r["hwmKib"] / 1024}
+    if not resp:
+        continue
+    servers = ["akka"] + others
     lines = []
     for shape, rounds in resp.items():
-        full = [m for m in rounds.values() if {"akka", "redis", "garnet"} <= m.keys()]
+        full = [m for m in rounds.values() if set(servers) <= m.keys()]
         for test in sorted(full[0]["akka"]["tests"]) if full else []:
             def med(server):
                 return median(m[server]["tests"][test] for m in full)
             def ratio(other):
                 return median(m["akka"]["tests"][test] / m[other]["tests"][test] for m in full)
-            lines.append([f"{test} -c 50 -{shape}", f"{med('akka'):,.0f}", f"{med('redis'):,.0f}", f"{med('garnet'):,.0f}",
-                          f"{ratio('redis'):.2f}", f"{ratio('garnet'):.2f}", len(full)])
+            lines.append([f"{test} -c 50 -{shape}"] + [f"{med(s):,.0f}" for s in servers] + [f"{ratio(o):.2f}" for o in others] + [len(full)])
         if full:
-            lines.append([f"server CPU µs/request, -{shape}", f"{median(m['akka']['cpu'] for m in full):.1f}",
-                          f"{median(m['redis']['cpu'] for m in full):.1f}", f"{median(m['garnet']['cpu'] for m in full):.1f}", "", "", len(full)])
-    table("resp: redis-benchmark against AkkaTcp, redis-server and Garnet (req/s medians; ratios are medians of per-round ratios)",
-          ["test", "AkkaTcp", "redis-server", "Garnet", "AkkaTcp / redis", "AkkaTcp / Garnet", "rounds"], lines)
+            lines.append([f"server CPU µs/request, -{shape}"] + [f"{median(m[s]['cpu'] for m in full):.1f}" for s in servers] + [""] * len(others) + [len(full)])
+    names = {"akka": "AkkaTcp", "redis": "redis-server", "garnet": "Garnet"}
+    table(f"{title} (req/s medians; ratios are medians of per-round ratios)",
+          ["test"] + [names[s] for s in servers] + [f"AkkaTcp / {names[o].split('-')[0]}" for o in others] + ["rounds"], lines)
 
 # idle connections
 idle = {r["server"]: r for r in rows if r["suite"] == "idle"}

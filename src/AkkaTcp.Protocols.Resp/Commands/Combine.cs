@@ -15,12 +15,25 @@ internal static class Combine
         return null;
     }
 
-    /// <summary>MGET: the parts' values in key order.</summary>
-    public static RespValue Values(RespHandler handler, RespValue[] replies) => FirstError(replies) ?? RespValue.Array(replies);
+    /// <summary>MGET: each part's values put back in the request's key order.</summary>
+    public static RespValue Values(RespHandler handler, RespValue[] replies, int[][]? positions)
+    {
+        if (FirstError(replies) is { } error)
+            return error;
+        ArgumentNullException.ThrowIfNull(positions);
+        var values = new RespValue[positions.Sum(part => part.Length)];
+        for (var part = 0; part < replies.Length; part++)
+        {
+            var items = ((ArrayValue)replies[part]).Items;
+            for (var i = 0; i < items.Length; i++)
+                values[positions[part][i]] = items[i];
+        }
+        return RespValue.Array(values);
+    }
 
-    public static RespValue Ok(RespHandler handler, RespValue[] replies) => FirstError(replies) ?? RespValue.Ok;
+    public static RespValue Ok(RespHandler handler, RespValue[] replies, int[][]? positions) => FirstError(replies) ?? RespValue.Ok;
 
-    public static RespValue Sum(RespHandler handler, RespValue[] replies)
+    public static RespValue Sum(RespHandler handler, RespValue[] replies, int[][]? positions)
     {
         if (FirstError(replies) is { } error)
             return error;
@@ -31,7 +44,7 @@ internal static class Combine
     }
 
     /// <summary>KEYS: every partition's keys.</summary>
-    public static RespValue Concat(RespHandler handler, RespValue[] replies)
+    public static RespValue Concat(RespHandler handler, RespValue[] replies, int[][]? positions)
     {
         if (FirstError(replies) is { } error)
             return error;
@@ -42,7 +55,7 @@ internal static class Combine
     }
 
     /// <summary>RANDOMKEY: a partition's random key, the partition chosen in proportion to its keys.</summary>
-    public static RespValue RandomKey(RespHandler handler, RespValue[] replies)
+    public static RespValue RandomKey(RespHandler handler, RespValue[] replies, int[][]? positions)
     {
         if (FirstError(replies) is { } error)
             return error;

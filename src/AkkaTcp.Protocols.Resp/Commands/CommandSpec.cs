@@ -8,8 +8,12 @@ internal delegate RespValue PartitionCommand(KeyspaceStore store, byte[][] args)
 /// <summary>Runs a command on the connection (no key, or work spread over partitions).</summary>
 internal delegate void ConnectionCommand(RespHandler handler, RespCommand command, IConnectionContext<RespReply> c);
 
-/// <summary>Combines the replies of the partitions a command went to into the client's reply.</summary>
-internal delegate RespValue CombineReplies(RespHandler handler, RespValue[] replies);
+/// <summary>
+/// Combines the replies of the parts a command was split into (one per partition) into the
+/// client's reply; <paramref name="positions"/>[i] are the request's key numbers part i carried
+/// (null when every partition got the whole command).
+/// </summary>
+internal delegate RespValue CombineReplies(RespHandler handler, RespValue[] replies, int[][]? positions);
 
 /// <summary>Where a command runs.</summary>
 internal enum CommandRoute
@@ -18,7 +22,7 @@ internal enum CommandRoute
     Connection,
     /// <summary>In the partition of its key (at FirstKey): <see cref="CommandSpec.InPartition"/>.</summary>
     Key,
-    /// <summary>Split into one command per key (per key-value pair with Step 2), each in its partition, then combined.</summary>
+    /// <summary>Split by partition: each partition gets one command with its keys (and values, with Step 2), then combined.</summary>
     EachKey,
     /// <summary>Sent to every partition, then combined.</summary>
     AllPartitions,
@@ -50,7 +54,7 @@ internal sealed class CommandSpec
     public PartitionCommand? InPartition { get; init; }
     public ConnectionCommand? OnConnection { get; init; }
     public CombineReplies? Combine { get; init; }
-    /// <summary>EachKey: the command each key's part runs, when not this one (MGET's parts read another type as nil).</summary>
+    /// <summary>EachKey: the command each partition's part runs, when not this one (MGET's parts read another type as nil).</summary>
     public string? PartCommand { get; init; }
     /// <summary>Only sent between the connection and partitions; clients cannot call it and COMMAND does not list it.</summary>
     public bool Internal { get; init; }

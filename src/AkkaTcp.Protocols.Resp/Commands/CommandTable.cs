@@ -15,7 +15,7 @@ internal static class CommandTable
         Key("GETDEL", 2, "write fast", "string", "Get a key and delete it", Strings.GetDel, since: "6.2.0"),
         Key("GETSET", 3, "write denyoom fast", "string", "Set a key and return its old value", Strings.GetSet),
         Each("MGET", -2, "readonly fast", "string", "Get the values of several keys", step: 1, part: "__MGETPART", combine: Combine.Values),
-        Each("MSET", -3, "write denyoom", "string", "Set several keys", step: 2, part: "SET", combine: Combine.Ok, since: "1.0.1"),
+        Each("MSET", -3, "write denyoom", "string", "Set several keys", step: 2, part: "__MSETPART", combine: Combine.Ok, since: "1.0.1"),
         Multi("MSETNX", -3, "write denyoom", "string", "Set several keys only if none exists", Strings.MSetNx, CrossPartition.MSetNx, 1, -1, 2, since: "1.0.1"),
         Key("INCR", 2, "write denyoom fast", "string", "Increment an integer value by one", Strings.IncrementBy),
         Key("DECR", 2, "write denyoom fast", "string", "Decrement an integer value by one", Strings.IncrementBy),
@@ -128,6 +128,7 @@ internal static class CommandTable
 
         // Internal: parts of commands spread over partitions
         Internal("__MGETPART", Strings.GetOrNil),
+        Internal("__MSETPART", Strings.SetPairs),
         Internal("__TAKE", Keys.Take),
         Internal("__PEEK", Keys.Peek),
         Internal("__PUT", Keys.Put),

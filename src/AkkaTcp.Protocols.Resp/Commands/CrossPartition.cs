@@ -95,7 +95,7 @@ internal static class CrossPartition
         var keys = (args.Length - 1) / 2;
         h.AskEach(keys, i => (Exists, Args(Exists, args[1 + 2 * i])), exists =>
         {
-            var found = Combine.Sum(h, exists);
+            var found = Combine.Sum(h, exists, null);
             if (found is not IntegerValue { Value: 0 })
             {
                 step.Finish(found.IsError ? found : RespValue.Integer(0));

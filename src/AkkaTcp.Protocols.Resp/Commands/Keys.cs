@@ -8,12 +8,29 @@ namespace AkkaTcp.Protocols.Resp.Commands;
 /// </summary>
 internal static class Keys
 {
-    public static RespValue Delete(KeyspaceStore store, byte[][] args) =>
-        RespValue.Integer(store.Find(args[1]) is not null && store.Remove(args[1]) ? 1 : 0);
+    /// <summary>DEL and UNLINK of this partition's keys: how many existed (the connection sums the partitions').</summary>
+    public static RespValue Delete(KeyspaceStore store, byte[][] args)
+    {
+        var deleted = 0;
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (store.Find(args[i]) is not null && store.Remove(args[i]))
+                deleted++;
+        }
+        return RespValue.Integer(deleted);
+    }
 
-    /// <summary>EXISTS and TOUCH for one key (the connection sums them).</summary>
-    public static RespValue Exists(KeyspaceStore store, byte[][] args) =>
-        RespValue.Integer(store.Read(args[1]) is null ? 0 : 1);
+    /// <summary>EXISTS and TOUCH of this partition's keys: how many exist, a key named twice counted twice.</summary>
+    public static RespValue Exists(KeyspaceStore store, byte[][] args)
+    {
+        var found = 0;
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (store.Read(args[i]) is not null)
+                found++;
+        }
+        return RespValue.Integer(found);
+    }
 
     public static RespValue Type(KeyspaceStore store, byte[][] args) =>
         RespValue.Simple(store.Find(args[1])?.TypeName ?? "none");

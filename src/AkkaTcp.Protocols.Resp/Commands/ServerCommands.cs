@@ -272,7 +272,7 @@ internal static class ServerCommands
         var sections = new List<string>();
         for (var i = 1; i < command.Count; i++)
             sections.Add(Arg.Lower(command[i]));
-        h.Everywhere(Describe, [Describe.NameBytes, []], (handler, replies) =>
+        h.Everywhere(Describe, [Describe.NameBytes, []], (handler, replies, _) =>
         {
             if (Combine.FirstError(replies) is { } error)
                 return error;

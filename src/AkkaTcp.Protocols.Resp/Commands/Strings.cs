@@ -8,9 +8,22 @@ internal static class Strings
     public static RespValue Get(KeyspaceStore store, byte[][] args) =>
         store.TryRead<byte[]>(args[1], out var value) ? RespValue.Bulk(value) : RespValue.WrongType;
 
-    /// <summary>MGET's part for one key: another type reads as nil, not WRONGTYPE.</summary>
-    public static RespValue GetOrNil(KeyspaceStore store, byte[][] args) =>
-        RespValue.Bulk(store.Read(args[1])?.Value as byte[]);
+    /// <summary>MGET's part, this partition's keys: another type reads as nil, not WRONGTYPE.</summary>
+    public static RespValue GetOrNil(KeyspaceStore store, byte[][] args)
+    {
+        var values = new RespValue[args.Length - 1];
+        for (var i = 1; i < args.Length; i++)
+            values[i - 1] = RespValue.Bulk(store.Read(args[i])?.Value as byte[]);
+        return RespValue.Array(values);
+    }
+
+    /// <summary>MSET's part, this partition's keys and values.</summary>
+    public static RespValue SetPairs(KeyspaceStore store, byte[][] args)
+    {
+        for (var i = 1; i < args.Length; i += 2)
+            store.Put(args[i], args[i + 1], 0);
+        return RespValue.Ok;
+    }
 
     public static RespValue Set(KeyspaceStore store, byte[][] args)
     {
