@@ -52,7 +52,10 @@ internal static class Strings
         var old = existing?.Value as byte[];
         if ((condition == 1 && existing is not null) || (condition == 2 && existing is null))
             return returnOld ? RespValue.Bulk(old) : RespValue.NullBulk;
-        store.Put(args[1], args[2], keepTtl && existing is not null ? existing.ExpiresAt : expiresAt);
+        if (existing is null)
+            store.Put(args[1], args[2], expiresAt);
+        else
+            store.Overwrite(args[1], existing, args[2], keepTtl ? existing.ExpiresAt : expiresAt);
         return returnOld ? RespValue.Bulk(old) : RespValue.Ok;
     }
 

@@ -99,6 +99,14 @@ internal sealed class KeyspaceStore(long maxStringLength)
         return entry;
     }
 
+    /// <summary>Sets the value of a key <see cref="Find"/> just returned, without looking it up again.</summary>
+    public void Overwrite(byte[] key, Entry entry, object value, long expiresAt)
+    {
+        entry.Value = value;
+        if (expiresAt != entry.ExpiresAt)
+            SetExpiry(key, entry, expiresAt);
+    }
+
     public void SetExpiry(byte[] key, Entry entry, long expiresAt)
     {
         entry.ExpiresAt = expiresAt;
