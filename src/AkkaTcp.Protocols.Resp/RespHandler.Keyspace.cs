@@ -97,7 +97,7 @@ internal sealed partial class RespHandler
                 for (var j = 0; j < spec.Step; j++)
                     args[at++] = command[1 + k * spec.Step + j].ToArray();
             }
-            Enqueue(order[i], new KeyCommand(part.Index, args, null, Client.NoTouch), new Pending(default, gather.Part(i)));
+            Enqueue(order[i], new KeyCommand(part.Index, args, null, Client.NoTouch, Part: true), new Pending(default, gather.Part(i)));
         }
     }
 
@@ -107,7 +107,7 @@ internal sealed partial class RespHandler
         var reply = Begin(c);
         var gather = new Gather(_partitions.Length, replies => Complete(reply, combine(this, replies, null)));
         for (var i = 0; i < _partitions.Length; i++)
-            Enqueue(i, new KeyCommand(spec.Index, args), new Pending(default, gather.Part(i)));
+            Enqueue(i, new KeyCommand(spec.Index, args, Part: true), new Pending(default, gather.Part(i)));
     }
 
     /// <summary>
@@ -135,7 +135,7 @@ internal sealed partial class RespHandler
         void ScanFrom(int partition, ulong slot)
         {
             args[1] = Arg.Format(slot > long.MaxValue ? long.MaxValue : (long)slot);
-            Enqueue(partition, new KeyCommand(spec.Index, [.. args], null, Client.NoTouch), new Pending(default, result =>
+            Enqueue(partition, new KeyCommand(spec.Index, [.. args], null, Client.NoTouch, Part: true), new Pending(default, result =>
             {
                 if (result is not ArrayValue { Items: [IntegerValue next, ArrayValue keys] })
                 {
@@ -158,7 +158,7 @@ internal sealed partial class RespHandler
 
     /// <summary>A step of a command the connection runs itself: one partition command, its reply to <paramref name="then"/>.</summary>
     internal void Ask(CommandSpec spec, byte[][] args, Action<RespValue> then, object? payload = null) =>
-        Enqueue(PartitionOf(args[spec.FirstKey]), new KeyCommand(spec.Index, args, payload, Client.NoTouch), new Pending(default, then));
+        Enqueue(PartitionOf(args[spec.FirstKey]), new KeyCommand(spec.Index, args, payload, Client.NoTouch, Part: true), new Pending(default, then));
 
     /// <summary>Several partition commands at once; <paramref name="then"/> gets their replies in order once all have come.</summary>
     internal void AskEach(int count, Func<int, (CommandSpec Spec, byte[][] Args)> part, Action<RespValue[]> then)

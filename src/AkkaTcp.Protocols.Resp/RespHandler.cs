@@ -97,19 +97,21 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
             return;
         }
         StartTiming(spec.LowerName);
+        if ((spec.Route == CommandRoute.Key && spec.FirstKey < command.Count)
+            || (spec.Route == CommandRoute.MultiKey && SharePartition(spec, command)))
+        {
+            Key(spec, command, c); // counted in INFO commandstats by its partition
+            EndTiming();
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
         switch (spec.Route)
         {
-            case CommandRoute.Key when spec.FirstKey < command.Count:
-                Key(spec, command, c);
-                break;
             case CommandRoute.EachKey:
                 EachKey(spec, command, c);
                 break;
             case CommandRoute.AllPartitions:
                 Everywhere(spec, Copy(command, spec), spec.Combine!, c);
-                break;
-            case CommandRoute.MultiKey when SharePartition(spec, command):
-                Key(spec, command, c);
                 break;
             case CommandRoute.Blocking:
                 Block(spec, command, c);
@@ -121,11 +123,12 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
                 ServerCommands.WithoutKey(spec, command, c);
                 break;
             default:
-                var started = Stopwatch.GetTimestamp();
                 spec.OnConnection!(this, command, c);
-                _stats.Connection.Record(spec.Index, started, failed: false);
                 break;
         }
+        // Commands spread over partitions, or answered here: counted once, with the connection's
+        // time (their partitions' parts are not counted as calls of their own).
+        _stats.Connection.Record(spec.Index, started, failed: false);
         EndTiming();
     }
 

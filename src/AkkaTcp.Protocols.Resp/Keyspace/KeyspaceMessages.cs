@@ -10,9 +10,11 @@ namespace AkkaTcp.Keyspace;
 /// <summary>
 /// One command for a partition: <see cref="CommandTable.All"/>[<paramref name="Command"/>] run with
 /// <paramref name="Args"/> (args[0] its name); <paramref name="Payload"/> is a value moved between
-/// partitions (RENAME, COPY); <paramref name="NoTouch"/> is CLIENT NO-TOUCH.
+/// partitions (RENAME, COPY); <paramref name="NoTouch"/> is CLIENT NO-TOUCH. <paramref name="Part"/>:
+/// a part or step of a client's command that the connection counts itself (INFO commandstats
+/// counts the client's command once, not its parts).
 /// </summary>
-internal sealed record KeyCommand(int Command, byte[][] Args, object? Payload = null, bool NoTouch = false);
+internal sealed record KeyCommand(int Command, byte[][] Args, object? Payload = null, bool NoTouch = false, bool Part = false);
 
 /// <summary>
 /// Commands handled in order and answered with one <see cref="KeyspaceResults"/> holding their

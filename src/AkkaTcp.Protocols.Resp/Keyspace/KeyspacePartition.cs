@@ -97,7 +97,8 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
         {
             _store.Payload = null;
         }
-        _stats.Record(command.Command, started, reply.IsError);
+        if (!command.Part)
+            _stats.Record(command.Command, started, reply.IsError);
         if (_store.ListsPushed.Count > 0)
             _waiters.ServePushed();
         return reply;

@@ -22,12 +22,14 @@ public sealed class RespServerCommandsTests(ITestOutputHelper output) : ServerSp
         await client.AskAsync(Within(), "GET", "k");
         await client.AskAsync(Within(), "GET", "missing");
         await client.AskAsync(Within(), "GET");
+        await client.AskAsync(Within(), "MGET", "a", "b", "c", "d", "e", "f", "g", "h"); // parts in several partitions, one call
 
         var all = await client.AskAsync(Within(), "INFO", "all");
         foreach (var section in new[] { "# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# CPU", "# Commandstats", "# Keyspace" })
             Assert.Contains(section + "\r\n", all);
         Assert.Contains("keyspace_hits:1\r\n", all);
-        Assert.Contains("keyspace_misses:1\r\n", all);
+        Assert.Contains("keyspace_misses:9\r\n", all);
+        Assert.Matches(@"cmdstat_mget:calls=1,", all);
         Assert.Matches(@"cmdstat_get:calls=2,usec=\d+,usec_per_call=[\d.]+,rejected_calls=1,failed_calls=0\r\n", all);
         Assert.Contains("db0:keys=1,expires=0,avg_ttl=0", all);
 

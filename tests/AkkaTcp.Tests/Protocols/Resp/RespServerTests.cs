@@ -89,6 +89,44 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
     }
 
     [ToolFact(ExternalTools.RedisCli)]
+    public async Task Redis_cli_drives_hashes_lists_sets_blocking_pops_and_scan()
+    {
+        var server = await StartServerAsync(Resp);
+        var session = new (string[] Command, string Expected)[]
+        {
+            (["HSET", "user:1", "name", "ada", "year", "1815"], "2"),
+            (["HGET", "user:1", "name"], "ada"),
+            (["HINCRBY", "user:1", "year", "1"], "1816"),
+            (["HINCRBYFLOAT", "user:1", "score", "1.5"], "1.5"),
+            (["RPUSH", "jobs", "a", "b", "c"], "3"),
+            (["LRANGE", "jobs", "0", "-1"], "a\nb\nc"),
+            (["LPOS", "jobs", "c"], "2"),
+            (["BLPOP", "jobs", "1"], "jobs\na"),
+            (["BLPOP", "nothing", "0.1"], ""),
+            (["LMOVE", "jobs", "done", "LEFT", "RIGHT"], "b"),
+            (["SADD", "tags", "x", "y"], "2"),
+            (["SISMEMBER", "tags", "x"], "1"),
+            (["SCARD", "tags"], "2"),
+            (["GET", "tags"], "WRONGTYPE Operation against a key holding the wrong kind of value"),
+            (["TYPE", "done"], "list"),
+            (["OBJECT", "ENCODING", "user:1"], "hashtable"),
+            (["SET", "n", "10", "EX", "100"], "OK"),
+            (["EXPIRE", "n", "50", "GT"], "0"),
+            (["EXPIRETIME", "missing"], "-2"),
+            (["COPY", "n", "m"], "1"),
+            (["RENAME", "m", "renamed"], "OK"),
+            (["INCRBYFLOAT", "renamed", "0.5"], "10.5"),
+        };
+        foreach (var (command, expected) in session)
+            Assert.Equal(expected, await CliAsync(server, command));
+
+        for (var i = 0; i < 120; i++)
+            Assert.Equal("OK", await CliAsync(server, "SET", $"scan:{i}", "v"));
+        var scanned = (await CliAsync(server, "--scan", "--pattern", "scan:*")).Split('\n');
+        Assert.Equal(120, scanned.Distinct().Count());
+    }
+
+    [ToolFact(ExternalTools.RedisCli)]
     public async Task Info_client_id_and_names_live_per_connection()
     {
         var server = await StartServerAsync(Resp);
@@ -164,7 +202,7 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
     {
         var server = await StartServerAsync(Resp);
         var info = new ProcessStartInfo("redis-benchmark",
-            ["-p", server.LocalEndPoint.Port.ToString(), "-t", "ping_inline,ping_mbulk,set,get,incr,mset", "-n", "20000", "-c", "50", "-P", "16", "-q"])
+            ["-p", server.LocalEndPoint.Port.ToString(), "-t", "ping_inline,ping_mbulk,set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,lrange,mset", "-n", "20000", "-c", "50", "-P", "16", "-q"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -176,7 +214,8 @@ public sealed class RespServerTests(ITestOutputHelper output) : ServerSpec(outpu
         var text = await stdout + await stderr;
         Output?.WriteLine(text);
         Assert.Equal(0, benchmark.ExitCode);
-        foreach (var test in new[] { "PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "MSET (10 keys)" })
+        foreach (var test in new[] { "PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP", "RPOP", "SADD", "HSET", "SPOP",
+                     "LRANGE_100 (first 100 elements)", "LRANGE_600 (first 600 elements)", "MSET (10 keys)" })
             Assert.Matches($@"{Regex(test)}: [\d.]+ requests per second", text);
         Assert.DoesNotContain("ERR", text);
         Assert.DoesNotContain("rror", text);
