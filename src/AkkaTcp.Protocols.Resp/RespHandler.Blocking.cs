@@ -23,7 +23,8 @@ internal sealed partial class RespHandler
         /// <summary>Partitions that have given their first answer.</summary>
         public int Answered { get; set; }
         public List<WaitServed> Candidates { get; } = [];
-        public RespValue? Error { get; set; }
+        /// <summary>The earliest key (in request order) found holding another type, and its error.</summary>
+        public (int Key, RespValue Error)? Failure { get; set; }
         public bool Decided { get; set; }
         public ICancelable? Timer { get; set; }
     }
@@ -108,7 +109,9 @@ internal sealed partial class RespHandler
             case WaitFailed failed:
                 if (Current(failed.WaitId) is { } refused)
                 {
-                    refused.Error ??= failed.Error;
+                    var at = KeyIndex(refused, failed.Key);
+                    if (refused.Failure is not { } earlier || at < earlier.Key)
+                        refused.Failure = (at, failed.Error);
                     refused.Answered++;
                     Decide(refused);
                 }
@@ -152,19 +155,21 @@ internal sealed partial class RespHandler
         if (wait.Decided || wait.Answered < wait.Expected)
             return;
         wait.Decided = true;
-        if (wait.Error is { } error)
+        // As Redis, which looks at the keys in request order: the first that is a non-empty list
+        // is popped, unless a key before it holds another type.
+        var best = wait.Candidates.Count == 0 ? null : wait.Candidates.MinBy(candidate => KeyIndex(wait, candidate.Key));
+        if (wait.Failure is { } failure && (best is null || failure.Key < KeyIndex(wait, best.Key)))
         {
             foreach (var candidate in wait.Candidates)
                 _partitions[PartitionOf(candidate.Key)].Tell(new WaitSettled(candidate.WaitId, Keep: false), _self);
-            Finish(wait, error);
+            Finish(wait, failure.Error);
             return;
         }
-        if (wait.Candidates.Count > 0)
-        {
-            var best = wait.Candidates.MinBy(candidate => Array.FindIndex(wait.Keys, key => key.AsSpan().SequenceEqual(candidate.Key)))!;
+        if (best is not null)
             Win(wait, best);
-        }
     }
+
+    private static int KeyIndex(BlockedWait wait, byte[] key) => Array.FindIndex(wait.Keys, k => k.AsSpan().SequenceEqual(key));
 
     private void Win(BlockedWait wait, WaitServed served)
     {

@@ -49,6 +49,11 @@ internal static class Bits
     {
         if (args.Length is 3 or > 5)
             return RespValue.Syntax;
+        // As Redis 7.0: the key is looked up before the range is read.
+        if (!store.TryRead<byte[]>(args[1], out var value))
+            return RespValue.WrongType;
+        if (value is null)
+            return RespValue.Integer(0);
         long start = 0, end = -1;
         var bitUnits = false;
         if (args.Length >= 4)
@@ -60,11 +65,9 @@ internal static class Bits
                 if (Arg.Is(args[4], "BIT"u8)) bitUnits = true;
                 else if (!Arg.Is(args[4], "BYTE"u8)) return RespValue.Syntax;
             }
+            if (start < 0 && end < 0 && start > end)
+                return RespValue.Integer(0); // as Redis's BITCOUNT (not BITPOS), before counting from the end
         }
-        if (!store.TryRead<byte[]>(args[1], out var value))
-            return RespValue.WrongType;
-        if (value is null)
-            return RespValue.Integer(0);
         if (!Range(value.Length, bitUnits, ref start, ref end, args.Length >= 4))
             return RespValue.Integer(0);
         long count = 0;
@@ -89,6 +92,11 @@ internal static class Bits
     {
         if (!Arg.TryLong(args[2], out var bit) || bit is not (0 or 1))
             return RespValue.Error("ERR The bit argument must be 1 or 0.");
+        // As Redis 7.0: the key is looked up after the bit and before the range.
+        if (!store.TryRead<byte[]>(args[1], out var value))
+            return RespValue.WrongType;
+        if (value is null)
+            return RespValue.Integer(bit == 1 ? -1 : 0);
         long start = 0, end = -1;
         var endGiven = args.Length >= 5;
         var bitUnits = false;
@@ -103,10 +111,6 @@ internal static class Bits
             if (Arg.Is(args[5], "BIT"u8)) bitUnits = true;
             else if (!Arg.Is(args[5], "BYTE"u8)) return RespValue.Syntax;
         }
-        if (!store.TryRead<byte[]>(args[1], out var value))
-            return RespValue.WrongType;
-        if (value is null)
-            return RespValue.Integer(bit == 1 ? -1 : 0);
         if (!Range(value.Length, bitUnits, ref start, ref end, true))
             return RespValue.Integer(-1);
         for (var at = start; at <= end; at++)
@@ -123,6 +127,7 @@ internal static class Bits
     /// <summary>Turns a byte or bit range with negative indexes into bit positions [start, end]; false if empty.</summary>
     private static bool Range(int length, bool bitUnits, ref long start, ref long end, bool given)
     {
+
         long size = bitUnits ? (long)length * 8 : length;
         if (!given)
         {

@@ -155,11 +155,12 @@ internal static class CrossPartition
     {
         var args = RespHandler.Copy(command);
         var step = h.BeginSteps(c);
-        h.Ask(Type, Args(Type, args[2]), type =>
+        h.AskEach(2, i => (Type, Args(Type, args[1 + i])), types =>
         {
-            if (!IsTypeOrNone(type, "set"))
+            // As Redis: a missing source answers 0 before either key's type is checked.
+            if (Combine.FirstError(types) is { } error || IsTypeOrNone(types[0], "none") || !IsTypeOrNone(types[0], "set") || !IsTypeOrNone(types[1], "set"))
             {
-                step.Finish(type.IsError ? type : RespValue.WrongType);
+                step.Finish(Combine.FirstError(types) ?? (IsTypeOrNone(types[0], "none") ? RespValue.Integer(0) : RespValue.WrongType));
                 return;
             }
             h.Ask(SRem, Args(SRem, args[1], args[3]), removed =>
@@ -184,11 +185,17 @@ internal static class CrossPartition
             return;
         }
         var step = h.BeginSteps(c);
-        h.Ask(Type, Args(Type, args[2]), type =>
+        h.AskEach(2, i => (Type, Args(Type, args[1 + i])), types =>
         {
-            if (!IsTypeOrNone(type, "list"))
+            // As Redis: the source first (missing: nil; another type: WRONGTYPE), then the destination's type.
+            if (Combine.FirstError(types) is { } error)
             {
-                step.Finish(type.IsError ? type : RespValue.WrongType);
+                step.Finish(error);
+                return;
+            }
+            if (!IsTypeOrNone(types[0], "list") || !IsTypeOrNone(types[1], "list"))
+            {
+                step.Finish(IsTypeOrNone(types[0], "none") ? RespValue.NullBulk : RespValue.WrongType);
                 return;
             }
             var pop = fromLeft ? LPop : RPop;

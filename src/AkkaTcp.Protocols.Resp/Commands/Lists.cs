@@ -89,23 +89,27 @@ internal static class Lists
         return index >= 0 && index < list.Count;
     }
 
+    // LINDEX and LSET look the key up before reading the index, as Redis does (a missing or
+    // wrong-typed key wins over a bad index).
     public static RespValue Index(KeyspaceStore store, byte[][] args)
     {
-        if (!Arg.TryLong(args[2], out var index))
-            return RespValue.NotInteger;
         if (!store.TryRead<ListValue>(args[1], out var list))
             return RespValue.WrongType;
-        return list is not null && TryIndex(list, index, out var at) ? RespValue.Bulk(list[at]) : RespValue.NullBulk;
+        if (list is null)
+            return RespValue.NullBulk;
+        if (!Arg.TryLong(args[2], out var index))
+            return RespValue.NotInteger;
+        return TryIndex(list, index, out var at) ? RespValue.Bulk(list[at]) : RespValue.NullBulk;
     }
 
     public static RespValue SetIndex(KeyspaceStore store, byte[][] args)
     {
-        if (!Arg.TryLong(args[2], out var index))
-            return RespValue.NotInteger;
         if (!store.TryRead<ListValue>(args[1], out var list))
             return RespValue.WrongType;
         if (list is null)
             return RespValue.NoSuchKey;
+        if (!Arg.TryLong(args[2], out var index))
+            return RespValue.NotInteger;
         if (!TryIndex(list, index, out var at))
             return RespValue.OutOfRange;
         list[at] = args[3];

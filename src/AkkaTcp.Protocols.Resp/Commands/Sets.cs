@@ -122,9 +122,15 @@ internal static class Sets
     /// <summary>SMOVE source destination member with both keys in this partition.</summary>
     public static RespValue Move(KeyspaceStore store, byte[][] args)
     {
-        if (!store.TryRead<SetValue>(args[1], out var source) || !store.TryRead<SetValue>(args[2], out var destination))
+        // As Redis: a missing source answers 0 before either key's type is checked.
+        var sourceEntry = store.Find(args[1]);
+        if (sourceEntry is null)
+            return RespValue.Integer(0);
+        var destinationEntry = store.Find(args[2]);
+        if (sourceEntry.Value is not SetValue source || (destinationEntry is not null && destinationEntry.Value is not SetValue))
             return RespValue.WrongType;
-        if (source is null || !source.Members.ContainsKey(args[3]))
+        var destination = destinationEntry?.Value as SetValue;
+        if (!source.Members.ContainsKey(args[3]))
             return RespValue.Integer(0);
         if (ReferenceEquals(source, destination))
             return RespValue.Integer(1);

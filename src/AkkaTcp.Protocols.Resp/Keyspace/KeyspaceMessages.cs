@@ -44,8 +44,8 @@ internal sealed record WaitRegistered(long WaitId);
 /// </summary>
 internal sealed record WaitServed(long WaitId, byte[] Key, byte[] Value, bool First);
 
-/// <summary>A key holds another type (WRONGTYPE): the client is not queued.</summary>
-internal sealed record WaitFailed(long WaitId, RespValue Error);
+/// <summary><paramref name="Key"/> holds another type (WRONGTYPE): the client is not queued.</summary>
+internal sealed record WaitFailed(long WaitId, byte[] Key, RespValue Error);
 
 /// <summary>The client keeps the value served to it, or gives it back to the end it came from.</summary>
 internal sealed record WaitSettled(long WaitId, bool Keep);

@@ -36,7 +36,7 @@ internal sealed class ListWaiters(KeyspaceStore store, IActorContext context)
                 continue;
             if (entry.Value is not ListValue list)
             {
-                client.Tell(new WaitFailed(wait.WaitId, RespValue.WrongType));
+                client.Tell(new WaitFailed(wait.WaitId, key, RespValue.WrongType));
                 return;
             }
             Watch(client);
