@@ -18,7 +18,7 @@ internal static class RespInfo
     /// <summary>What the partitions report for INFO (see Keys.Describe), summed.</summary>
     public sealed class KeyspaceFigures
     {
-        public long Keys, Expires, TtlTotal, Hits, Misses, Expired;
+        public long Keys, Expires, TtlTotal, Hits, Misses, Expired, Evicted, Dataset;
 
         public void Add(RespValue[] figures)
         {
@@ -29,20 +29,23 @@ internal static class RespInfo
             Hits += At(3);
             Misses += At(4);
             Expired += At(5);
+            Evicted += At(6);
+            Dataset += At(7);
         }
     }
 
     /// <summary>
-    /// CONFIG GET: what this server really does — no persistence, one database, no memory limit
-    /// and no eviction, no idle timeout of its own (the AkkaTcp server's idle-timeout applies).
+    /// CONFIG GET: what this server really does — no persistence, one database, maxmemory and its
+    /// policy as set, no idle timeout of its own (the AkkaTcp server's idle-timeout applies).
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ConfigValues(RespHandler h) =>
     [
         new("save", ""),
         new("appendonly", "no"),
         new("databases", "1"),
-        new("maxmemory", "0"),
-        new("maxmemory-policy", "noeviction"),
+        new("maxmemory", h.Stats.Memory.MaxMemory.ToString(CultureInfo.InvariantCulture)),
+        new("maxmemory-policy", h.Stats.Memory.PolicyName),
+        new("maxmemory-samples", "5"),
         new("maxclients", "10000"),
         new("timeout", "0"),
         new("proto-max-bulk-len", h.MaxStringLength.ToString(CultureInfo.InvariantCulture)),
@@ -53,28 +56,44 @@ internal static class RespInfo
     ];
 
     /// <summary>
-    /// CONFIG SET: a parameter may be set to the value it has (as tools that write back what they
-    /// read do); a change is refused, naming why, since nothing here is settable live through
-    /// resp: AkkaTcp's own settings change by reload (akka-tcp ctl reload, SIGHUP).
+    /// CONFIG SET: maxmemory (Redis's units: 100mb, 1gb, ...) and maxmemory-policy change live,
+    /// for every partition at once. Any other parameter may be set to the value it has (as tools
+    /// that write back what they read do); a change is refused, naming why: AkkaTcp's own settings
+    /// change by reload (akka-tcp ctl reload, SIGHUP). Nothing is changed unless all pairs are valid.
     /// </summary>
     public static RespValue ConfigSet(RespHandler h, RespCommand command)
     {
         var values = ConfigValues(h).ToDictionary(pair => pair.Key, pair => pair.Value);
+        var changes = new List<Action>();
         for (var i = 2; i < command.Count; i += 2)
         {
             var name = Arg.Lower(command[i]);
             if (!values.TryGetValue(name, out var current))
                 return RespValue.Error($"ERR Unknown option or number of arguments for CONFIG SET - '{Arg.Text(command[i])}'");
             var wanted = Arg.Text(command[i + 1]);
-            if (!string.Equals(wanted, current, StringComparison.OrdinalIgnoreCase))
+            if (name == "maxmemory")
+            {
+                if (!MemoryLimit.TryParseBytes(wanted, out var bytes))
+                    return RespValue.Error($"ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value");
+                changes.Add(() => h.Stats.Memory.MaxMemory = bytes);
+            }
+            else if (name == "maxmemory-policy")
+            {
+                if (!MemoryLimit.Policies.TryGetValue(wanted.ToLowerInvariant(), out var policy))
+                    return RespValue.Error($"ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: {string.Join(", ", MemoryLimit.Policies.Keys)}");
+                changes.Add(() => h.Stats.Memory.Policy = policy);
+            }
+            else if (!string.Equals(wanted, current, StringComparison.OrdinalIgnoreCase))
                 return RespValue.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - not settable here: {Why(name)}");
         }
+        foreach (var change in changes)
+            change();
         return RespValue.Ok;
     }
 
     private static string Why(string name) => name switch
     {
-        "maxmemory" or "maxmemory-policy" => "the keyspace has no memory limit and evicts nothing (only maxmemory 0, noeviction)",
+        "maxmemory-samples" => "eviction samples 5 keys",
         "save" or "appendonly" => "the keyspace is not persisted",
         "databases" => "there is one database",
         _ => "change it in the AkkaTcp configuration and reload",
@@ -135,8 +154,11 @@ internal static class RespInfo
                 Line(text, "used_memory_rss", process.WorkingSet64);
                 Line(text, "used_memory_rss_human", Human(process.WorkingSet64));
                 Line(text, "used_memory_peak", process.PeakWorkingSet64);
-                Line(text, "maxmemory", 0);
-                Line(text, "maxmemory_policy", "noeviction");
+                Line(text, "used_memory_dataset", keyspace.Dataset);
+                Line(text, "used_memory_dataset_human", Human(keyspace.Dataset));
+                Line(text, "maxmemory", stats.Memory.MaxMemory);
+                Line(text, "maxmemory_human", Human(stats.Memory.MaxMemory));
+                Line(text, "maxmemory_policy", stats.Memory.PolicyName);
                 Line(text, "mem_allocator", ".NET GC");
                 break;
             case "persistence":
@@ -153,7 +175,7 @@ internal static class RespInfo
                 Line(text, "total_connections_received", stats.ConnectionsReceived);
                 Line(text, "total_commands_processed", stats.Commands);
                 Line(text, "expired_keys", keyspace.Expired);
-                Line(text, "evicted_keys", 0);
+                Line(text, "evicted_keys", keyspace.Evicted);
                 Line(text, "keyspace_hits", keyspace.Hits);
                 Line(text, "keyspace_misses", keyspace.Misses);
                 break;

@@ -30,7 +30,10 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         _maxArrayLength = resp.Int("max-array-length", 1, int.MaxValue);
         _maxQueryBuffer = resp.LongByteSize("max-query-buffer", 1, 1L << 30);
         _size = new KeyspaceSize(_partitionCount);
-        Stats = new RespServerStats(context.ServerName, resp.Duration("request-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)), _maxBulkLength, _partitionCount);
+        var maxMemory = resp.LongByteSize("maxmemory", 0, long.MaxValue);
+        var policy = MemoryLimit.Policies[resp.OneOf("maxmemory-policy", [.. MemoryLimit.Policies.Keys])];
+        Stats = new RespServerStats(context.ServerName, resp.Duration("request-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)), _maxBulkLength, _partitionCount,
+            new MemoryLimit(maxMemory, policy, _partitionCount));
     }
 
     internal RespServerStats Stats { get; }
@@ -41,7 +44,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         for (var i = 0; i < partitions.Length; i++)
             // On the connections' dispatcher: a partition's messages then rarely wake a thread of
             // another pool (measured: src/AkkaTcp.Bench/README.md).
-            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(_size, i, Stats.Partitions[i], (long)_maxBulkLength).WithDispatcher(_dispatcher), $"keyspace-{i}");
+            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(_size, i, Stats.Partitions[i], (long)_maxBulkLength, Stats.Memory).WithDispatcher(_dispatcher), $"keyspace-{i}");
         _partitions = partitions;
         _metrics.ObserveGauge("akkatcp.resp.keyspace.keys", "{key}", "Keys the resp keyspace holds (expired ones until swept)", _size.Total);
         _scheduler = server.System.Scheduler;

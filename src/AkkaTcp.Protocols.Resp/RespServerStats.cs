@@ -4,8 +4,11 @@ using AkkaTcp.Keyspace;
 namespace AkkaTcp.Protocols.Resp;
 
 /// <summary>What INFO reports about one resp server; updated from every connection, so atomically.</summary>
-internal sealed class RespServerStats(string serverName, TimeSpan requestTimeout, long maxStringLength, int partitions)
+internal sealed class RespServerStats(string serverName, TimeSpan requestTimeout, long maxStringLength, int partitions, MemoryLimit memory)
 {
+    /// <summary>maxmemory and maxmemory-policy, live.</summary>
+    public MemoryLimit Memory { get; } = memory;
+
     private long _connected;
     private long _received;
     private long _commands;

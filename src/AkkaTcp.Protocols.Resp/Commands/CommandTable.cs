@@ -128,10 +128,10 @@ internal static class CommandTable
 
         // Internal: parts of commands spread over partitions
         Internal("__MGETPART", Strings.GetOrNil),
-        Internal("__MSETPART", Strings.SetPairs),
-        Internal("__TAKE", Keys.Take),
+        Internal("__MSETPART", Strings.SetPairs, "write denyoom", lastKey: -1, step: 2),
+        Internal("__TAKE", Keys.Take, "write"),
         Internal("__PEEK", Keys.Peek),
-        Internal("__PUT", Keys.Put),
+        Internal("__PUT", Keys.Put, "write denyoom"),
         Internal("__SETPART", Sets.MembersOrNil),
         Internal("__DESCRIBE", Keys.Describe),
         Internal("__RESETSTAT", Keys.ResetStats),
@@ -195,6 +195,6 @@ internal static class CommandTable
     private static CommandSpec Local(string name, int arity, string flags, string group, string summary, ConnectionCommand run, string since = "1.0.0") =>
         new() { Name = name, Arity = arity, Flags = Split(flags), Group = group, Summary = summary, Since = since, Route = CommandRoute.Connection, OnConnection = run };
 
-    private static CommandSpec Internal(string name, PartitionCommand run) =>
-        new() { Name = name, Arity = -2, Flags = [], FirstKey = 1, LastKey = 1, Step = 1, Group = "internal", Summary = "", Route = CommandRoute.Key, InPartition = run, Internal = true };
+    private static CommandSpec Internal(string name, PartitionCommand run, string flags = "", int lastKey = 1, int step = 1) =>
+        new() { Name = name, Arity = -2, Flags = Split(flags), FirstKey = 1, LastKey = lastKey, Step = step, Group = "internal", Summary = "", Route = CommandRoute.Key, InPartition = run, Internal = true };
 }

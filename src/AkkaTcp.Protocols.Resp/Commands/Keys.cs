@@ -108,7 +108,7 @@ internal static class Keys
         if (Arg.Is(sub, "REFCOUNT"u8))
             return RespValue.Integer(1);
         if (Arg.Is(sub, "IDLETIME"u8))
-            return RespValue.Integer((Environment.TickCount64 - entry.LastUsed) / 1000);
+            return RespValue.Integer((long)System.Diagnostics.Stopwatch.GetElapsedTime(entry.LastUsed).TotalSeconds);
         if (Arg.Is(sub, "FREQ"u8))
             return RespValue.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         return RespValue.Bulk(Encoding(entry.Value));
@@ -184,7 +184,7 @@ internal static class Keys
         return RespValue.Ok;
     }
 
-    /// <summary>INFO's figures, this partition's part: [keys, keys with an expiry, their total ttl in ms, hits, misses, expired].</summary>
+    /// <summary>INFO's figures, this partition's part: [keys, keys with an expiry, their total ttl in ms, hits, misses, expired, evicted, estimated bytes].</summary>
     public static RespValue Describe(KeyspaceStore store, byte[][] args)
     {
         store.SweepExpired();
@@ -192,6 +192,7 @@ internal static class Keys
         [
             RespValue.Integer(store.Keys.Count), RespValue.Integer(store.Expiring), RespValue.Integer(store.TotalTtlMilliseconds()),
             RespValue.Integer(store.Hits), RespValue.Integer(store.Misses), RespValue.Integer(store.ExpiredKeys),
+            RespValue.Integer(store.EvictedKeys), RespValue.Integer(store.UsedBytes),
         ]);
     }
 

@@ -21,11 +21,14 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
     private readonly ListWaiters _waiters;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength)
+    private readonly MemoryLimit _memory;
+
+    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory)
     {
         _size = size;
         _index = index;
         _stats = stats;
+        _memory = memory;
         _store = new KeyspaceStore(maxStringLength);
         _waiters = new ListWaiters(_store, Context);
     }
@@ -78,13 +81,26 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
     {
         if ((uint)command.Command >= (uint)CommandTable.All.Length || CommandTable.All[command.Command].InPartition is not { } run)
             return RespValue.Error($"ERR unknown keyspace command {command.Command}");
+        var spec = CommandTable.All[command.Command];
         var started = Stopwatch.GetTimestamp();
         RespValue reply;
         try
         {
+            if (spec.DenyOom && _memory.PerPartition is > 0 and var limit && !_store.MakeRoom(limit, _memory.Policy))
+            {
+                if (!command.Part)
+                    _stats.Record(command.Command, started, failed: true);
+                return OutOfMemory; // as Redis: refused before it runs, the keyspace unchanged
+            }
+            _store.CommandStarted = started;
             _store.NoTouch = command.NoTouch;
             _store.Payload = command.Payload;
             reply = run(_store, command.Args);
+            if (spec.IsWrite)
+            {
+                foreach (var position in spec.KeyPositions(command.Args.Length))
+                    _store.Remeasure(command.Args[position]);
+            }
             if (command.Command == ResetStatsCommand)
                 _stats.Reset();
         }
@@ -103,6 +119,8 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
             _waiters.ServePushed();
         return reply;
     }
+
+    private static readonly RespValue OutOfMemory = RespValue.Error("OOM command not allowed when used memory > 'maxmemory'.");
 
     private static readonly int ResetStatsCommand = CommandTable.Named("__RESETSTAT").Index;
 

@@ -7,15 +7,22 @@ namespace AkkaTcp.Keyspace;
 /// </summary>
 internal sealed class KeyspaceStore(long maxStringLength)
 {
+    private const int EvictionSamples = 5; // Redis's maxmemory-samples default
+
     private readonly HashSet<byte[]> _expiring = new(ByteKeyComparer.Instance);
     private long _hits;
     private long _misses;
     private long _expired;
+    private long _evicted;
+    private long _used;
 
     public SlotMap<Entry> Keys { get; } = new();
 
     /// <summary>Redis's proto-max-bulk-len (resp.max-bulk-length): the longest string SETRANGE, APPEND and SETBIT may make.</summary>
     public long MaxStringLength { get; } = maxStringLength;
+
+    /// <summary>Set for the command being run: when it started (Stopwatch ticks), the keys' last use.</summary>
+    public long CommandStarted { get; set; } = System.Diagnostics.Stopwatch.GetTimestamp();
 
     /// <summary>Set for the command being run: CLIENT NO-TOUCH, the key's idle time is left alone.</summary>
     public bool NoTouch { get; set; }
@@ -29,6 +36,10 @@ internal sealed class KeyspaceStore(long maxStringLength)
     public long Hits => Volatile.Read(ref _hits);
     public long Misses => Volatile.Read(ref _misses);
     public long ExpiredKeys => Volatile.Read(ref _expired);
+    public long EvictedKeys => Volatile.Read(ref _evicted);
+
+    /// <summary>The estimated memory of the keys (Entry.MeasureSize), what maxmemory is held to.</summary>
+    public long UsedBytes => Volatile.Read(ref _used);
     public int Expiring => _expiring.Count;
 
     public static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -45,7 +56,7 @@ internal sealed class KeyspaceStore(long maxStringLength)
             return null;
         }
         if (!NoTouch)
-            entry.LastUsed = Environment.TickCount64;
+            entry.LastUsed = CommandStarted;
         return entry;
     }
 
@@ -88,15 +99,77 @@ internal sealed class KeyspaceStore(long maxStringLength)
         if (Keys.TryGetValue(key, out var entry))
         {
             entry.Value = value;
-            entry.LastUsed = Environment.TickCount64;
+            entry.LastUsed = CommandStarted;
         }
         else
         {
-            entry = new Entry(value, expiresAt);
+            entry = new Entry(value, expiresAt, CommandStarted);
             Keys.Set(key, entry);
         }
         SetExpiry(key, entry, expiresAt);
+        Measure(key, entry);
         return entry;
+    }
+
+    /// <summary>Measures a key again after a command changed its value in place (its collection grew or shrank).</summary>
+    public void Remeasure(byte[] key)
+    {
+        if (Keys.TryGetValue(key, out var entry))
+            Measure(key, entry);
+    }
+
+    private void Measure(byte[] key, Entry entry)
+    {
+        var size = entry.MeasureSize(key);
+        Volatile.Write(ref _used, _used + size - entry.Size);
+        entry.Size = size;
+    }
+
+    /// <summary>
+    /// Makes room before a command that may add memory: evicts keys by <paramref name="policy"/>,
+    /// sampling a few keys per eviction as Redis does, until the partition holds at most
+    /// <paramref name="limit"/> bytes. False when it cannot (noeviction, or no key the policy may
+    /// evict): the command is refused.
+    /// </summary>
+    public bool MakeRoom(long limit, EvictionPolicy policy)
+    {
+        while (_used > limit)
+        {
+            if (policy == EvictionPolicy.NoEviction || PickVictim(policy) is not { } victim)
+                return false;
+            Remove(victim);
+            Volatile.Write(ref _evicted, _evicted + 1);
+        }
+        return true;
+    }
+
+    private byte[]? PickVictim(EvictionPolicy policy)
+    {
+        var volatileOnly = policy is EvictionPolicy.VolatileLru or EvictionPolicy.VolatileTtl or EvictionPolicy.VolatileRandom;
+        if (volatileOnly && _expiring.Count == 0)
+            return null;
+        byte[]? best = null;
+        Entry? bestEntry = null;
+        var sampled = 0;
+        for (var attempt = 0; attempt < EvictionSamples * 20 && sampled < EvictionSamples && Keys.Count > 0; attempt++)
+        {
+            var slot = Keys.RandomSlot();
+            var entry = Keys.ValueAt(slot);
+            if (volatileOnly && entry.ExpiresAt == 0)
+                continue;
+            sampled++;
+            var better = bestEntry is null || policy switch
+            {
+                EvictionPolicy.AllKeysLru or EvictionPolicy.VolatileLru => entry.LastUsed < bestEntry.LastUsed,
+                EvictionPolicy.VolatileTtl => entry.ExpiresAt < bestEntry.ExpiresAt,
+                _ => false,
+            };
+            if (better)
+                (best, bestEntry) = (Keys.KeyAt(slot), entry);
+        }
+        if (best is null && volatileOnly)
+            best = _expiring.First(); // few keys with an expiry among many: take one directly
+        return best;
     }
 
     /// <summary>Sets the value of a key <see cref="Find"/> just returned, without looking it up again.</summary>
@@ -105,6 +178,7 @@ internal sealed class KeyspaceStore(long maxStringLength)
         entry.Value = value;
         if (expiresAt != entry.ExpiresAt)
             SetExpiry(key, entry, expiresAt);
+        Measure(key, entry);
     }
 
     public void SetExpiry(byte[] key, Entry entry, long expiresAt)
@@ -119,7 +193,10 @@ internal sealed class KeyspaceStore(long maxStringLength)
     public bool Remove(byte[] key)
     {
         _expiring.Remove(key);
-        return Keys.Remove(key);
+        if (!Keys.Remove(key, out var entry))
+            return false;
+        Volatile.Write(ref _used, _used - entry.Size);
+        return true;
     }
 
     /// <summary>Deletes a key whose collection a command emptied: Redis keeps no empty hash, list or set.</summary>
@@ -136,6 +213,7 @@ internal sealed class KeyspaceStore(long maxStringLength)
         var count = Keys.Count;
         Keys.Clear();
         _expiring.Clear();
+        Volatile.Write(ref _used, 0);
         return count;
     }
 
@@ -172,5 +250,6 @@ internal sealed class KeyspaceStore(long maxStringLength)
         Volatile.Write(ref _hits, 0);
         Volatile.Write(ref _misses, 0);
         Volatile.Write(ref _expired, 0);
+        Volatile.Write(ref _evicted, 0);
     }
 }

@@ -1,6 +1,6 @@
 namespace AkkaTcp.Keyspace;
 
-/// <summary>A resp list: a ring buffer of values, O(1) at both ends and by index.</summary>
+/// <summary>A resp list: a ring buffer of values, O(1) at both ends and by index; counts its values' bytes for maxmemory.</summary>
 internal sealed class ListValue
 {
     private byte[][] _items = new byte[4][];
@@ -8,11 +8,20 @@ internal sealed class ListValue
 
     public int Count { get; private set; }
 
+    /// <summary>The total length of the values.</summary>
+    public long Bytes { get; private set; }
+
     public byte[] this[int index]
     {
-        get => _items[(_head + index) % _items.Length];
-        set => _items[(_head + index) % _items.Length] = value;
+        get => Raw(index);
+        set
+        {
+            Bytes += value.Length - Raw(index).Length;
+            Raw(index) = value;
+        }
     }
+
+    private ref byte[] Raw(int index) => ref _items[(_head + index) % _items.Length];
 
     public void PushLeft(byte[] value)
     {
@@ -20,6 +29,7 @@ internal sealed class ListValue
         _head = (_head - 1 + _items.Length) % _items.Length;
         _items[_head] = value;
         Count++;
+        Bytes += value.Length;
     }
 
     public void PushRight(byte[] value)
@@ -27,6 +37,7 @@ internal sealed class ListValue
         Grow();
         _items[(_head + Count) % _items.Length] = value;
         Count++;
+        Bytes += value.Length;
     }
 
     public void Push(bool left, byte[] value)
@@ -43,15 +54,17 @@ internal sealed class ListValue
         _items[_head] = null!;
         _head = (_head + 1) % _items.Length;
         Count--;
+        Bytes -= value.Length;
         return value;
     }
 
     public byte[] PopRight()
     {
-        var at = (_head + Count - 1) % _items.Length;
-        var value = _items[at];
-        _items[at] = null!;
+        ref var slot = ref Raw(Count - 1);
+        var value = slot;
+        slot = null!;
         Count--;
+        Bytes -= value.Length;
         return value;
     }
 
@@ -62,14 +75,16 @@ internal sealed class ListValue
     {
         PushRight(value);
         for (var i = Count - 1; i > index; i--)
-            this[i] = this[i - 1];
-        this[index] = value;
+            Raw(i) = Raw(i - 1);
+        Raw(index) = value;
     }
 
     public void RemoveAt(int index)
     {
+        var removed = Raw(index);
         for (var i = index; i < Count - 1; i++)
-            this[i] = this[i + 1];
+            Raw(i) = Raw(i + 1);
+        Raw(Count - 1) = removed;
         PopRight();
     }
 
@@ -77,18 +92,23 @@ internal sealed class ListValue
     public void Keep(int start, int count)
     {
         var kept = new byte[Math.Max(4, count)][];
+        long bytes = 0;
         for (var i = 0; i < count; i++)
-            kept[i] = this[start + i];
+        {
+            kept[i] = Raw(start + i);
+            bytes += kept[i].Length;
+        }
         _items = kept;
         _head = 0;
         Count = count;
+        Bytes = bytes;
     }
 
     public ListValue Clone()
     {
         var copy = new ListValue();
         for (var i = 0; i < Count; i++)
-            copy.PushRight(this[i]);
+            copy.PushRight(Raw(i));
         return copy;
     }
 
@@ -98,7 +118,7 @@ internal sealed class ListValue
             return;
         var bigger = new byte[_items.Length * 2][];
         for (var i = 0; i < Count; i++)
-            bigger[i] = this[i];
+            bigger[i] = Raw(i);
         _items = bigger;
         _head = 0;
     }

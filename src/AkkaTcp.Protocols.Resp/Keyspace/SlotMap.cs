@@ -6,7 +6,8 @@ namespace AkkaTcp.Keyspace;
 /// moved), so a cursor that walks the slots (SCAN, HSCAN, SSCAN) returns every key present for the
 /// whole walk at least once, and a random slot is a cheap random key (RANDOMKEY, SPOP, HRANDFIELD).
 /// </summary>
-internal sealed class SlotMap<TValue>
+/// <param name="sizeOf">The bytes a value counts for maxmemory (a hash's values); none by default.</param>
+internal sealed class SlotMap<TValue>(Func<TValue, int>? sizeOf = null)
 {
     private readonly Dictionary<byte[], int> _index = new(ByteKeyComparer.Instance);
     private byte[]?[] _keys = new byte[]?[4];
@@ -16,6 +17,9 @@ internal sealed class SlotMap<TValue>
     private int _used;
 
     public int Count => _index.Count;
+
+    /// <summary>The total length of the keys, and of the values when sized.</summary>
+    public long Bytes { get; private set; }
 
     /// <summary>Slots handed out so far (the cursor's end); holes included.</summary>
     public int SlotCount => _used;
@@ -38,9 +42,12 @@ internal sealed class SlotMap<TValue>
     {
         if (_index.TryGetValue(key, out var slot))
         {
+            if (sizeOf is not null)
+                Bytes += sizeOf(value) - sizeOf(_values[slot]);
             _values[slot] = value;
             return false;
         }
+        Bytes += key.Length + (sizeOf?.Invoke(value) ?? 0);
         slot = _freeCount > 0 ? _free[--_freeCount] : NewSlot();
         _keys[slot] = key;
         _values[slot] = value;
@@ -66,6 +73,7 @@ internal sealed class SlotMap<TValue>
             return false;
         }
         value = _values[slot];
+        Bytes -= key.Length + (sizeOf?.Invoke(value) ?? 0);
         _keys[slot] = null;
         _values[slot] = default!;
         if (_index.Count == 0)
@@ -89,6 +97,7 @@ internal sealed class SlotMap<TValue>
         _free = new int[4];
         _freeCount = 0;
         _used = 0;
+        Bytes = 0;
     }
 
     /// <summary>The key in a slot, or null for a hole.</summary>

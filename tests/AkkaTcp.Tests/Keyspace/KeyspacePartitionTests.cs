@@ -17,7 +17,7 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
         new(CommandTable.Named(name).Index, [Bytes(name), .. args.Select(Bytes)]);
 
     private IActorRef Partition() =>
-        Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0, new CommandStats(false), 1L << 29));
+        Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 1)));
 
     private static string Text(RespValue value) => value switch
     {
