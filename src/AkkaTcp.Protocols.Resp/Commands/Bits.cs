@@ -28,7 +28,7 @@ internal static class Bits
         if (entry is null)
             store.Put(args[1], copy, 0);
         else
-            entry.Value = copy;
+            store.Overwrite(args[1], entry, copy, entry.ExpiresAt);
         return RespValue.Integer(old);
     }
 

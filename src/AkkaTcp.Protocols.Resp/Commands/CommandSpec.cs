@@ -67,13 +67,9 @@ internal sealed class CommandSpec
 
     public byte[] NameBytes => field ??= System.Text.Encoding.ASCII.GetBytes(Name);
 
-    /// <summary>May change keys: its keys are measured again after it runs (maxmemory).</summary>
-    public bool IsWrite => _isWrite ??= Array.IndexOf(Flags, "write") >= 0;
-
     /// <summary>May add memory: refused with -OOM when the keyspace is full and nothing may be evicted.</summary>
     public bool DenyOom => _denyOom ??= Array.IndexOf(Flags, "denyoom") >= 0;
 
-    private bool? _isWrite;
     private bool? _denyOom;
 
     public bool ArityFits(int count) => Arity >= 0 ? count == Arity : count >= -Arity;

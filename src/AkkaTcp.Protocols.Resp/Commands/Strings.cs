@@ -178,7 +178,7 @@ internal static class Strings
             return RespValue.WrongType;
         if ((long)value.Length + args[2].Length > store.MaxStringLength)
             return TooLong;
-        entry.Value = (byte[])[.. value, .. args[2]];
+        store.Overwrite(args[1], entry, (byte[])[.. value, .. args[2]], entry.ExpiresAt);
         return RespValue.Integer(value.Length + args[2].Length);
     }
 
@@ -235,7 +235,7 @@ internal static class Strings
         if (entry is null)
             store.Put(args[1], result, 0);
         else
-            entry.Value = result;
+            store.Overwrite(args[1], entry, result, entry.ExpiresAt);
         return RespValue.Integer(result.Length);
     }
 

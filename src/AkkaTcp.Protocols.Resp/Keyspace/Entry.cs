@@ -21,6 +21,9 @@ internal sealed class Entry(object value, long expiresAt, long now)
     /// <summary>What the key counted for maxmemory when last measured (<see cref="MeasureSize"/>).</summary>
     public long Size { get; set; }
 
+    /// <summary>The key was deleted: it counts for nothing any more.</summary>
+    public bool Removed { get; set; }
+
     /// <summary>
     /// An estimate of the memory the key holds: its bytes plus a fixed overhead per key and per
     /// element (the objects, arrays and table entries that hold them); computed in O(1) from the

@@ -96,11 +96,7 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
             _store.NoTouch = command.NoTouch;
             _store.Payload = command.Payload;
             reply = run(_store, command.Args);
-            if (spec.IsWrite)
-            {
-                foreach (var position in spec.KeyPositions(command.Args.Length))
-                    _store.Remeasure(command.Args[position]);
-            }
+            _store.MeasureCollectionsUsed();
             if (command.Command == ResetStatsCommand)
                 _stats.Reset();
         }

@@ -57,7 +57,25 @@ internal sealed class KeyspaceStore(long maxStringLength)
         }
         if (!NoTouch)
             entry.LastUsed = CommandStarted;
+        if (entry.Value is not byte[])
+            _collectionsUsed.Add((key, entry)); // may change in place: measured again after the command
         return entry;
+    }
+
+    private readonly List<(byte[] Key, Entry Entry)> _collectionsUsed = [];
+
+    /// <summary>
+    /// After a command that may have written: the hashes, lists and sets it looked up are measured
+    /// again (their sizes change in place; strings are measured when set).
+    /// </summary>
+    public void MeasureCollectionsUsed()
+    {
+        foreach (var (key, entry) in _collectionsUsed)
+        {
+            if (!entry.Removed)
+                Measure(key, entry);
+        }
+        _collectionsUsed.Clear();
     }
 
     /// <summary>Like <see cref="Find"/> for a command that reads the key: counts a keyspace hit or miss.</summary>
@@ -86,7 +104,7 @@ internal sealed class KeyspaceStore(long maxStringLength)
         if (entry is null)
         {
             value = new T();
-            Put(key, value, 0);
+            _collectionsUsed.Add((key, Put(key, value, 0)));
             return true;
         }
         value = (entry.Value as T)!;
@@ -109,13 +127,6 @@ internal sealed class KeyspaceStore(long maxStringLength)
         SetExpiry(key, entry, expiresAt);
         Measure(key, entry);
         return entry;
-    }
-
-    /// <summary>Measures a key again after a command changed its value in place (its collection grew or shrank).</summary>
-    public void Remeasure(byte[] key)
-    {
-        if (Keys.TryGetValue(key, out var entry))
-            Measure(key, entry);
     }
 
     private void Measure(byte[] key, Entry entry)
@@ -196,6 +207,7 @@ internal sealed class KeyspaceStore(long maxStringLength)
         if (!Keys.Remove(key, out var entry))
             return false;
         Volatile.Write(ref _used, _used - entry.Size);
+        entry.Removed = true;
         return true;
     }
 
@@ -213,6 +225,7 @@ internal sealed class KeyspaceStore(long maxStringLength)
         var count = Keys.Count;
         Keys.Clear();
         _expiring.Clear();
+        _collectionsUsed.Clear();
         Volatile.Write(ref _used, 0);
         return count;
     }

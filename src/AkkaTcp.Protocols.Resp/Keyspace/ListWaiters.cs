@@ -74,7 +74,7 @@ internal sealed class ListWaiters(KeyspaceStore store, IActorContext context)
     private void Serve(Waiter waiter, byte[] key, ListValue list, bool first)
     {
         var value = Lists.PopOne(store, key, list, waiter.Left);
-        store.Remeasure(key);
+        store.MeasureCollectionsUsed();
         _unsettled[(waiter.Client, waiter.Id)] = new Popped(key, value, waiter.Left);
         waiter.Client.Tell(new WaitServed(waiter.Id, key, value, first));
     }
@@ -89,7 +89,7 @@ internal sealed class ListWaiters(KeyspaceStore store, IActorContext context)
     private void GiveBack(Popped popped)
     {
         Lists.PushTo(store, popped.Key, popped.Value, popped.Left);
-        store.Remeasure(popped.Key);
+        store.MeasureCollectionsUsed();
         ServePushed();
     }
 

@@ -139,4 +139,34 @@ public sealed class MaxMemoryTests(ITestOutputHelper output) : ServerSpec(output
             await client.AskAsync(Within(), "CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"));
         Assert.Equal("*2\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n", await client.AskAsync(Within(), "CONFIG", "GET", "maxmemory-policy"));
     }
+
+    [Fact]
+    public async Task The_memory_estimate_follows_every_family_and_returns_to_zero_when_the_keys_go()
+    {
+        var (_, client) = await StartAsync("0", "noeviction");
+        await using var _ = client;
+        async Task<long> DatasetAsync() => Figure(await client.AskAsync(Within(), "INFO", "memory"), "used_memory_dataset");
+        Assert.Equal(0, await DatasetAsync());
+
+        var big = new string('x', 10_000);
+        await client.AskAsync(Within(), "RPUSH", "list", big, big);
+        await client.AskAsync(Within(), "HSET", "hash", "field", big);
+        await client.AskAsync(Within(), "SADD", "set", big);
+        await client.AskAsync(Within(), "SET", "text", big);
+        await client.AskAsync(Within(), "APPEND", "text", big);
+        await client.AskAsync(Within(), "SETRANGE", "text", "30000", "y");
+        var full = await DatasetAsync();
+        Assert.InRange(full, 20_000 + 10_000 + 10_000 + 30_001, 20_000 + 10_000 + 10_000 + 30_001 + 2_000);
+
+        await client.AskAsync(Within(), "LPOP", "list");
+        await client.AskAsync(Within(), "HSET", "hash", "field", "small");
+        Assert.InRange(full - await DatasetAsync(), 19_000, 20_100); // shrunk in place
+        await client.AskAsync(Within(), "RENAME", "list", "moved");
+        await client.AskAsync(Within(), "COPY", "moved", "copied");
+        await client.AskAsync(Within(), "LMOVE", "moved", "copied", "LEFT", "LEFT");
+        await client.AskAsync(Within(), "SPOP", "set");
+        await client.AskAsync(Within(), "DEL", "hash", "text", "copied", "moved");
+        Assert.Equal(":0\r\n", await client.AskAsync(Within(), "DBSIZE"));
+        Assert.Equal(0, await DatasetAsync());
+    }
 }
