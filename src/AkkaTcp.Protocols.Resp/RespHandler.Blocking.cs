@@ -121,7 +121,7 @@ internal sealed partial class RespHandler
                 return true;
             case WaitTimedOut timedOut:
                 if (Current(timedOut.WaitId) is not null)
-                    EndWait(timedOut: true);
+                    EndWait();
                 return true;
             default:
                 return false;
@@ -160,8 +160,6 @@ internal sealed partial class RespHandler
         var best = wait.Candidates.Count == 0 ? null : wait.Candidates.MinBy(candidate => KeyIndex(wait, candidate.Key));
         if (wait.Failure is { } failure && (best is null || failure.Key < KeyIndex(wait, best.Key)))
         {
-            foreach (var candidate in wait.Candidates)
-                _partitions[PartitionOf(candidate.Key)].Tell(new WaitSettled(candidate.WaitId, Keep: false), _self);
             Finish(wait, failure.Error);
             return;
         }
@@ -174,12 +172,7 @@ internal sealed partial class RespHandler
     private void Win(BlockedWait wait, WaitServed served)
     {
         _partitions[PartitionOf(served.Key)].Tell(new WaitSettled(served.WaitId, Keep: true), _self);
-        foreach (var other in wait.Candidates)
-        {
-            if (!ReferenceEquals(other, served))
-                _partitions[PartitionOf(other.Key)].Tell(new WaitSettled(other.WaitId, Keep: false), _self);
-        }
-        wait.Candidates.Clear();
+        wait.Candidates.Remove(served);
         if (wait.MoveTo is not { } destination)
         {
             Finish(wait, RespValue.Array([RespValue.Bulk(served.Key), RespValue.Bulk(served.Value)]));
@@ -190,7 +183,7 @@ internal sealed partial class RespHandler
     }
 
     /// <summary>Answers the wait now: a null array when it timed out (or the client left, or the server drains).</summary>
-    private void EndWait(bool timedOut)
+    private void EndWait()
     {
         if (_wait is not { } wait)
             return;
@@ -204,10 +197,17 @@ internal sealed partial class RespHandler
         Release();
     }
 
-    /// <summary>The partitions forget the client (those that served it already did), the timer stops.</summary>
+    /// <summary>
+    /// The partitions forget the client (those that served it already did), values popped for it
+    /// and not kept go back (a timeout or an error may come before every partition has answered),
+    /// and the timer stops.
+    /// </summary>
     private void StopWaiting(BlockedWait wait)
     {
         wait.Timer?.Cancel();
+        foreach (var candidate in wait.Candidates)
+            _partitions[PartitionOf(candidate.Key)].Tell(new WaitSettled(candidate.WaitId, Keep: false), _self);
+        wait.Candidates.Clear();
         foreach (var partition in wait.Keys.Select(PartitionOf).Distinct())
             _partitions[partition].Tell(new WaitCancelled(wait.Id), _self);
         _wait = null;

@@ -218,14 +218,14 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
     /// </summary>
     public void OnPeerClosed(IConnectionContext<RespReply> connection)
     {
-        EndWait(timedOut: true);
+        EndWait();
         SendQueued();
     }
 
     /// <summary>Draining: a blocked command is answered as if it timed out, so the connection owes nothing it cannot pay.</summary>
     public bool TryGoodbye(IConnectionContext<RespReply> connection)
     {
-        EndWait(timedOut: true);
+        EndWait();
         SendQueued();
         return false;
     }
