@@ -108,4 +108,43 @@ public sealed class MultiKeyTests(ITestOutputHelper output) : ServerSpec(output)
         Assert.Equal("-ERR The specified keys must contain string values\r\n", await client.AskAsync(Within(), "LCS", a, "hash"));
         Assert.Equal("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", await client.AskAsync(Within(), "SINTER", a, b));
     }
+
+    [Fact]
+    public async Task Concurrent_moves_between_partitions_lose_and_duplicate_nothing()
+    {
+        var server = await StartServerAsync(Resp);
+        var (a, b) = Keys;
+        await using (var setup = await RawRespClient.ConnectAsync(server.LocalEndPoint, Within()))
+        {
+            for (var i = 0; i < 100; i++)
+                await setup.AskAsync(Within(), "RPUSH", i % 2 == 0 ? a : b, $"item{i}");
+            await setup.AskAsync(Within(), "SADD", a + ":set", "m1", "m2", "m3", "m4", "m5");
+        }
+
+        // Twenty clients move list items and set members back and forth, and rename a key to and
+        // fro, all across the two partitions at once.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(async c =>
+        {
+            await using var client = await RawRespClient.ConnectAsync(server.LocalEndPoint, Within());
+            for (var round = 0; round < 50; round++)
+            {
+                var (from, to) = (round + c) % 2 == 0 ? (a, b) : (b, a);
+                await client.AskAsync(Within(), "LMOVE", from, to, "LEFT", "RIGHT");
+                await client.AskAsync(Within(), "RPOPLPUSH", to, from);
+                await client.AskAsync(Within(), "SMOVE", from + ":set", to + ":set", $"m{1 + (round + c) % 5}");
+                await client.AskAsync(Within(), "BLMOVE", from, to, "RIGHT", "LEFT", "0.01");
+            }
+        }));
+
+        await using var checker = await RawRespClient.ConnectAsync(server.LocalEndPoint, Within());
+        var items = new List<string>();
+        var members = new List<string>();
+        foreach (var key in new[] { a, b })
+        {
+            items.AddRange((await checker.AskAsync(Within(), "LRANGE", key, "0", "-1")).Split("\r\n").Where(line => line.StartsWith("item")));
+            members.AddRange((await checker.AskAsync(Within(), "SMEMBERS", key + ":set")).Split("\r\n").Where(line => line.StartsWith('m')));
+        }
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"item{i}").Order(), items.Order());
+        Assert.Equal(["m1", "m2", "m3", "m4", "m5"], members.Order());
+    }
 }
