@@ -160,6 +160,17 @@ internal sealed partial class RespHandler
     internal void Ask(CommandSpec spec, byte[][] args, Action<RespValue> then, object? payload = null) =>
         Enqueue(PartitionOf(args[spec.FirstKey]), new KeyCommand(spec.Index, args, payload, Client.NoTouch, Part: true), new Pending(default, then));
 
+    /// <summary>
+    /// A move (see <see cref="Moves"/>): sent alone in its batch, since its partition may pass it on
+    /// to another that answers for it.
+    /// </summary>
+    internal void AskAlone(CommandSpec spec, byte[][] args, Action<RespValue> then, object? payload = null)
+    {
+        SendQueued(); // the commands before it go first, in their own batches
+        Ask(spec, args, then, payload);
+        SendQueued();
+    }
+
     /// <summary>Several partition commands at once; <paramref name="then"/> gets their replies in order once all have come.</summary>
     internal void AskEach(int count, Func<int, (CommandSpec Spec, byte[][] Args)> part, Action<RespValue[]> then)
     {

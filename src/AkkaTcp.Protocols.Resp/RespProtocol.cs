@@ -44,7 +44,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         for (var i = 0; i < partitions.Length; i++)
             // On the connections' dispatcher: a partition's messages then rarely wake a thread of
             // another pool (measured: src/AkkaTcp.Bench/README.md).
-            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(_size, i, Stats.Partitions[i], (long)_maxBulkLength, Stats.Memory).WithDispatcher(_dispatcher), $"keyspace-{i}");
+            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(_size, i, Stats.Partitions[i], (long)_maxBulkLength, Stats.Memory, partitions).WithDispatcher(_dispatcher), $"keyspace-{i}");
         _partitions = partitions;
         _metrics.ObserveGauge("akkatcp.resp.keyspace.keys", "{key}", "Keys the resp keyspace holds (expired ones until swept)", _size.Total);
         _scheduler = server.System.Scheduler;

@@ -3,28 +3,26 @@ using AkkaTcp.Keyspace;
 namespace AkkaTcp.Protocols.Resp.Commands;
 
 /// <summary>
-/// Multi-key commands whose keys live in different partitions, done by the connection in steps.
-/// While one runs, the connection holds its later commands (as Redis holds a blocked client's), so
-/// a pipelined command after a RENAME sees the rename done. Not atomic across partitions: another
-/// client may see a renamed key in neither place for a moment; keys that share a hash tag
-/// (<c>{user1}:a</c>, <c>{user1}:b</c>) live in one partition and are changed atomically.
+/// Multi-key commands whose keys live in different partitions, done by the connection in steps:
+/// reads and checks first, then the change — a move goes partition to partition (see
+/// <see cref="Moves"/>). While one runs, the connection holds its later commands (as Redis holds a
+/// blocked client's), so a pipelined command after a RENAME sees the rename done. Not atomic
+/// across partitions: another client may see a renamed key in neither place for a moment; keys
+/// that share a hash tag (<c>{user1}:a</c>, <c>{user1}:b</c>) live in one partition and are changed atomically.
 /// </summary>
 internal static class CrossPartition
 {
     private static readonly CommandSpec Exists = CommandTable.Named("EXISTS");
     private static readonly CommandSpec Set = CommandTable.Named("SET");
-    private static readonly CommandSpec Take = CommandTable.Named("__TAKE");
+    private static readonly CommandSpec RenameOut = CommandTable.Named("__RENAME");
+    private static readonly CommandSpec ListMoveOut = CommandTable.Named("__LMOVE");
+    private static readonly CommandSpec SetMoveOut = CommandTable.Named("__SMOVE");
+    private static readonly CommandSpec PushIn = CommandTable.Named("__PUSHIN");
     private static readonly CommandSpec Peek = CommandTable.Named("__PEEK");
     private static readonly CommandSpec Put = CommandTable.Named("__PUT");
     private static readonly CommandSpec Type = CommandTable.Named("TYPE");
     private static readonly CommandSpec Get = CommandTable.Named("GET");
     private static readonly CommandSpec SetPart = CommandTable.Named("__SETPART");
-    private static readonly CommandSpec SRem = CommandTable.Named("SREM");
-    private static readonly CommandSpec SAdd = CommandTable.Named("SADD");
-    private static readonly CommandSpec LPop = CommandTable.Named("LPOP");
-    private static readonly CommandSpec RPop = CommandTable.Named("RPOP");
-    private static readonly CommandSpec LPush = CommandTable.Named("LPUSH");
-    private static readonly CommandSpec RPush = CommandTable.Named("RPUSH");
 
     /// <summary>A step's work: the command, its arguments after the name.</summary>
     private static byte[][] Args(CommandSpec spec, params byte[][] rest) => [spec.NameBytes, .. rest];
@@ -34,22 +32,7 @@ internal static class CrossPartition
         var (source, destination) = (command[1].ToArray(), command[2].ToArray());
         var onlyNew = Arg.Is(command[0], "RENAMENX"u8);
         var step = h.BeginSteps(c);
-        void Move() =>
-            h.Ask(Take, Args(Take, source), taken =>
-            {
-                if (taken.IsError || taken is not EntryValue value)
-                {
-                    step.Finish(taken.IsError ? taken : RespValue.NoSuchKey);
-                    return;
-                }
-                h.Ask(Put, Args(Put, destination, onlyNew ? "NX"u8.ToArray() : "REPLACE"u8.ToArray()), put =>
-                {
-                    if (put is IntegerValue { Value: 1 })
-                        step.Finish(onlyNew ? RespValue.Integer(1) : RespValue.Ok);
-                    else // RENAMENX lost a race for the new name, or a partition failed: the key goes back
-                        h.Ask(Put, Args(Put, source, "NX"u8.ToArray()), _ => step.Finish(put.IsError ? put : RespValue.Integer(0)), value);
-                }, value);
-            });
+        void Move() => h.AskAlone(RenameOut, Args(RenameOut, source, destination, onlyNew ? "NX"u8.ToArray() : "REPLACE"u8.ToArray()), step.Finish);
         if (!onlyNew)
         {
             Move();
@@ -163,15 +146,7 @@ internal static class CrossPartition
                 step.Finish(Combine.FirstError(types) ?? (IsTypeOrNone(types[0], "none") ? RespValue.Integer(0) : RespValue.WrongType));
                 return;
             }
-            h.Ask(SRem, Args(SRem, args[1], args[3]), removed =>
-            {
-                if (removed is not IntegerValue { Value: 1 })
-                {
-                    step.Finish(removed);
-                    return;
-                }
-                h.Ask(SAdd, Args(SAdd, args[2], args[3]), added => step.Finish(added.IsError ? added : RespValue.Integer(1)));
-            });
+            h.AskAlone(SetMoveOut, Args(SetMoveOut, args[1], args[2], args[3]), step.Finish);
         });
     }
 
@@ -198,34 +173,15 @@ internal static class CrossPartition
                 step.Finish(IsTypeOrNone(types[0], "none") ? RespValue.NullBulk : RespValue.WrongType);
                 return;
             }
-            var pop = fromLeft ? LPop : RPop;
-            h.Ask(pop, Args(pop, args[1]), popped =>
-            {
-                if (popped is not BulkValue value)
-                {
-                    step.Finish(popped);
-                    return;
-                }
-                MoveValue(h, args[1], fromLeft, args[2], toLeft, value.Value, step);
-            });
+            h.AskAlone(ListMoveOut, Args(ListMoveOut, args[1], args[2], Side(fromLeft), Side(toLeft)), step.Finish);
         });
     }
 
-    /// <summary>The push half of a list move (LMOVE, BLMOVE): a destination that turned out not to be a list gives the value back.</summary>
-    public static void MoveValue(RespHandler h, byte[] source, bool fromLeft, byte[] destination, bool toLeft, byte[] value, RespHandler.Steps step)
-    {
-        var push = toLeft ? LPush : RPush;
-        h.Ask(push, Args(push, destination, value), pushed =>
-        {
-            if (!pushed.IsError)
-            {
-                step.Finish(RespValue.Bulk(value));
-                return;
-            }
-            var back = fromLeft ? LPush : RPush;
-            h.Ask(back, Args(back, source, value), _ => step.Finish(pushed));
-        });
-    }
+    private static byte[] Side(bool left) => left ? "LEFT"u8.ToArray() : "RIGHT"u8.ToArray();
+
+    /// <summary>BLMOVE's second half: the value popped for the client goes to the destination, or back to where it came from if that holds another type.</summary>
+    public static void MoveValue(RespHandler h, byte[] source, bool fromLeft, byte[] destination, bool toLeft, byte[] value, RespHandler.Steps step) =>
+        h.AskAlone(PushIn, Args(PushIn, destination, Side(toLeft), source, Side(fromLeft)), step.Finish, value);
 
     private static bool IsTypeOrNone(RespValue type, string name) =>
         type is SimpleValue simple && (simple.Text is "none" || simple.Text == name);

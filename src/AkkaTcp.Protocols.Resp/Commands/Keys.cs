@@ -202,16 +202,6 @@ internal static class Keys
         return RespValue.Ok;
     }
 
-    /// <summary>Moving a key between partitions, first half: removes it and answers its value and expiry (nil if missing).</summary>
-    public static RespValue Take(KeyspaceStore store, byte[][] args)
-    {
-        var entry = store.Find(args[1]);
-        if (entry is null)
-            return RespValue.NullBulk;
-        store.Remove(args[1]);
-        return new EntryValue(entry.Value, entry.ExpiresAt);
-    }
-
     /// <summary>COPY between partitions, first half: a copy of the key's value and expiry (nil if missing).</summary>
     public static RespValue Peek(KeyspaceStore store, byte[][] args)
     {
@@ -219,7 +209,7 @@ internal static class Keys
         return entry is null ? RespValue.NullBulk : new EntryValue(entry.CloneValue(), entry.ExpiresAt);
     }
 
-    /// <summary>Moving a key, second half: puts the <see cref="EntryValue"/> carried along; args[2] is REPLACE or NX. Answers 1 if put.</summary>
+    /// <summary>COPY between partitions, second half: puts the <see cref="EntryValue"/> carried along; args[2] is REPLACE or NX. Answers 1 if put.</summary>
     public static RespValue Put(KeyspaceStore store, byte[][] args)
     {
         var value = (EntryValue)store.Payload!;
@@ -235,7 +225,7 @@ internal static class Keys
     }
 }
 
-/// <summary>A key's value in transit between partitions (RENAME, COPY); never written to a client.</summary>
+/// <summary>A key's value in transit between partitions (RENAME, COPY) with its expiry; never written to a client.</summary>
 internal sealed class EntryValue(object value, long expiresAt) : RespValue
 {
     public object Value { get; } = value;

@@ -23,13 +23,17 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
 
     private readonly MemoryLimit _memory;
 
-    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory)
+    // Every partition of the server, filled before any command arrives: a move forwards to the destination's.
+    private readonly IActorRef[] _partitions;
+
+    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory, IActorRef[] partitions)
     {
         _size = size;
         _index = index;
         _stats = stats;
         _memory = memory;
-        _store = new KeyspaceStore(maxStringLength);
+        _partitions = partitions;
+        _store = new KeyspaceStore(maxStringLength, partitions.Length);
         _waiters = new ListWaiters(_store, Context);
     }
 
@@ -45,7 +49,10 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
                 var replies = new RespValue[batch.Requests.Length];
                 for (var i = 0; i < replies.Length; i++)
                     replies[i] = Run(batch.Requests[i]);
-                Sender.Tell(new KeyspaceResults(batch.Tag, replies));
+                if (replies is [ForwardValue forward])
+                    _partitions[forward.Partition].Tell(new KeyspaceBatch(batch.Tag, [forward.Next]), Sender); // that partition answers the client
+                else
+                    Sender.Tell(new KeyspaceResults(batch.Tag, Array.ConvertAll(replies, NotForwarded)));
                 break;
             case KeyCommand command:
                 Sender.Tell(Run(command));
@@ -115,6 +122,10 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
             _waiters.ServePushed();
         return reply;
     }
+
+    /// <summary>A move is sent alone in its batch; one that was not (a bug) is answered with an error, never lost silently.</summary>
+    private static RespValue NotForwarded(RespValue reply) =>
+        reply is ForwardValue ? RespValue.Error("ERR internal error: a move was not alone in its batch") : reply;
 
     private static readonly RespValue OutOfMemory = RespValue.Error("OOM command not allowed when used memory > 'maxmemory'.");
 

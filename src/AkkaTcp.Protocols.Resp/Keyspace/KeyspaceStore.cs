@@ -5,8 +5,11 @@ namespace AkkaTcp.Keyspace;
 /// (WRONGTYPE), a collection emptied is a key deleted, and the counters INFO reports. Used by one
 /// partition actor only, so nothing here is synchronised except the counters INFO reads.
 /// </summary>
-internal sealed class KeyspaceStore(long maxStringLength)
+internal sealed class KeyspaceStore(long maxStringLength, int partitions = 1)
 {
+    /// <summary>The partition of a key (a command that forwards work to another partition asks).</summary>
+    public int PartitionOf(byte[] key) => ByteKeyComparer.Partition(key, partitions);
+
     private const int EvictionSamples = 5; // Redis's maxmemory-samples default
 
     private readonly HashSet<byte[]> _expiring = new(ByteKeyComparer.Instance);

@@ -16,8 +16,12 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
     private static KeyCommand Command(string name, params string[] args) =>
         new(CommandTable.Named(name).Index, [Bytes(name), .. args.Select(Bytes)]);
 
-    private IActorRef Partition() =>
-        Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 1)));
+    private IActorRef Partition()
+    {
+        var partitions = new IActorRef[1];
+        partitions[0] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 1), partitions));
+        return partitions[0];
+    }
 
     private static string Text(RespValue value) => value switch
     {
@@ -152,5 +156,46 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
         ExpectMsg<RespValue>();
         partition.Tell(new WaitForList(3, [Bytes("s")], Left: true));
         Assert.Equal("WRONGTYPE Operation against a key holding the wrong kind of value", Text(ExpectMsg<WaitFailed>().Error));
+    }
+
+    [Fact]
+    public void A_move_goes_partition_to_partition_and_back_when_the_destination_cannot_take_it()
+    {
+        var partitions = new IActorRef[2];
+        for (var i = 0; i < 2; i++)
+            partitions[i] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(2), i, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 2), partitions));
+        static int P(string key) => ByteKeyComparer.Partition(Bytes(key), 2);
+        var source = "src";
+        var target = Enumerable.Range(0, 50).Select(i => $"dst{i}").First(key => P(key) != P(source));
+        var sourcePartition = partitions[P(source)];
+        var targetPartition = partitions[P(target)];
+        string Ask(IActorRef partition, KeyCommand command)
+        {
+            partition.Tell(new KeyspaceBatch(7, [command]));
+            var results = ExpectMsg<KeyspaceResults>(); // from whichever partition ended the move
+            Assert.Equal(7, results.Tag);
+            return Text(results.Replies.Single());
+        }
+
+        Ask(sourcePartition, Command("RPUSH", source, "a", "b"));
+        Ask(targetPartition, Command("SET", target, "text"));
+        // The destination holds a string: the value goes back to the end it came from.
+        Assert.Equal("WRONGTYPE Operation against a key holding the wrong kind of value", Ask(sourcePartition, Command("__LMOVE", source, target, "LEFT", "RIGHT")));
+        Assert.Equal("[a,b]", Ask(sourcePartition, Command("LRANGE", source, "0", "-1")));
+        Ask(targetPartition, Command("DEL", target));
+        Assert.Equal("a", Ask(sourcePartition, Command("__LMOVE", source, target, "LEFT", "RIGHT")));
+        Assert.Equal("[a]", Ask(targetPartition, Command("LRANGE", target, "0", "-1")));
+
+        // RENAMENX whose new name was taken meanwhile: the key goes back and the answer is 0.
+        Ask(targetPartition, Command("SET", target, "taken"));
+        Assert.Equal("0", Ask(sourcePartition, Command("__RENAME", source, target, "NX")));
+        Assert.Equal("[b]", Ask(sourcePartition, Command("LRANGE", source, "0", "-1")));
+        Assert.Equal("OK", Ask(sourcePartition, Command("__RENAME", source, target, "REPLACE")));
+        Assert.Equal("[b]", Ask(targetPartition, Command("LRANGE", target, "0", "-1")));
+
+        Ask(sourcePartition, Command("SADD", source, "m"));
+        Ask(targetPartition, Command("SET", target, "text"));
+        Assert.Equal("WRONGTYPE Operation against a key holding the wrong kind of value", Ask(sourcePartition, Command("__SMOVE", source, target, "m")));
+        Assert.Equal("1", Ask(sourcePartition, Command("SISMEMBER", source, "m")));
     }
 }
