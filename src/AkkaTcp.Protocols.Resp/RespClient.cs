@@ -75,5 +75,4 @@ internal sealed class RespClients
 
     public IEnumerable<RespClient> All => _clients.Values.OrderBy(client => client.Id);
 
-    public int Count => _clients.Count;
 }

@@ -45,8 +45,6 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
 
     internal System.Net.EndPoint? LocalEndPoint { get; }
 
-    internal int PartitionCount => _partitions.Length;
-
     internal long MaxStringLength => _stats.MaxStringLength;
 
     public void OnConnected(IConnectionContext<RespReply> connection)
@@ -161,9 +159,6 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
             _metrics.RecordRequest(_operation, _started);
         _operation = null;
     }
-
-    /// <summary>Writes a reply at once (a command answered on the connection).</summary>
-    internal void Immediate(IConnectionContext<RespReply> c, RespValue value) => value.Write(c);
 
     /// <summary>A command's arguments copied out of the received bytes, its name replaced by the table's.</summary>
     internal static byte[][] Copy(RespCommand command, CommandSpec? spec = null)

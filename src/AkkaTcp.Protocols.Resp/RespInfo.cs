@@ -109,10 +109,11 @@ internal static class RespInfo
             else sections.Add(name);
         }
         var text = new StringBuilder();
+        using var process = Process.GetCurrentProcess(); // read once for memory and cpu
         foreach (var section in sections.Distinct())
         {
             var before = text.Length;
-            Section(text, section, h, keyspace);
+            Section(text, section, h, keyspace, process);
             if (text.Length > before)
                 text.Append("\r\n");
         }
@@ -121,10 +122,9 @@ internal static class RespInfo
         return text.ToString();
     }
 
-    private static void Section(StringBuilder text, string section, RespHandler h, KeyspaceFigures keyspace)
+    private static void Section(StringBuilder text, string section, RespHandler h, KeyspaceFigures keyspace, Process process)
     {
         var stats = h.Stats;
-        var process = Process.GetCurrentProcess();
         switch (section)
         {
             case "server":

@@ -5,6 +5,9 @@ namespace AkkaTcp.Protocols.Resp.Commands;
 /// <summary>COMMAND INFO and COMMAND DOCS replies, derived from a command's <see cref="CommandSpec"/>.</summary>
 internal static class CommandDocs
 {
+    /// <summary>COMMAND and COMMAND INFO without names: every public command's entry, built once (the table is fixed).</summary>
+    public static readonly RespValue AllInfo = RespValue.Array(CommandTable.Public.Select(Info).ToArray());
+
     /// <summary>Redis 7's COMMAND INFO entry: name, arity, flags, first key, last key, step, ACL categories, tips, key specs, subcommands.</summary>
     public static RespValue Info(CommandSpec spec) => RespValue.Array(
     [

@@ -156,7 +156,7 @@ internal static class CrossPartition
         bool fromLeft = false, toLeft = true;
         if (args.Length == 5 && (!Lists.TryParseSide(args[3], out fromLeft) || !Lists.TryParseSide(args[4], out toLeft)))
         {
-            h.Immediate(c, RespValue.Syntax);
+            RespValue.Syntax.Write(c);
             return;
         }
         var step = h.BeginSteps(c);

@@ -47,9 +47,7 @@ internal static class Keys
         if (onlyNew && store.Find(args[2]) is not null)
             return RespValue.Integer(0);
         store.Remove(args[1]);
-        store.Put(args[2], entry.Value, entry.ExpiresAt);
-        if (entry.Value is ListValue)
-            store.OnListPushed(args[2]);
+        store.Place(args[2], entry.Value, entry.ExpiresAt);
         return onlyNew ? RespValue.Integer(1) : RespValue.Ok;
     }
 
@@ -84,9 +82,7 @@ internal static class Keys
         var source = store.Find(args[1]);
         if (source is null || (!replace && store.Find(args[2]) is not null))
             return RespValue.Integer(0);
-        store.Put(args[2], source.CloneValue(), source.ExpiresAt);
-        if (source.Value is ListValue)
-            store.OnListPushed(args[2]);
+        store.Place(args[2], source.CloneValue(), source.ExpiresAt);
         return RespValue.Integer(1);
     }
 
@@ -215,12 +211,7 @@ internal static class Keys
         var value = (EntryValue)store.Payload!;
         if (Arg.Is(args[2], "NX"u8) && store.Find(args[1]) is not null)
             return RespValue.Integer(0);
-        if (value.ExpiresAt != 0 && value.ExpiresAt <= KeyspaceStore.Now)
-            store.Remove(args[1]);
-        else
-            store.Put(args[1], value.Value, value.ExpiresAt);
-        if (value.Value is ListValue)
-            store.OnListPushed(args[1]);
+        store.Place(args[1], value.Value, value.ExpiresAt);
         return RespValue.Integer(1);
     }
 }

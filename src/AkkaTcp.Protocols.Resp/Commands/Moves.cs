@@ -35,12 +35,7 @@ internal static class Moves
         var back = Arg.Is(args[2], "BACK"u8);
         if ((back || Arg.Is(args[2], "NX"u8)) && store.Find(args[1]) is not null)
             return back ? RespValue.Integer(0) : Forward(store, PutIn, args[3], value, "BACK"u8.ToArray()); // back: a newer key took the name meanwhile
-        if (value.ExpiresAt != 0 && value.ExpiresAt <= KeyspaceStore.Now)
-            store.Remove(args[1]);
-        else
-            store.Put(args[1], value.Value, value.ExpiresAt);
-        if (value.Value is ListValue)
-            store.OnListPushed(args[1]);
+        store.Place(args[1], value.Value, value.ExpiresAt);
         return back ? RespValue.Integer(0) : Arg.Is(args[2], "NX"u8) ? RespValue.Integer(1) : RespValue.Ok;
     }
 

@@ -308,7 +308,7 @@ internal static class ServerCommands
             }
         }
         else if (Arg.Is(sub, "SET"u8) && command.Count >= 4 && command.Count % 2 == 0)
-            Write(c, RespInfo.ConfigSet(h, command));
+            RespInfo.ConfigSet(h, command).Write(c);
         else if (Arg.Is(sub, "RESETSTAT"u8) && command.Count == 2)
         {
             h.Stats.ResetCounters();
@@ -324,7 +324,7 @@ internal static class ServerCommands
     {
         if (command.Count == 1)
         {
-            Write(c, RespValue.Array(CommandTable.Public.Select(CommandDocs.Info).ToArray()));
+            CommandDocs.AllInfo.Write(c);
             return;
         }
         var sub = command[1];
@@ -335,7 +335,7 @@ internal static class ServerCommands
             var infos = new RespValue[command.Count - 2];
             for (var i = 2; i < command.Count; i++)
                 infos[i - 2] = CommandTable.Find(command[i]) is { } spec ? CommandDocs.Info(spec) : RespValue.NullArray;
-            Write(c, command.Count == 2 ? RespValue.Array(CommandTable.Public.Select(CommandDocs.Info).ToArray()) : RespValue.Array(infos));
+            (command.Count == 2 ? CommandDocs.AllInfo : RespValue.Array(infos)).Write(c);
         }
         else if (Arg.Is(sub, "DOCS"u8))
         {
@@ -345,10 +345,10 @@ internal static class ServerCommands
                 if (CommandTable.Find(command[i]) is { } spec)
                     specs.Add(spec);
             }
-            Write(c, RespValue.Array(specs.SelectMany(CommandDocs.Docs).ToArray()));
+            RespValue.Array(specs.SelectMany(CommandDocs.Docs).ToArray()).Write(c);
         }
         else if (Arg.Is(sub, "LIST"u8))
-            Write(c, RespValue.Array(CommandTable.Public.Select(spec => RespValue.Bulk(spec.LowerName)).ToArray()));
+            RespValue.Array(CommandTable.Public.Select(spec => RespValue.Bulk(spec.LowerName)).ToArray()).Write(c);
         else if (Arg.Is(sub, "GETKEYS"u8) && command.Count >= 3)
         {
             var spec = CommandTable.Find(command[2]);
@@ -362,12 +362,11 @@ internal static class ServerCommands
                 var keys = new List<RespValue>();
                 foreach (var position in spec.KeyPositions(args))
                     keys.Add(RespValue.Bulk(command[2 + position].ToArray()));
-                Write(c, keys.Count == 0 ? RespValue.Error("ERR The command has no key arguments") : RespValue.Array([.. keys]));
+                (keys.Count == 0 ? RespValue.Error("ERR The command has no key arguments") : RespValue.Array([.. keys])).Write(c);
             }
         }
         else
             UnknownSubcommand(c, command);
     }
 
-    private static void Write(IConnectionContext<RespReply> c, RespValue value) => value.Write(c);
 }

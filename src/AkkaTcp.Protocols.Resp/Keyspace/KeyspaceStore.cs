@@ -195,6 +195,20 @@ internal sealed class KeyspaceStore(long maxStringLength, int partitions = 1)
         Measure(key, entry);
     }
 
+    /// <summary>
+    /// Puts a value that comes from another key (RENAME, COPY, a move between partitions) with its
+    /// expiry: one already past deletes the key instead; a list wakes the clients blocked on the key.
+    /// </summary>
+    public void Place(byte[] key, object value, long expiresAt)
+    {
+        if (expiresAt != 0 && expiresAt <= Now)
+            Remove(key);
+        else
+            Put(key, value, expiresAt);
+        if (value is ListValue)
+            OnListPushed(key);
+    }
+
     public void SetExpiry(byte[] key, Entry entry, long expiresAt)
     {
         entry.ExpiresAt = expiresAt;
@@ -223,14 +237,12 @@ internal sealed class KeyspaceStore(long maxStringLength, int partitions = 1)
 
     public void OnListPushed(byte[] key) => ListsPushed.Add(key);
 
-    public int Flush()
+    public void Flush()
     {
-        var count = Keys.Count;
         Keys.Clear();
         _expiring.Clear();
         _collectionsUsed.Clear();
         Volatile.Write(ref _used, 0);
-        return count;
     }
 
     public void SweepExpired()

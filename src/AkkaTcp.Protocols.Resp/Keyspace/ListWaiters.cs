@@ -25,8 +25,6 @@ internal sealed class ListWaiters(KeyspaceStore store, IActorContext context)
     private readonly Dictionary<(IActorRef, long), Popped> _unsettled = [];
     private readonly HashSet<IActorRef> _watched = [];
 
-    public int Count => _waiting.Count;
-
     public void OnWait(WaitForList wait, IActorRef client)
     {
         foreach (var key in wait.Keys)

@@ -11,7 +11,6 @@ namespace AkkaTcp.Keyspace;
 internal abstract class RespValue
 {
     public static readonly RespValue Ok = new SimpleValue("OK"u8.ToArray());
-    public static readonly RespValue Queued = new SimpleValue("QUEUED"u8.ToArray());
     public static readonly RespValue NullBulk = new NullValue();
     /// <summary>RESP2's null array (*-1), e.g. BLPOP timing out.</summary>
     public static readonly RespValue NullArray = new NullArrayValue();

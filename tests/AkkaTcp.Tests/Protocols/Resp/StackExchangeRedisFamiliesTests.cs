@@ -11,15 +11,7 @@ public sealed class StackExchangeRedisFamiliesTests(ITestOutputHelper output) : 
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.protocol = resp");
-        var options = new ConfigurationOptions
-        {
-            EndPoints = { server.LocalEndPoint },
-            AbortOnConnectFail = true,
-            AllowAdmin = true,
-            ConnectTimeout = (int)Dilated(TimeSpan.FromSeconds(10)).TotalMilliseconds,
-            SyncTimeout = (int)Dilated(TimeSpan.FromSeconds(10)).TotalMilliseconds,
-        };
-        return await ConnectionMultiplexer.ConnectAsync(options);
+        return await StackExchangeRedisConnect.ConnectAsync(server.LocalEndPoint, Dilated(TimeSpan.FromSeconds(10)), Output);
     }
 
     [Fact]

@@ -12,23 +12,7 @@ public sealed class StackExchangeRedisTests(ITestOutputHelper output) : ServerSp
     public async Task Fifty_concurrent_tasks_set_get_expire_increment_and_pipeline_batches()
     {
         var server = await StartServerAsync("akka-tcp.servers.main.protocol = resp");
-        var log = new StringWriter();
-        var options = new ConfigurationOptions
-        {
-            EndPoints = { server.LocalEndPoint },
-            AbortOnConnectFail = true,
-            ConnectTimeout = (int)Dilated(TimeSpan.FromSeconds(10)).TotalMilliseconds,
-            SyncTimeout = (int)Dilated(TimeSpan.FromSeconds(10)).TotalMilliseconds,
-        };
-        ConnectionMultiplexer redis;
-        try
-        {
-            redis = await ConnectionMultiplexer.ConnectAsync(options, log);
-        }
-        finally
-        {
-            Output?.WriteLine(log.ToString());
-        }
+        var redis = await StackExchangeRedisConnect.ConnectAsync(server.LocalEndPoint, Dilated(TimeSpan.FromSeconds(10)), Output);
         await using var _ = redis;
         var db = redis.GetDatabase();
 
