@@ -53,6 +53,19 @@ public sealed record ServerSettings
 
     public required Transport Transport { get; init; }
 
+    /// <summary>TLS for this server's connections (off by default).</summary>
+    public TlsSettings Tls { get; init; } = TlsSettings.Off;
+
+    /// <summary>Whether clients' first bytes are a PROXY protocol header from a trusted load balancer (off by default).</summary>
+    public ProxyProtocolSettings ProxyProtocol { get; init; } = ProxyProtocolSettings.Off;
+
+    /// <summary>
+    /// How long a connection's transport handshake (a PROXY header, the TLS handshake) may take:
+    /// handshake-timeout when set, else 10 seconds (Kestrel's TLS handshake default), so a
+    /// connection that never completes one is never held forever.
+    /// </summary>
+    internal TimeSpan TransportHandshakeTimeout => HandshakeTimeout > TimeSpan.Zero ? HandshakeTimeout : TimeSpan.FromSeconds(10);
+
     /// <summary>Akka.IO's maximum-frame-size for this server's connections: bytes per receive and per send.</summary>
     public required int SocketChunkSize { get; init; }
 
@@ -89,6 +102,10 @@ public sealed record ServerSettings
             new ProtocolContext(name, maxFrameSize, heartbeat, dispatcher, config) { Metrics = protocolMetrics });
         if (transport == Transport.Udp && protocol is not Protocols.IDatagramProtocol)
             throw new InvalidConfigException(config.FullKey("protocol"), protocolName, "this protocol cannot serve udp (echo and random can)");
+        var tls = TlsSettings.Read(config.Section("tls"));
+        var proxyProtocol = ProxyProtocolSettings.Read(config);
+        if (transport == Transport.Udp && (tls.Enabled || proxyProtocol.Enabled))
+            throw new InvalidConfigException(config.FullKey("transport"), "udp", "tls and proxy-protocol are for tcp servers");
 
         return new ServerSettings
         {
@@ -125,6 +142,8 @@ public sealed record ServerSettings
             SocketChunkSize = config.ByteSize("socket-chunk-size", 512, 16 * 1024 * 1024),
             AckEveryWrites = config.Int("ack-every-writes", 1, 1024),
             Datagram = DatagramSettings.Read(config.Section("udp")),
+            Tls = tls,
+            ProxyProtocol = proxyProtocol,
         };
     }
 

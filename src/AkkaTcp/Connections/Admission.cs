@@ -14,4 +14,10 @@ internal enum Admission
 
     /// <summary>Like <see cref="Refuse"/>, counted as rate-limited: its address connects too often.</summary>
     RateLimit,
+
+    /// <summary>Read a PROXY protocol header first; the listener decides again with the client address it names.</summary>
+    ReadProxyHeader,
+
+    /// <summary>Close with reason proxy-protocol: a source not in trusted-proxies where a header is required.</summary>
+    ProxyRefused,
 }

@@ -33,6 +33,10 @@ public enum CloseReason
     RateLimited,
     /// <summary>Closed by an operator (the control interface's kick, or <see cref="AkkaTcpServer.KickAsync"/>).</summary>
     Kicked,
+    /// <summary>The TLS handshake failed or did not complete within the handshake timeout (a plaintext client, garbage, a refused certificate).</summary>
+    TlsHandshake,
+    /// <summary>A PROXY protocol header was missing when required, malformed, or sent by a source not in trusted-proxies.</summary>
+    ProxyProtocol,
 }
 
 /// <summary>The names close reasons go by in logs, metrics and configuration.</summary>
@@ -42,7 +46,7 @@ public static class CloseReasons
     [
         "peer-closed", "idle", "handshake", "write-timeout", "slow-reader", "frame-too-large",
         "protocol-error", "refused", "heartbeat", "shutdown", "handler-closed", "error", "min-rate",
-        "rate-limited", "kicked",
+        "rate-limited", "kicked", "tls-handshake", "proxy-protocol",
     ];
 
     public static int Count => Names.Length;

@@ -11,21 +11,22 @@ namespace AkkaTcp.Connections;
 /// One client connection: registered as the Akka.IO handler of its socket, it runs the protocol
 /// session on received bytes and writes replies with acknowledged writes, at most one in flight.
 /// Never restarted: socket state cannot be rebuilt, so a failure stops it and resets the socket.
-/// States: <see cref="Queued"/> (waiting room, optional) → <see cref="Serving"/> →
+/// States: (<see cref="ReadingProxyHeader"/> → <see cref="AwaitingAdmission"/>, with the PROXY
+/// protocol) → <see cref="Queued"/> (waiting room, optional) → <see cref="Serving"/> →
 /// <see cref="Closing"/> until Akka.IO reports the socket closed. Every timeout is an actor timer
 /// that checks a timestamp when it fires, so no timer is rescheduled per message.
 /// </summary>
-internal sealed class Connection : UntypedActor, IWithTimers
+internal sealed partial class Connection : UntypedActor, IWithTimers
 {
-    private readonly ConnectionInfo _info;
+    private ConnectionInfo _info;
     private readonly IActorRef _socket;
     private ServerSettings _settings;
     private readonly Admission _admission;
-    private readonly IProtocolSession _session;
+    private IProtocolSession _session = UnopenedSession.Instance;
     private readonly InputBuffer _input = new();
     private readonly OutputBuffer _output;
     private readonly ReplyOrder _replies;
-    private readonly ConnectionSink _sink;
+    private ConnectionSink _sink = null!;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ServerMetrics _metrics;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
@@ -36,6 +37,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private int _missedHeartbeats;
     private long _lastInputAt;
     private long _writeStartedAt;
+    private int _inFlightWireBytes;
     // A frame in progress: when its first bytes came (0 = none in progress), and bytes since.
     private long _partialFrameSince;
     private long _partialFrameBytes;
@@ -50,10 +52,17 @@ internal sealed class Connection : UntypedActor, IWithTimers
         _admission = admission;
         // Below the low-water mark: reading held back for output always waits on an ack that will come.
         _output = new OutputBuffer(settings.AckEveryWrites, Math.Min(OutputBuffer.UnacknowledgedBytesLimit, settings.WriteLowWaterMark - 1));
-        _session = settings.Protocol.OpenSession(info);
         _replies = new ReplyOrder(_output);
+        OpenSession(admission != Admission.ReadProxyHeader);
+    }
+
+    /// <summary>Makes the sink for <see cref="_info"/>, and the protocol session when <paramref name="withSession"/> (after a PROXY header, once it named the client).</summary>
+    private void OpenSession(bool withSession)
+    {
         var self = Self;
-        _sink = new ConnectionSink(info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.HeldBytes, metrics);
+        _sink = new ConnectionSink(_info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.HeldBytes, _metrics);
+        if (withSession)
+            _session = _settings.Protocol.OpenSession(_info);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -65,7 +74,13 @@ internal sealed class Connection : UntypedActor, IWithTimers
         // keepOpenOnPeerClosed: after the client's FIN we still owe replies to what it sent before.
         _socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
         Context.Watch(_socket);
-        switch (_admission)
+        Start(_admission);
+    }
+
+    /// <summary>Acts on the listener's decision: at accept, or after a PROXY header.</summary>
+    private void Start(Admission admission)
+    {
+        switch (admission)
         {
             case Admission.Serve:
                 StartServing();
@@ -78,6 +93,12 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 break;
             case Admission.RateLimit:
                 Refuse(CloseReason.RateLimited);
+                break;
+            case Admission.ReadProxyHeader:
+                StartReadingProxyHeader();
+                break;
+            case Admission.ProxyRefused:
+                BeginClose(CloseReason.ProxyProtocol);
                 break;
             default:
                 Refuse(CloseReason.Refused);
@@ -131,15 +152,20 @@ internal sealed class Connection : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Tcp.Received received:
+            case Tcp.Received received when _tls is null:
                 OnReceived(received.Data);
+                break;
+            case Tcp.Received received:
+                OnTlsReceived(received.Data);
                 break;
             case WriteAck:
                 OnWriteAck();
                 break;
             case Tcp.PeerClosed:
                 _flags |= ConnectionFlags.PeerClosed;
-                _session.OnPeerClosed();
+                _tls?.ReceiveEnd();
+                if (Has(ConnectionFlags.SessionStarted))
+                    _session.OnPeerClosed();
                 BeginClose(CloseReason.PeerClosed);
                 break;
             case DeferredDone done:
@@ -153,13 +179,15 @@ internal sealed class Connection : UntypedActor, IWithTimers
                 Sender.Tell(Snapshot("serving"));
                 break;
             case Kick:
-                _session.TryWriteGoodbye();
+                if (Has(ConnectionFlags.SessionStarted))
+                    _session.TryWriteGoodbye();
                 BeginClose(CloseReason.Kicked);
                 break;
             case Drain:
                 // Frames already read have been handled; what they are owed (deferred replies
                 // included) is sent before the FIN. Bytes read from now on are not served.
-                _session.TryWriteGoodbye();
+                if (Has(ConnectionFlags.SessionStarted))
+                    _session.TryWriteGoodbye();
                 BeginClose(CloseReason.Shutdown);
                 break;
             case Tick tick:
@@ -237,7 +265,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private void OnPeerClosedWhileClosing()
     {
         _flags |= ConnectionFlags.PeerClosed;
-        _session.OnPeerClosed();
+        if (Has(ConnectionFlags.SessionStarted))
+            _session.OnPeerClosed();
         if (Has(ConnectionFlags.CloseSent) && !Has(ConnectionFlags.Aborted))
             _socket.Tell(Tcp.Close.Instance);
     }
@@ -274,7 +303,20 @@ internal sealed class Connection : UntypedActor, IWithTimers
         Become(Serving);
         _lastInputAt = Environment.TickCount64;
         StartTimer(Tick.Idle, _settings.IdleTimeout);
+        if (_settings.Tls.Enabled)
+        {
+            StartTimer(Tick.Handshake, _settings.TransportHandshakeTimeout);
+            StartTls();
+            return;
+        }
         StartTimer(Tick.Handshake, _settings.HandshakeTimeout);
+        StartSession();
+    }
+
+    /// <summary>Gives the session its sink and the input that waited (the waiting room's, or what came with the TLS handshake).</summary>
+    private void StartSession()
+    {
+        _flags |= ConnectionFlags.SessionStarted;
         if (_settings.Heartbeat.Enabled)
             Timers.StartPeriodicTimer(Tick.Heartbeat, Tick.Heartbeat, _settings.Heartbeat.Interval);
         _session.OnConnected(_sink);
@@ -298,10 +340,24 @@ internal sealed class Connection : UntypedActor, IWithTimers
     private void OnReceived(ByteString data)
     {
         var chunk = data.ToReadOnlySpan();
-        _metrics.OnReceived(chunk.Length);
-        _bytesReceived += chunk.Length;
+        CountReceived(chunk.Length);
+        OnPlaintext(chunk);
+        TrackPartialFrame(chunk.Length);
+        AfterSession();
+    }
+
+    /// <summary>Bytes that came off the socket (wire bytes: ciphertext, with TLS).</summary>
+    private void CountReceived(int bytes)
+    {
+        _metrics.OnReceived(bytes);
+        _bytesReceived += bytes;
         _lastInputAt = Environment.TickCount64;
         _flags |= ConnectionFlags.InputSinceHeartbeat;
+    }
+
+    /// <summary>The protocol's bytes: decoded in place when nothing is buffered, else after what is.</summary>
+    private void OnPlaintext(ReadOnlySpan<byte> chunk)
+    {
         if (_input.IsEmpty)
         {
             var consumed = OnInput(chunk, buffered: false);
@@ -313,8 +369,6 @@ internal sealed class Connection : UntypedActor, IWithTimers
             _input.Append(chunk);
             OnInput(_input.Span, buffered: true);
         }
-        TrackPartialFrame(chunk.Length);
-        AfterSession();
     }
 
     /// <summary>Counts the bytes of a frame still in progress, for min-receive-rate.</summary>
@@ -412,11 +466,13 @@ internal sealed class Connection : UntypedActor, IWithTimers
 
     private void OnWriteAck()
     {
-        _metrics.OnSent(_output.InFlightBytes);
-        _bytesSent += _output.InFlightBytes;
+        _metrics.OnSent(_inFlightWireBytes);
+        _bytesSent += _inFlightWireBytes;
+        _inFlightWireBytes = 0;
         _output.CompleteWrite();
         var wasBusy = _session.IsBusy;
-        _session.OnWritten();
+        if (Has(ConnectionFlags.SessionStarted))
+            _session.OnWritten();
         Flush();
         _metrics.TrackPending(ref _reportedPendingBytes, _output.HeldBytes);
         if (_closeReason is not null)
@@ -452,7 +508,9 @@ internal sealed class Connection : UntypedActor, IWithTimers
                     Timers.StartSingleTimer(Tick.Idle, Tick.Idle, _settings.IdleTimeout - idleFor);
                 break;
             case TimerKind.Handshake:
-                if (!Has(ConnectionFlags.Framed))
+                if (_tls is { IsOpen: false })
+                    BeginClose(CloseReason.TlsHandshake);
+                else if (!Has(ConnectionFlags.Framed) && _settings.HandshakeTimeout > TimeSpan.Zero)
                     BeginClose(CloseReason.Handshake);
                 break;
             case TimerKind.WriteTimeout:
@@ -487,7 +545,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             BeginClose(CloseReason.Heartbeat);
             return;
         }
-        if (_session.TryWritePing())
+        if (Has(ConnectionFlags.SessionStarted) && _session.TryWritePing())
         {
             _missedHeartbeats++;
             AfterSession();
@@ -499,6 +557,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
         var bytes = _output.StartWrite(out var wantsAck);
         if (bytes is null)
             return;
+        if (_tls is not null)
+            bytes = Encrypt(bytes);
         if (!wantsAck)
         {
             _metrics.OnSent(bytes.Count);
@@ -507,6 +567,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             return;
         }
         _socket.Tell(Tcp.Write.Create(bytes, WriteAck.Instance));
+        _inFlightWireBytes = bytes.Count;
         _writeStartedAt = Environment.TickCount64;
         if (_settings.WriteTimeout > TimeSpan.Zero && !Timers.IsTimerActive(Tick.WriteTimeout))
             Timers.StartSingleTimer(Tick.WriteTimeout, Tick.WriteTimeout, _settings.WriteTimeout);
@@ -529,7 +590,8 @@ internal sealed class Connection : UntypedActor, IWithTimers
 
     private void Refuse(CloseReason reason)
     {
-        _settings.Protocol.WriteBusyReply(_output);
+        if (!_settings.Tls.Enabled) // a TLS client could not read a plaintext reply before its handshake
+            _settings.Protocol.WriteBusyReply(_output);
         BeginClose(reason);
     }
 
@@ -583,6 +645,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             _socket.Tell(Tcp.Write.Create(_output.StartConfirmation(), WriteAck.Instance));
             return;
         }
+        SendCloseNotify();
         _flags |= ConnectionFlags.CloseSent;
         // After the client's FIN a plain Close: Akka.IO would otherwise wait for a second EOF.
         _socket.Tell(Has(ConnectionFlags.PeerClosed) ? Tcp.Close.Instance : Tcp.ConfirmedClose.Instance);
@@ -615,6 +678,7 @@ internal sealed class Connection : UntypedActor, IWithTimers
             _socket.Tell(Tcp.Abort.Instance); // stopped by a failure: reset the socket, never leave it half-served
         _input.Release();
         _output.Release();
+        _tls?.Dispose();
         _session.OnClosed();
         var reason = _closeReason ?? CloseReason.Error;
         _metrics.TrackPending(ref _reportedPendingBytes, 0);

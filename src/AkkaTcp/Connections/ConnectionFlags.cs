@@ -26,4 +26,6 @@ internal enum ConnectionFlags
     Framed = 1 << 7,
     /// <summary>Input came since the last heartbeat tick.</summary>
     InputSinceHeartbeat = 1 << 8,
+    /// <summary>The protocol session was given its sink (after the TLS handshake, with TLS).</summary>
+    SessionStarted = 1 << 9,
 }

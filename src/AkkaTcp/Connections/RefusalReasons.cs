@@ -10,4 +10,5 @@ internal static class RefusalReasons
     public const string ShuttingDown = "shutting-down";
     public const string RateLimited = "rate-limited";
     public const string Suspended = "suspended";
+    public const string ProxyProtocol = "proxy-protocol";
 }

@@ -70,12 +70,71 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
         return Admission.Refuse;
     }
 
+    /// <summary>
+    /// With the PROXY protocol: the address is the load balancer's, so only whether it may send a
+    /// header is decided now (the limits apply once the header names the client). Connections
+    /// reading a header are at most max-connections; past that they are refused.
+    /// </summary>
+    public Admission DecideBeforeProxyHeader(IPAddress address, out string? refusal)
+    {
+        refusal = null;
+        var proxy = settings.ProxyProtocol;
+        if (proxy.Mode == ProxyProtocolMode.Required && !proxy.Trusts(address))
+        {
+            refusal = RefusalReasons.ProxyProtocol;
+            return Admission.ProxyRefused;
+        }
+        if (_readingHeader >= settings.MaxConnections)
+        {
+            refusal = RefusalReasons.MaxConnections;
+            return Admission.Refuse;
+        }
+        return Admission.ReadProxyHeader;
+    }
+
+    private int _readingHeader;
+
+    public bool TryGetInfo(IActorRef connection, out ConnectionInfo info)
+    {
+        info = null!;
+        if (!_entries.TryGetValue(connection, out var entry))
+            return false;
+        info = entry.Info;
+        return true;
+    }
+
+    /// <summary>A connection that read its PROXY header, admitted as a new one with the client's identity.</summary>
+    public void Readmit(IActorRef connection, ConnectionInfo info, IPAddress address, Admission admission)
+    {
+        var entry = _entries[connection];
+        if (entry.ReadingHeader)
+        {
+            entry.ReadingHeader = false;
+            _readingHeader--;
+        }
+        entry.Info = info;
+        entry.Address = address;
+        Hold(connection, entry, admission);
+    }
+
     public void Add(IActorRef connection, IActorRef socket, ConnectionInfo info, IPAddress address, Admission admission)
     {
         var entry = new Entry(info, address, socket);
         _entries[connection] = entry;
-        if (admission is Admission.Refuse or Admission.RateLimit)
+        if (admission == Admission.ReadProxyHeader)
+        {
+            entry.ReadingHeader = true;
+            _readingHeader++;
             return;
+        }
+        Hold(connection, entry, admission);
+    }
+
+    private void Hold(IActorRef connection, Entry entry, Admission admission)
+    {
+        if (admission is not (Admission.Serve or Admission.Queue))
+            return;
+        var address = entry.Address;
         _perIp[address] = _perIp.GetValueOrDefault(address) + 1;
         if (admission == Admission.Serve)
             Serve();
@@ -98,6 +157,8 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
             return false;
         if (entry.Finished)
             _finished--;
+        if (entry.ReadingHeader)
+            _readingHeader--;
         if (!entry.Holds)
             return true;
         if (--_perIp[entry.Address] == 0)
@@ -179,8 +240,10 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
     {
         /// <summary>Akka.IO's actor for the socket, to reset it if the connection dies before it could.</summary>
         public IActorRef Socket { get; } = socket;
-        public ConnectionInfo Info { get; } = info;
-        public IPAddress Address { get; } = address;
+        public ConnectionInfo Info { get; set; } = info;
+        public IPAddress Address { get; set; } = address;
+        /// <summary>Reading its PROXY header: counted apart, holding no slot yet.</summary>
+        public bool ReadingHeader { get; set; }
         /// <summary>Counted as served or waiting (refused connections hold no slot).</summary>
         public bool Holds { get; set; }
         public LinkedListNode<IActorRef>? WaitingNode { get; set; }

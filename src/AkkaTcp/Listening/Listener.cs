@@ -54,6 +54,12 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         StartConnectionDispatcher();
         DroppedAccepts.Subscribe(Context);
+        if (_settings.Tls.Certificates is { } certificates)
+        {
+            var log = _log;
+            var name = _settings.Name;
+            certificates.ReloadFailed = reason => log.Warning("Server {Server}: a changed TLS certificate could not be loaded ({Reason}); new connections keep the previous one", name, reason);
+        }
         Bind();
     }
 
@@ -166,6 +172,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
         {
             case ConnectionEnded ended:
                 OnConnectionGone(Sender, ended.Reason);
+                break;
+            case Connection.ProxyHeaderRead read:
+                AdmitProxied(Sender, read);
                 break;
             case ConnectionFinished:
                 if (_admission.MarkFinished(Sender) && _drain.IsDraining)
@@ -303,7 +312,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
         var info = new ConnectionInfo(id, _settings.Name, connected.RemoteAddress, connected.LocalAddress);
         var address = ClientAddress(connected.RemoteAddress);
         string? refusal = RefusalReasons.Suspended;
-        var admission = _suspended ? Admission.Refuse : _admission.Decide(address, out refusal);
+        var admission = _suspended ? Admission.Refuse
+            : _settings.ProxyProtocol.Enabled ? _admission.DecideBeforeProxyHeader(address, out refusal)
+            : _admission.Decide(address, out refusal);
         if (refusal is not null)
             _metrics.OnRejected(refusal);
         var props = Props.Create<Connection>(info, socket, _settings, admission, _metrics).WithDispatcher(_settings.Dispatcher);
@@ -311,6 +322,26 @@ internal sealed class Listener : UntypedActor, IWithTimers
         Context.Watch(connection);
         _admission.Add(connection, socket, info, address, admission);
         _counters.OnAccepted();
+        _alarms.Check(_settings, _admission.Active, _admission.Queued);
+    }
+
+    /// <summary>
+    /// A connection read its PROXY header: decides again, as for a new connection, with the client
+    /// address the header named (or the socket's, for LOCAL and for a direct client in optional mode).
+    /// </summary>
+    private void AdmitProxied(IActorRef connection, Connection.ProxyHeaderRead read)
+    {
+        if (!_admission.TryGetInfo(connection, out var info))
+            return; // it ended meanwhile
+        if (read.Source is not null)
+            info = info with { RemoteEndPoint = read.Source, LocalEndPoint = read.Destination ?? info.LocalEndPoint };
+        var address = ClientAddress(info.RemoteEndPoint);
+        string? refusal = _accepting ? RefusalReasons.Suspended : RefusalReasons.ShuttingDown;
+        var admission = _suspended || !_accepting ? Admission.Refuse : _admission.Decide(address, out refusal);
+        if (refusal is not null)
+            _metrics.OnRejected(refusal);
+        _admission.Readmit(connection, info, address, admission);
+        connection.Tell(new Connection.Admitted(admission, info));
         _alarms.Check(_settings, _admission.Active, _admission.Queued);
     }
 

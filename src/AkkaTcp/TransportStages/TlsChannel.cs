@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Net.Security;
+using System.Security.Authentication;
+
+namespace AkkaTcp.TransportStages;
+
+/// <summary>
+/// One TLS session (server or client side) over a <see cref="WireStream"/>, driven by the actor
+/// that owns the socket: <see cref="Receive"/> ciphertext, then take plaintext with
+/// <see cref="TryRead"/> and ciphertext to send with <see cref="TakeWireOutput"/>. SslStream's
+/// asynchronous steps complete inside those calls, on the actor's thread. Between reads only a
+/// zero-byte read is left pending, so an idle connection holds no plaintext buffer.
+/// </summary>
+internal sealed class TlsChannel : IDisposable
+{
+    private const int PlaintextBufferSize = 16 * 1024; // one TLS record's worth
+
+    private readonly WireStream _wire = new();
+    private readonly SslStream _ssl;
+    private Task? _handshake;
+    private ValueTask<int> _waitForData;
+    private bool _waiting;
+    private byte[]? _plaintext;
+    private bool _ended;
+
+    public TlsChannel(RemoteCertificateValidationCallback? validate = null)
+    {
+        _ssl = new SslStream(_wire, leaveInnerStreamOpen: false, validate);
+    }
+
+    /// <summary>The handshake has completed successfully.</summary>
+    public bool IsOpen { get; private set; }
+
+    /// <summary>Why the handshake failed, once it has; null while it runs or after it succeeded.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>The peer sent close_notify (or its FIN arrived): no more plaintext will come.</summary>
+    public bool Ended => _ended;
+
+    public SslStream Stream => _ssl;
+
+    /// <summary>Ciphertext waiting to be sent (handshake records, alerts, encrypted writes).</summary>
+    public bool HasWireOutput => _wire.WrittenCount > 0;
+
+    public void StartServer(ServerOptionsSelectionCallback selectOptions, object? state) =>
+        Start(_ssl.AuthenticateAsServerAsync(selectOptions, state));
+
+    public void StartClient(SslClientAuthenticationOptions options) =>
+        Start(_ssl.AuthenticateAsClientAsync(options));
+
+    /// <summary>Ciphertext from the socket: advances the handshake, or decrypts in <see cref="TryRead"/>.</summary>
+    public void Receive(ReadOnlySpan<byte> wire)
+    {
+        _wire.Feed(wire);
+        CheckHandshake();
+    }
+
+    /// <summary>The peer's FIN.</summary>
+    public void ReceiveEnd()
+    {
+        _wire.FeedEnd();
+        CheckHandshake();
+    }
+
+    /// <summary>
+    /// The next run of plaintext, valid until the next call; false when no more is decrypted
+    /// until more ciphertext comes (or the peer ended the session: see <see cref="Ended"/>).
+    /// </summary>
+    public bool TryRead(out ReadOnlySpan<byte> plaintext)
+    {
+        plaintext = default;
+        if (!IsOpen || _ended)
+            return ReleasePlaintext();
+        if (_waiting)
+        {
+            if (!_waitForData.IsCompleted)
+                return ReleasePlaintext();
+            _waiting = false;
+            if (!Completed(_waitForData))
+                return ReleasePlaintext();
+        }
+        // Data (or the end) is ready, so this read completes synchronously.
+        _plaintext ??= ArrayPool<byte>.Shared.Rent(PlaintextBufferSize);
+        var read = _ssl.ReadAsync(_plaintext.AsMemory());
+        if (!read.IsCompleted)
+            throw new InvalidOperationException("TLS read did not complete with data ready");
+        var count = Result(read);
+        if (count <= 0)
+        {
+            _ended = true;
+            return ReleasePlaintext();
+        }
+        plaintext = _plaintext.AsSpan(0, count);
+        WaitForData();
+        return true;
+    }
+
+    /// <summary>Encrypts plaintext; the ciphertext joins <see cref="TakeWireOutput"/>.</summary>
+    public void Write(ReadOnlySpan<byte> plaintext)
+    {
+        // The wire stream completes every write at once, so this never blocks.
+        _ssl.Write(plaintext);
+    }
+
+    /// <summary>Sends close_notify (into <see cref="TakeWireOutput"/>); the peer may still send.</summary>
+    public void Shutdown()
+    {
+        if (!IsOpen)
+            return;
+        var shutdown = _ssl.ShutdownAsync();
+        if (shutdown.IsFaulted)
+            _ = shutdown.Exception; // observed: a close_notify that could not be made changes nothing
+    }
+
+    public byte[] TakeWireOutput() => _wire.TakeWritten();
+
+    public void Dispose()
+    {
+        ReleasePlaintext();
+        _ssl.Dispose();
+        if (_handshake is { IsCompleted: true, IsFaulted: true })
+            _ = _handshake.Exception;
+    }
+
+    private void Start(Task handshake)
+    {
+        _handshake = handshake;
+        CheckHandshake();
+    }
+
+    private void CheckHandshake()
+    {
+        if (IsOpen || Failure is not null || _handshake is not { IsCompleted: true } handshake)
+            return;
+        if (handshake.IsCompletedSuccessfully)
+        {
+            IsOpen = true;
+            WaitForData();
+            return;
+        }
+        Failure = Describe(handshake.Exception?.InnerException);
+    }
+
+    /// <summary>Leaves a zero-byte read pending: it completes once a whole record has been decrypted, without holding a buffer.</summary>
+    private void WaitForData()
+    {
+        _waitForData = _ssl.ReadAsync(Memory<byte>.Empty);
+        _waiting = true;
+    }
+
+    private bool Completed(ValueTask<int> read)
+    {
+        try
+        {
+            read.GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException or ObjectDisposedException)
+        {
+            _ended = true;
+            Failure ??= Describe(e);
+            return false;
+        }
+    }
+
+    private int Result(ValueTask<int> read)
+    {
+        try
+        {
+            return read.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException or ObjectDisposedException)
+        {
+            Failure ??= Describe(e);
+            return 0;
+        }
+    }
+
+    private bool ReleasePlaintext()
+    {
+        if (_plaintext is not null)
+            ArrayPool<byte>.Shared.Return(_plaintext);
+        _plaintext = null;
+        return false;
+    }
+
+    /// <summary>The reason a handshake failed, in one line: the innermost message says what the peer did wrong.</summary>
+    private static string Describe(Exception? error)
+    {
+        if (error is null)
+            return "handshake failed";
+        var inner = error;
+        while (inner.InnerException is not null)
+            inner = inner.InnerException;
+        return ReferenceEquals(inner, error) ? error.Message : $"{error.Message} ({inner.Message})";
+    }
+}

@@ -1,0 +1,177 @@
+using System.Buffers;
+using System.Threading.Tasks.Sources;
+
+namespace AkkaTcp.TransportStages;
+
+/// <summary>
+/// The stream an <see cref="System.Net.Security.SslStream"/> sits on, driven by an actor instead
+/// of a socket: ciphertext the actor received is fed in and completes SslStream's pending read
+/// inline, on the actor's thread (continuations are not forced asynchronous), so decrypting costs
+/// no thread hop; ciphertext SslStream writes is gathered here for the actor to send. Never blocks.
+/// </summary>
+internal sealed class WireStream : Stream, IValueTaskSource<int>
+{
+    private ManualResetValueTaskSourceCore<int> _read; // RunContinuationsAsynchronously stays false
+    private Memory<byte> _readInto;
+    private bool _readPending;
+    private bool _ended;
+    private byte[] _received = [];
+    private int _receivedStart;
+    private int _receivedCount;
+    private byte[] _written = [];
+    private int _writtenCount;
+
+    /// <summary>Ciphertext gathered from SslStream's writes, not yet taken.</summary>
+    public int WrittenCount => _writtenCount;
+
+    /// <summary>Ciphertext received and not yet read by SslStream (a partial record).</summary>
+    public int BufferedCount => _receivedCount;
+
+    public override bool CanRead => true;
+    public override bool CanWrite => true;
+    public override bool CanSeek => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>Ciphertext from the socket; completes a pending read inline.</summary>
+    public void Feed(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+            return;
+        Append(ref _received, ref _receivedStart, ref _receivedCount, data);
+        CompletePendingRead();
+    }
+
+    /// <summary>The peer's FIN: reads return 0 from now on.</summary>
+    public void FeedEnd()
+    {
+        _ended = true;
+        CompletePendingRead();
+    }
+
+    /// <summary>Copies out the ciphertext gathered so far and empties the gathering buffer.</summary>
+    public byte[] TakeWritten()
+    {
+        var bytes = _written.AsSpan(0, _writtenCount).ToArray();
+        _writtenCount = 0;
+        Return(ref _written);
+        return bytes;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_readPending)
+            throw new InvalidOperationException("one read at a time");
+        if (_receivedCount > 0 || _ended)
+            return new ValueTask<int>(CopyOut(buffer.Span));
+        _readInto = buffer;
+        _readPending = true;
+        _read.Reset();
+        return new ValueTask<int>(this, _read.Version);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    /// <summary>SslStream reads synchronously only when its caller does; this class's callers never do.</summary>
+    public override int Read(Span<byte> buffer) =>
+        _receivedCount > 0 || _ended ? CopyOut(buffer) : throw new InvalidOperationException("a synchronous read would block the actor");
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        var start = 0;
+        Append(ref _written, ref start, ref _writtenCount, buffer);
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        Write(buffer.AsSpan(offset, count));
+        return Task.CompletedTask;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            FeedEnd();
+            Return(ref _received);
+            Return(ref _written);
+            _receivedCount = _writtenCount = 0;
+        }
+        base.Dispose(disposing);
+    }
+
+    int IValueTaskSource<int>.GetResult(short token) => _read.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _read.GetStatus(token);
+
+    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _read.OnCompleted(continuation, state, token, flags);
+
+    private void CompletePendingRead()
+    {
+        if (!_readPending)
+            return;
+        _readPending = false;
+        var count = CopyOut(_readInto.Span);
+        _readInto = default;
+        _read.SetResult(count); // runs SslStream's continuation here, on this thread
+    }
+
+    private int CopyOut(Span<byte> buffer)
+    {
+        var count = Math.Min(buffer.Length, _receivedCount);
+        _received.AsSpan(_receivedStart, count).CopyTo(buffer);
+        _receivedStart += count;
+        _receivedCount -= count;
+        if (_receivedCount == 0)
+        {
+            _receivedStart = 0;
+            Return(ref _received); // an idle connection holds no ciphertext buffer
+        }
+        return count;
+    }
+
+    private static void Append(ref byte[] buffer, ref int start, ref int count, ReadOnlySpan<byte> data)
+    {
+        if (buffer.Length - start - count < data.Length)
+        {
+            var needed = count + data.Length;
+            var target = buffer.Length >= needed ? buffer : ArrayPool<byte>.Shared.Rent(Math.Max(needed, 4096));
+            buffer.AsSpan(start, count).CopyTo(target);
+            if (!ReferenceEquals(target, buffer) && buffer.Length > 0)
+                ArrayPool<byte>.Shared.Return(buffer);
+            buffer = target;
+            start = 0;
+        }
+        data.CopyTo(buffer.AsSpan(start + count));
+        count += data.Length;
+    }
+
+    private static void Return(ref byte[] buffer)
+    {
+        if (buffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(buffer);
+        buffer = [];
+    }
+}
