@@ -84,6 +84,13 @@ public sealed class ConfigReader
         return value.GetString();
     }
 
+    /// <summary>A string that may be left out (blocks with no reference.conf defaults, e.g. labelled entries): absent is empty.</summary>
+    public string OptionalString(string key)
+    {
+        _read?.Add(FullKey(key));
+        return _config.HasPath(key) ? String(key) : "";
+    }
+
     /// <summary>
     /// A string kept exactly as written, white space included ("\n" stays a newline; Akka's own
     /// GetString trims it away).

@@ -166,7 +166,8 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
                 _tls?.ReceiveEnd();
                 if (Has(ConnectionFlags.SessionStarted))
                     _session.OnPeerClosed();
-                BeginClose(CloseReason.PeerClosed);
+                // A client that hangs up mid-handshake (it refused our certificate) failed it.
+                BeginClose(_tls is { IsOpen: false } ? CloseReason.TlsHandshake : CloseReason.PeerClosed);
                 break;
             case DeferredDone done:
                 OnDeferredDone(done);
@@ -279,7 +280,8 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
                 _flags |= ConnectionFlags.SocketClosed;
                 if (closed is Tcp.ErrorClosed error && _log.IsDebugEnabled)
                     _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: socket error {Cause}", _info.Id, _info.RemoteEndPoint, error.Cause);
-                _closeReason ??= closed is Tcp.ErrorClosed or Tcp.Aborted ? CloseReason.Error : CloseReason.PeerClosed;
+                _closeReason ??= _tls is { IsOpen: false } ? CloseReason.TlsHandshake // reset mid-handshake: it refused our certificate
+                    : closed is Tcp.ErrorClosed or Tcp.Aborted ? CloseReason.Error : CloseReason.PeerClosed;
                 Context.Stop(Self);
                 break;
             case Tcp.CommandFailed:

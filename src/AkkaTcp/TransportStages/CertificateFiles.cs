@@ -15,7 +15,7 @@ internal sealed record CertificateFiles(string Certificate, string Key, string P
         var certificate = config.String("certificate");
         if (certificate.Length == 0)
             throw new InvalidConfigException(config.FullKey("certificate"), "", "TLS needs a certificate: a PEM file (with key = its PEM key) or a PKCS#12 file (.pfx/.p12, with its password)");
-        return new CertificateFiles(certificate, config.String("key"), config.String("password"), serverNames, config.FullKey("certificate"));
+        return new CertificateFiles(certificate, config.OptionalString("key"), config.OptionalString("password"), serverNames, config.FullKey("certificate"));
     }
 
     private bool IsPkcs12 => Key.Length == 0 && (Certificate.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || Certificate.EndsWith(".p12", StringComparison.OrdinalIgnoreCase));
