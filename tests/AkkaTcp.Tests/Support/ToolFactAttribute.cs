@@ -29,8 +29,13 @@ public static class ExternalTools
     public const string RedisBenchmark = "redis-benchmark:redis-tools";
     public const string Script = "script:bsdutils";
     public const string RedisServer = "redis-server:redis-server";
+    public const string Openssl = "openssl:openssl";
+    public const string Haproxy = "haproxy:haproxy";
 
-    public static bool IsInstalled(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Any(dir => File.Exists(Path.Combine(dir, program)));
+    public static bool IsInstalled(string program) => Find(program) is not null;
+
+    /// <summary>The program's path: on PATH, or in the sbin directories (Debian puts haproxy there, off a user's PATH).</summary>
+    public static string? Find(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/sbin"])
+            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
 }

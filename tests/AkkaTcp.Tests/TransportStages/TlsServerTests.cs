@@ -225,7 +225,7 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
         await AwaitClosedAsync(server, CloseReason.PeerClosed, 1);
     }
 
-    [ToolFact("openssl:openssl")]
+    [ToolFact(ExternalTools.Openssl)]
     public async Task Openssl_s_client_is_served()
     {
         var server = await StartTlsServerAsync();
