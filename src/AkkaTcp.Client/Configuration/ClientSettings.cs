@@ -27,6 +27,9 @@ public sealed record ClientSettings
 
     public required PoolSettings Pool { get; init; }
 
+    /// <summary>TLS for every dialled connection (off by default).</summary>
+    public ClientTlsSettings Tls { get; init; } = ClientTlsSettings.Off;
+
     /// <summary>Reads <c>akka-tcp.client</c> from <paramref name="config"/> over the embedded defaults.</summary>
     /// <exception cref="InvalidConfigException">A value is missing or out of range; the message names the key.</exception>
     public static ClientSettings Load(Config config) =>
@@ -41,5 +44,6 @@ public sealed record ClientSettings
         CloseTimeout = config.Duration("close-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
         Socket = SocketSettings.Read(config),
         Pool = PoolSettings.Read(config.Section("pool")),
+        Tls = ClientTlsSettings.Read(config.Section("tls")),
     };
 }

@@ -11,10 +11,10 @@ namespace AkkaTcp.Client;
 /// One client connection, dialled through Akka.IO Tcp.Connect. Requests arrive as messages, are
 /// encoded into a pooled output buffer and written with acknowledged writes (one in flight,
 /// later requests gathered into the next); replies are decoded in place and complete their
-/// callers' tasks. States: Connecting, Connected, Closing. When it ends, for whatever reason,
+/// callers' tasks. States: Connecting, (Handshaking, with TLS), Connected, Closing. When it ends, for whatever reason,
 /// every request still waiting fails with one <see cref="ConnectionClosedException"/>.
 /// </summary>
-internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor, IWithTimers
+internal sealed partial class ClientConnectionActor<TRequest, TResponse> : UntypedActor, IWithTimers
 {
     private sealed class WriteAck : Tcp.Event
     {
@@ -78,6 +78,11 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
                 _socket = Sender;
                 Context.Watch(_socket);
                 _socket.Tell(new Tcp.Register(Self));
+                if (_settings.Tls.Enabled)
+                {
+                    StartTls(connected.LocalAddress);
+                    break;
+                }
                 _status.OnConnected(connected.LocalAddress);
                 Become(Connected);
                 break;
@@ -117,6 +122,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
                 Flush();
                 break;
             case CloseGracefully:
+                SendCloseNotify();
                 _socket.Tell(Tcp.ConfirmedClose.Instance);
                 if (_settings.CloseTimeout > TimeSpan.Zero)
                     Timers.StartSingleTimer(CloseTimedOut.Instance, CloseTimedOut.Instance, _settings.CloseTimeout);
@@ -192,12 +198,20 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
     private void Flush()
     {
         if (_output.StartWrite(out _) is { } data) // ack-every-writes 1: every write is acknowledged
-            _socket.Tell(Tcp.Write.Create(data, WriteAck.Instance));
+            _socket.Tell(Tcp.Write.Create(_tls is null ? data : Encrypt(data), WriteAck.Instance));
     }
 
     private void OnReceived(ByteString data)
     {
-        var chunk = data.ToReadOnlySpan();
+        if (_tls is null)
+            OnPlaintext(data.ToReadOnlySpan());
+        else
+            OnTlsReceived(data);
+        _status.OnPendingChanged(_pending.Count);
+    }
+
+    private void OnPlaintext(ReadOnlySpan<byte> chunk)
+    {
         if (_input.IsEmpty)
         {
             var consumed = Decode(chunk);
@@ -211,7 +225,6 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
             if (consumed > 0)
                 _input.Consume(consumed);
         }
-        _status.OnPendingChanged(_pending.Count);
     }
 
     /// <summary>Decodes every whole reply in <paramref name="input"/>; returns the bytes used, or -1 after a protocol error.</summary>
@@ -273,6 +286,7 @@ internal sealed class ClientConnectionActor<TRequest, TResponse> : UntypedActor,
         _pending.FailAll(new ConnectionClosedException(_remote, _endReason));
         _output.Release();
         _input.Release();
+        _tls?.Dispose();
         _status.OnConnectFailed(new ConnectionFailedException(_remote, _endReason));
         _status.OnClosed(_endReason);
     }

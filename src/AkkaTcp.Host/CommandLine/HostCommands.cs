@@ -99,8 +99,10 @@ internal static class HostCommands
         var file = new Argument<string>("FILE") { Description = "the file to upload" };
         var name = new Option<string>("--name") { Description = "name to store it under (default: its file name)", HelpName = "NAME" };
         var target = TargetOption("--target", "the file server", 7000);
+        var tls = new TransferTlsOptions();
         var send = new Command("send", "Uploads FILE to a file server (akka-tcp --protocol file); sizes and sha256 are checked at both ends") { file, name, target };
-        send.SetAction(parsed => FileTransferCommand.SendAsync(parsed.GetValue(file)!, parsed.GetValue(name), parsed.GetValue(target)!));
+        tls.AddTo(send);
+        send.SetAction(parsed => FileTransferCommand.SendAsync(parsed.GetValue(file)!, parsed.GetValue(name), parsed.GetValue(target)!, tls.Read(parsed)));
         return send;
     }
 
@@ -109,8 +111,10 @@ internal static class HostCommands
         var name = new Argument<string>("NAME") { Description = "the file to download" };
         var path = new Argument<string?>("PATH") { Description = "where to write it (default: NAME); written only when complete", Arity = ArgumentArity.ZeroOrOne };
         var target = TargetOption("--target", "the file server", 7000);
+        var tls = new TransferTlsOptions();
         var fetch = new Command("fetch", "Downloads NAME from a file server; sizes and sha256 are checked at both ends") { name, path, target };
-        fetch.SetAction(parsed => FileTransferCommand.FetchAsync(parsed.GetValue(name)!, parsed.GetValue(path), parsed.GetValue(target)!));
+        tls.AddTo(fetch);
+        fetch.SetAction(parsed => FileTransferCommand.FetchAsync(parsed.GetValue(name)!, parsed.GetValue(path), parsed.GetValue(target)!, tls.Read(parsed)));
         return fetch;
     }
 

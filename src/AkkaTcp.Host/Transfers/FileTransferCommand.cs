@@ -10,12 +10,13 @@ namespace AkkaTcp.Host.Transfers;
 /// <summary>
 /// The host's client verbs for a file server (<c>--protocol file</c>):
 /// <c>akka-tcp send FILE [--name NAME] [--target HOST:PORT]</c> and
-/// <c>akka-tcp fetch NAME [PATH] [--target HOST:PORT]</c>, with a progress bar on a terminal.
+/// <c>akka-tcp fetch NAME [PATH] [--target HOST:PORT]</c>, with a progress bar on a terminal,
+/// over TLS with <c>--tls</c> (see <see cref="CommandLine.TransferTlsOptions"/>).
 /// </summary>
 internal static class FileTransferCommand
 {
-    public static Task<int> SendAsync(string path, string? name, EndPoint target) =>
-        RunAsync("send", target, async (client, started) =>
+    public static Task<int> SendAsync(string path, string? name, EndPoint target, ClientTlsSettings tls) =>
+        RunAsync("send", target, tls, async (client, started) =>
         {
             var file = new FileInfo(path);
             if (!file.Exists)
@@ -25,8 +26,8 @@ internal static class FileTransferCommand
             return Summary($"sent {stored}", file.Length, sha, started);
         });
 
-    public static Task<int> FetchAsync(string name, string? path, EndPoint target) =>
-        RunAsync("fetch", target, async (client, started) =>
+    public static Task<int> FetchAsync(string name, string? path, EndPoint target, ClientTlsSettings tls) =>
+        RunAsync("fetch", target, tls, async (client, started) =>
         {
             var destination = path ?? name;
             var sha = await TransferProgress.RunAsync($"fetch {name}", total: null,
@@ -34,16 +35,17 @@ internal static class FileTransferCommand
             return Summary($"fetched {name} to {destination}", new FileInfo(destination).Length, sha, started);
         });
 
-    private static async Task<int> RunAsync(string verb, EndPoint target, Func<FileClient, long, Task<string>> transfer)
+    private static async Task<int> RunAsync(string verb, EndPoint target, ClientTlsSettings tls, Func<FileClient, long, Task<string>> transfer)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await using var client = await FileClient.ConnectAsync(target);
+            await using var client = await FileClient.ConnectAsync(target, tls, CancellationToken.None);
             Console.WriteLine(await transfer(client, started));
             return ExitCodes.Ok;
         }
-        catch (Exception e) when (e is FileTransferException or SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FileTransferException or SocketException or IOException or UnauthorizedAccessException
+            or ConnectionFailedException or System.Security.Cryptography.CryptographicException)
         {
             Console.Error.WriteLine($"akka-tcp: {verb} failed: {e.Message}");
             return ExitCodes.TransferFailed;

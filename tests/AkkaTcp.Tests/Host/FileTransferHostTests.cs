@@ -103,6 +103,24 @@ public sealed class FileTransferHostTests(ITestOutputHelper output) : IAsyncLife
         await RunAsync(["send"], "akka-tcp: Required argument 'FILE' missing for command: 'send'. (see akka-tcp send --help)", expectedExit: 2);
     }
 
+    [Fact]
+    public async Task Send_and_fetch_with_tls_verify_the_server_and_fail_clearly_without_its_ca()
+    {
+        using var certificates = new TestCertificates();
+        var (certificate, key, _) = certificates.Server("server");
+        await using var server = HostProcess.Start("--protocol", "file", "--port", "0", "--set", $"akka-tcp.servers.main.file.root={_root}",
+            "--set", "akka-tcp.servers.main.tls.enabled=on", "--set", $"akka-tcp.servers.main.tls.certificate={certificate}", "--set", $"akka-tcp.servers.main.tls.key={key}");
+        var endpoint = (await server.WaitUntilListeningAsync(Within(60))).ToString();
+        var source = Path.Join(_local, "secret.bin");
+        await File.WriteAllBytesAsync(source, RandomNumberGenerator.GetBytes(3 << 20));
+        string[] tls = ["--target", endpoint, "--tls", "--ca", certificates.CaPem, "--server-name", "localhost"];
+        await RunAsync(["send", source, .. tls], "sent secret.bin: 3145728 bytes");
+        await RunAsync(["fetch", "secret.bin", Path.Join(_local, "secret.copy"), .. tls], "fetched secret.bin");
+        Assert.Equal(await HashAsync(source), await HashAsync(Path.Join(_local, "secret.copy")));
+        await RunAsync(["fetch", "secret.bin", Path.Join(_local, "unverified.copy"), "--target", endpoint, "--tls"],
+            $"akka-tcp: fetch failed: Could not connect to {endpoint}: TLS handshake failed: the server's certificate is not trusted", expectedExit: 6);
+    }
+
     private async Task RunAsync(string[] args, string expectedLine, int expectedExit = 0)
     {
         var verb = HostProcess.Start(args);

@@ -45,6 +45,13 @@ public sealed class TestCertificates : IDisposable
     /// <summary>A client certificate (with its key) signed by this CA.</summary>
     public X509Certificate2 Client(string name) => Issue(name, [], serverAuth: false, null, false);
 
+    /// <summary>A client certificate written as name.pem + name.key; returns the two paths.</summary>
+    public (string Certificate, string Key) ClientPem(string name)
+    {
+        var cert = Client(name);
+        return (Write(name + ".pem", cert.ExportCertificatePem()), Write(name + ".key", cert.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem()));
+    }
+
     private X509Certificate2 Issue(string name, string[] dnsNames, bool serverAuth, DateTimeOffset? notAfter, bool selfSigned)
     {
         using var key = RSA.Create(2048);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
@@ -8,36 +9,67 @@ namespace AkkaTcp.Client;
 /// <summary>
 /// A client of the file protocol: upload, download (both streamed in 64 KiB steps, with progress),
 /// list and delete. One transfer at a time per client. Bodies are streamed through a plain
-/// socket stream, whose own flow control paces them (a request/response pool adds nothing here).
+/// socket stream (or TLS over it), whose own flow control paces them (a request/response pool
+/// adds nothing here).
 /// </summary>
 public sealed class FileClient : IAsyncDisposable
 {
     private const int ChunkSize = 64 * 1024;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly ReplyReader _replies;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    private FileClient(Socket socket)
+    private FileClient(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _replies = new ReplyReader(_stream);
     }
 
-    public static async Task<FileClient> ConnectAsync(EndPoint server, CancellationToken cancellationToken = default)
+    // The shipped plaintext overload keeps its optional token; the TLS one takes it explicitly.
+#pragma warning disable RS0027
+    public static Task<FileClient> ConnectAsync(EndPoint server, CancellationToken cancellationToken = default) =>
+        ConnectAsync(server, ClientTlsSettings.Off, cancellationToken);
+#pragma warning restore RS0027
+
+    /// <summary>Connects, with TLS when <paramref name="tls"/> is enabled.</summary>
+    /// <exception cref="ConnectionFailedException">The TLS handshake failed; the message says why.</exception>
+    public static async Task<FileClient> ConnectAsync(EndPoint server, ClientTlsSettings tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
-            return new FileClient(socket);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls.Enabled)
+                stream = await AuthenticateAsync(server, stream, tls, cancellationToken).ConfigureAwait(false);
+            return new FileClient(socket, stream);
         }
         catch
         {
+            if (stream is not null)
+                await stream.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             throw;
+        }
+    }
+
+    private static async Task<Stream> AuthenticateAsync(EndPoint server, Stream network, ClientTlsSettings settings, CancellationToken cancellationToken)
+    {
+        string? rejection = null;
+        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new ClientTls(settings).Options(server, reason => rejection = reason), cancellationToken).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new ConnectionFailedException(server, "TLS handshake failed: " + (rejection ?? e.Message), e);
         }
     }
 
@@ -176,6 +208,8 @@ public sealed class FileClient : IAsyncDisposable
         try
         {
             await SendLineAsync("QUIT", CancellationToken.None).ConfigureAwait(false);
+            if (_stream is SslStream ssl)
+                await ssl.ShutdownAsync().ConfigureAwait(false); // close_notify before the FIN
             _socket.Shutdown(SocketShutdown.Send);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
