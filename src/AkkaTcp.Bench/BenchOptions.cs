@@ -11,7 +11,11 @@ internal sealed record BenchOptions
           --target HOST:PORT   server to load (loopback only; default 127.0.0.1:7000)
           --workload NAME      echo (lines, checked byte for byte), resp (SET then GET of the
                                connection's own key, replies checked), json-rpc (echo method,
-                               replies checked); default echo
+                               replies checked), handshake (with --tls: connect, full TLS
+                               handshake, one echo line, close, over and over: handshakes/s);
+                               default echo
+          --tls                speak TLS to the server (any certificate is accepted: loopback
+                               load, not a security check)
           --connections N      concurrent connections (default 50)
           --pipeline N         requests in flight per connection (default 1)
           --payload N          bytes per echo line, newline included; value bytes for resp and
@@ -42,6 +46,7 @@ internal sealed record BenchOptions
     public int Idle { get; init; }
     public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(30);
     public int ViaClientPool { get; init; }
+    public bool Tls { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -50,10 +55,15 @@ internal sealed record BenchOptions
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             var name = args[i];
+            if (name == "--tls")
+            {
+                options = options with { Tls = true };
+                continue;
+            }
             options = name switch
             {
                 "--target" => options with { Target = IPEndPoint.Parse(Value()) },
-                "--workload" => options with { Workload = OneOf(Value(), name, "echo", "resp", "json-rpc") },
+                "--workload" => options with { Workload = OneOf(Value(), name, "echo", "resp", "json-rpc", "handshake") },
                 "--connections" => options with { Connections = (int)Positive(Value(), name) },
                 "--pipeline" => options with { Pipeline = (int)Positive(Value(), name) },
                 "--payload" => options with { Payload = Math.Max(2, (int)Positive(Value(), name)) },
@@ -67,6 +77,8 @@ internal sealed record BenchOptions
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }
+        if (options.Workload == "handshake" && !options.Tls)
+            throw new ArgumentException("--workload handshake measures TLS handshakes: add --tls");
         if (!IPAddress.IsLoopback(options.Target.Address))
             throw new ArgumentException("--target must be a loopback address: load is only ever sent to this machine");
         return options;

@@ -34,9 +34,10 @@ var connectDelay = options.ConnectRate > 0 ? TimeSpan.FromSeconds(1.0 / options.
 for (var i = 0; i < options.Connections; i++)
 {
     var id = i;
-    loads.Add(client is null
-        ? Task.Run(() => new ScriptedLoad(options, Workload.For(options.Workload, options.Payload, id), run).RunAsync(stop.Token))
-        : Task.Run(() => new ClientPoolLoad(client, options, id, run).RunAsync(stop.Token)));
+    var workload = Workload.For(options.Workload, options.Payload, id);
+    loads.Add(client is not null ? Task.Run(() => new ClientPoolLoad(client, options, id, run).RunAsync(stop.Token))
+        : options.Workload == "handshake" ? Task.Run(() => new HandshakeLoad(options, workload, run).RunAsync(stop.Token))
+        : Task.Run(() => new ScriptedLoad(options, workload, run).RunAsync(stop.Token)));
     if (connectDelay > TimeSpan.Zero)
         await Task.Delay(connectDelay); // pacing the connects, as asked
 }
@@ -69,6 +70,7 @@ total.Add(run.Latency.GetIntervalHistogram());
 var result = new
 {
     workload = client is null ? options.Workload : $"json-rpc via client pool of {options.ViaClientPool}",
+    tls = options.Tls,
     connections = options.Connections,
     pipeline = options.Pipeline,
     payload = options.Payload,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace AkkaTcp.Bench;
@@ -6,7 +7,7 @@ namespace AkkaTcp.Bench;
 /// <summary>
 /// One raw-socket connection's load: keeps --pipeline requests of its workload in flight, checks
 /// the reply stream byte for byte against what each request must get back, and sends the next
-/// requests for the replies completed by each read in one write.
+/// requests for the replies completed by each read in one write. With --tls, the same over SslStream.
 /// </summary>
 internal sealed class ScriptedLoad(BenchOptions options, Workload workload, RunState run)
 {
@@ -27,13 +28,16 @@ internal sealed class ScriptedLoad(BenchOptions options, Workload workload, RunS
         }
         var buffer = new byte[64 * 1024];
         var outgoing = new MemoryStream();
-        await SendAsync(socket, outgoing, options.Pipeline);
         var matched = 0; // bytes of the oldest in-flight request's reply matched so far
+        SslStream? tls = null;
         try
         {
+            if (options.Tls)
+                tls = await HandshakeLoad.AuthenticateAsync(socket, resume: true, stop);
+            await SendAsync(socket, tls, outgoing, options.Pipeline);
             while (_inFlight.Count > 0)
             {
-                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, stop);
+                var read = tls is null ? await socket.ReceiveAsync(buffer, SocketFlags.None, stop) : await tls.ReadAsync(buffer, stop);
                 if (read == 0)
                     throw new IOException("the server closed the connection");
                 var completed = 0;
@@ -53,20 +57,24 @@ internal sealed class ScriptedLoad(BenchOptions options, Workload workload, RunS
                     completed++;
                 }
                 if (completed > 0 && !stop.IsCancellationRequested)
-                    await SendAsync(socket, outgoing, completed);
+                    await SendAsync(socket, tls, outgoing, completed);
             }
         }
         catch (OperationCanceledException)
         {
         }
-        catch (Exception e) when (e is IOException or SocketException)
+        catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException)
         {
             run.OnError();
             Console.Error.WriteLine($"akka-tcp-bench: connection failed: {e.Message}");
         }
+        finally
+        {
+            tls?.Dispose();
+        }
     }
 
-    private async Task SendAsync(Socket socket, MemoryStream outgoing, int requests)
+    private async Task SendAsync(Socket socket, SslStream? tls, MemoryStream outgoing, int requests)
     {
         outgoing.SetLength(0);
         var now = Stopwatch.GetTimestamp();
@@ -77,7 +85,12 @@ internal sealed class ScriptedLoad(BenchOptions options, Workload workload, RunS
             outgoing.Write(workload.Requests[step]);
             _inFlight.Enqueue((step, now));
         }
-        if (outgoing.Length > 0)
-            await socket.SendAsync(outgoing.GetBuffer().AsMemory(0, (int)outgoing.Length), SocketFlags.None);
+        if (outgoing.Length == 0)
+            return;
+        var bytes = outgoing.GetBuffer().AsMemory(0, (int)outgoing.Length);
+        if (tls is null)
+            await socket.SendAsync(bytes, SocketFlags.None);
+        else
+            await tls.WriteAsync(bytes);
     }
 }

@@ -5,10 +5,14 @@
 # core 0 and the load to core 1; server CPU time (utime+stime from /proc) per reply and peak RSS
 # are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
 #
-#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle] [--out DIR]
+#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|resp-tls] [--out DIR]
 #
 # resp-commands: the list, hash, set, counter and MSET commands (redis-benchmark -t
 # lpush,lpop,hset,sadd,incr,mset) against redis-server; not part of "all".
+# tls: echo over TLS against the Go server over crypto/tls (50 x 1, 50 x 16) and new TLS
+# handshakes per second (16 loops of connect, full handshake, one line, close); resp-tls:
+# redis-benchmark --tls against AkkaTcp and redis-server --tls-port. Both use an ECDSA P-256
+# certificate made by openssl for the run. Neither is part of "all".
 #
 # Needs root for apt-get (redis-server, redis-tools, golang-go) when they are missing; installs the
 # garnet-server dotnet tool when missing. Everything listens on 127.0.0.1 only and stops by itself.
@@ -45,6 +49,14 @@ dotnet build "$ROOT/AkkaTcp.sln" -c Release -v q -nologo >/dev/null
 HOST="$ROOT/src/AkkaTcp.Host/bin/Release/net10.0/akka-tcp.dll"
 BENCH="$ROOT/src/AkkaTcp.Bench/bin/Release/net10.0/akka-tcp-bench.dll"
 
+CERT="$OUT/tls-cert.pem" KEY="$OUT/tls-key.pem"
+make_certificate() {
+  [ -s "$CERT" ] && return 0
+  openssl ecparam -genkey -name prime256v1 -noout -out "$KEY" 2>/dev/null
+  openssl req -x509 -new -key "$KEY" -out "$CERT" -days 30 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+}
+TLS_SET=(--set akka-tcp.servers.main.tls.enabled=on --set "akka-tcp.servers.main.tls.certificate=$CERT" --set "akka-tcp.servers.main.tls.key=$KEY")
+
 SERVER_PID=
 start() { # start NAME PORT: the server pinned to core 0, waits until it listens
   local name=$1 port=$2
@@ -52,6 +64,12 @@ start() { # start NAME PORT: the server pinned to core 0, waits until it listens
     akka) taskset -c 0 dotnet "$HOST" --port "$port" --set akka-tcp.servers.main.idle-timeout=10m \
             --set akka-tcp.servers.main.max-connections=20000 --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
     akka-resp) taskset -c 0 dotnet "$HOST" --port "$port" --protocol resp --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
+    akka-tls) taskset -c 0 dotnet "$HOST" --port "$port" --set akka-tcp.servers.main.idle-timeout=10m "${TLS_SET[@]}" \
+            --set akka-tcp.servers.main.max-connections=20000 --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
+    akka-resp-tls) taskset -c 0 dotnet "$HOST" --port "$port" --protocol resp "${TLS_SET[@]}" --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
+    go-tls) taskset -c 0 "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m -tls-cert "$CERT" -tls-key "$KEY" >"$OUT/server.log" 2>&1 & ;;
+    redis-tls) taskset -c 0 redis-server --port 0 --tls-port "$port" --tls-cert-file "$CERT" --tls-key-file "$KEY" --tls-auth-clients no \
+            --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$OUT/server.log" 2>&1 & ;;
     go) taskset -c 0 "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m >"$OUT/server.log" 2>&1 & ;;
     redis) taskset -c 0 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$OUT/server.log" 2>&1 & ;;
     garnet) taskset -c 0 garnet-server --port "$port" --bind 127.0.0.1 >"$OUT/server.log" 2>&1 & ;;
@@ -115,6 +133,44 @@ commands_suite() {
   done
 }
 
+tls_suite() {
+  make_certificate
+  for shape in "50 1" "50 16" "handshake 16"; do
+    set -- $shape
+    local args=(--connections "$1" --pipeline "$2") name="${1}x$2"
+    [ "$1" = handshake ] && { args=(--workload handshake --connections "$2"); name="handshake"; }
+    for round in $(seq 1 "$ROUNDS"); do
+      for server in akka go; do
+        start "$server-tls" 7400
+        local before; before=$(cpu)
+        local json; json=$(taskset -c 1 dotnet "$BENCH" --target 127.0.0.1:7400 --tls "${args[@]}" \
+          --payload 32 --duration "$DURATION" --warmup "$WARMUP" 2>/dev/null | tail -1)
+        local after; after=$(cpu)
+        record "{\"suite\":\"echo-tls\",\"shape\":\"$name\",\"round\":$round,\"server\":\"$server\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"hwmKib\":$(kib VmHWM),\"bench\":$json}"
+        stop
+      done
+    done
+  done
+}
+
+resp_tls_suite() {
+  make_certificate
+  for pipeline in 1 16; do
+    local requests=$(( pipeline == 1 ? 100000 : 1000000 ))
+    for round in $(seq 1 "$ROUNDS"); do
+      for server in akka-resp-tls redis-tls; do
+        start "$server" 7500
+        local before; before=$(cpu)
+        local csv; csv=$(timeout 300 taskset -c 1 redis-benchmark -p 7500 --tls --cacert "$CERT" -c 50 -n "$requests" -P "$pipeline" -t ping_inline,set,get --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
+        local after; after=$(cpu)
+        local who=${server%-tls}
+        record "{\"suite\":\"resp-tls\",\"shape\":\"P$pipeline\",\"round\":$round,\"server\":\"${who%-resp}\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"requests\":$((requests * 3)),\"hwmKib\":$(kib VmHWM),\"csv\":\"$csv\"}"
+        stop
+      done
+    done
+  done
+}
+
 idle_suite() {
   for server in akka go; do
     start "$server" 7300
@@ -136,7 +192,9 @@ case "$ONLY" in
   resp) resp_suite ;;
   idle) idle_suite ;;
   resp-commands) commands_suite ;;
+  tls) tls_suite ;;
+  resp-tls) resp_tls_suite ;;
   all) echo_suite; resp_suite; idle_suite ;;
-  *) echo "--only echo|resp|resp-commands|idle" >&2; exit 2 ;;
+  *) echo "--only echo|resp|resp-commands|idle|tls|resp-tls" >&2; exit 2 ;;
 esac
 python3 "$HERE/summarize.py" "$RESULTS" | tee "$OUT/summary.md"

@@ -21,14 +21,17 @@ def table(title, header, lines):
         print("| " + " | ".join(str(x) for x in line) + " |")
 
 
-# echo: AkkaTcp vs the Go reference server
-echo = defaultdict(lambda: defaultdict(dict))  # shape -> round -> server -> metrics
-for r in (r for r in rows if r["suite"] == "echo"):
-    b = r["bench"]
-    echo[r["shape"]][r["round"]][r["server"]] = {
-        "rps": b["reqPerSec"], "p99": b["p99us"], "cpu": cpu_us(r, b["totalReplies"]),
-        "hwm": r["hwmKib"] / 1024, "errors": b["errors"] + b["failedConnections"]}
-if echo:
+# echo (plaintext, and over TLS with handshakes): AkkaTcp vs the Go reference server
+for suite, title in (("echo", "echo: AkkaTcp vs the Go reference server"),
+                     ("echo-tls", "echo over TLS: AkkaTcp vs the Go reference server over crypto/tls (handshake: req/s = new TLS connections per second)")):
+    echo = defaultdict(lambda: defaultdict(dict))  # shape -> round -> server -> metrics
+    for r in (r for r in rows if r["suite"] == suite):
+        b = r["bench"]
+        echo[r["shape"]][r["round"]][r["server"]] = {
+            "rps": b["reqPerSec"], "p99": b["p99us"], "cpu": cpu_us(r, b["totalReplies"]),
+            "hwm": r["hwmKib"] / 1024, "errors": b["errors"] + b["failedConnections"]}
+    if not echo:
+        continue
     lines = []
     for shape, rounds in echo.items():
         both = [m for m in rounds.values() if "akka" in m and "go" in m]
@@ -36,20 +39,22 @@ if echo:
             return median(m[server][key] for m in both)
         def ratio(key):
             return median(m["akka"][key] / m["go"][key] for m in both)
-        lines.append([f"echo 32 B, {shape.replace('x', ' conns x ')} in flight",
+        label = "new TLS connections, 16 loops" if shape == "handshake" else f"echo 32 B, {shape.replace('x', ' conns x ')} in flight"
+        lines.append([label,
                       f"{med('akka', 'rps'):,.0f}", f"{med('go', 'rps'):,.0f}", f"{ratio('rps'):.2f}",
                       f"{med('akka', 'cpu'):.1f}", f"{med('go', 'cpu'):.1f}", f"{ratio('cpu'):.2f}",
                       f"{med('akka', 'p99'):,.0f}", f"{med('go', 'p99'):,.0f}", f"{ratio('p99'):.2f}",
                       f"{med('akka', 'hwm'):.0f} / {med('go', 'hwm'):.0f}",
                       sum(m[s]["errors"] for m in both for s in ("akka", "go")), len(both)])
-    table("echo: AkkaTcp vs the Go reference server (medians; ratios are medians of per-round AkkaTcp/Go)",
+    table(f"{title} (medians; ratios are medians of per-round AkkaTcp/Go)",
           ["workload", "AkkaTcp req/s", "Go req/s", "req/s ratio", "AkkaTcp CPU µs/req", "Go CPU µs/req", "CPU ratio",
            "AkkaTcp p99 µs", "Go p99 µs", "p99 ratio", "peak RSS MiB (AkkaTcp / Go)", "errors", "rounds"], lines)
 
 # resp (ping, set, get) against redis-server and Garnet; resp-commands (lists, hashes, sets, ...) against redis-server
 for suite, others, title in (
         ("resp", ["redis", "garnet"], "resp: redis-benchmark against AkkaTcp, redis-server and Garnet"),
-        ("resp-commands", ["redis"], "resp commands: redis-benchmark against AkkaTcp and redis-server")):
+        ("resp-commands", ["redis"], "resp commands: redis-benchmark against AkkaTcp and redis-server"),
+        ("resp-tls", ["redis"], "resp over TLS: redis-benchmark --tls against AkkaTcp and redis-server --tls-port")):
     resp = defaultdict(lambda: defaultdict(dict))
     for r in (r for r in rows if r["suite"] == suite):
         tests = {}

@@ -3,12 +3,14 @@
 // accepts; one goroutine per connection; a semaphore capping active connections (over the cap a
 // new one is closed at once); a read deadline as idle timeout; bufio buffers from sync.Pool;
 // TCP keepalive; replies to pipelined lines leave in one write; SIGINT/SIGTERM close the listener
-// and wait for live connections up to a deadline. Standard library only.
+// and wait for live connections up to a deadline. With -tls-cert and -tls-key it serves the same
+// over crypto/tls (TLS 1.2 and 1.3), the peer for AkkaTcp's TLS numbers. Standard library only.
 package main
 
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"log"
@@ -27,6 +29,8 @@ var (
 	shutdownTimeout = flag.Duration("shutdown-timeout", 5*time.Second, "how long a shutdown waits for live connections")
 	keepAlive       = flag.Duration("keepalive", 30*time.Second, "TCP keepalive period")
 	bufSize         = flag.Int("buf", 4096, "bytes of each connection's read and write buffer")
+	tlsCert         = flag.String("tls-cert", "", "PEM certificate: serve TLS (with -tls-key)")
+	tlsKey          = flag.String("tls-key", "", "PEM private key of -tls-cert")
 )
 
 func main() {
@@ -35,7 +39,17 @@ func main() {
 	if err != nil {
 		log.Fatalf("listen %s: %v", *addr, err)
 	}
-	log.Printf("refserver listening on %s", listener.Addr())
+	if (*tlsCert == "") != (*tlsKey == "") {
+		log.Fatal("-tls-cert and -tls-key go together")
+	}
+	if *tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			log.Fatalf("tls: %v", err)
+		}
+		listener = tls.NewListener(listener, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	}
+	log.Printf("refserver listening on %s (tls=%v)", listener.Addr(), *tlsCert != "")
 
 	readers := sync.Pool{New: func() any { return bufio.NewReaderSize(nil, *bufSize) }}
 	writers := sync.Pool{New: func() any { return bufio.NewWriterSize(nil, *bufSize) }}
