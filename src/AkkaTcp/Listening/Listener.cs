@@ -54,12 +54,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         StartConnectionDispatcher();
         DroppedAccepts.Subscribe(Context);
-        if (_settings.Tls.Certificates is { } certificates)
-        {
-            var log = _log;
-            var name = _settings.Name;
-            certificates.ReloadFailed = reason => log.Warning("Server {Server}: a changed TLS certificate could not be loaded ({Reason}); new connections keep the previous one", name, reason);
-        }
+        WatchCertificates(_settings);
         Bind();
     }
 
@@ -281,12 +276,23 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private void OnUpdateSettings(ServerSettings settings)
     {
         _settings = settings;
+        WatchCertificates(settings);
         foreach (var connection in _admission.Connections)
             connection.Tell(new Connection.SettingsChanged(settings));
         foreach (var next in _admission.Update(settings))
             next.Tell(_drain.IsDraining ? Connection.Drain.Instance : Connection.Admit.Instance);
         _log.Info("Server {Server} settings updated: max-connections={MaxConnections} max-connections-per-ip={MaxPerIp} idle-timeout={IdleTimeout}",
             settings.Name, settings.MaxConnections, settings.MaxConnectionsPerIp, settings.IdleTimeout);
+    }
+
+    /// <summary>A changed certificate file that fails to load (half-written) is logged; connections keep using the previous certificate.</summary>
+    private void WatchCertificates(ServerSettings settings)
+    {
+        if (settings.Tls.Certificates is not { } certificates)
+            return;
+        var log = _log;
+        var name = settings.Name;
+        certificates.ReloadFailed = reason => log.Warning("Server {Server}: a changed TLS certificate could not be loaded ({Reason}); new connections keep the previous one", name, reason);
     }
 
     /// <summary>Drained once no connection owes anything: those waiting for the client's FIN do not hold the drain.</summary>

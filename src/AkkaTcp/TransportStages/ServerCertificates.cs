@@ -21,6 +21,7 @@ internal sealed class ServerCertificates
     private readonly long _checkEveryMs;
     private volatile Snapshot _current;
     private long _checkedAt;
+    private long[]? _failedStamps; // files that failed to load: not tried (nor logged) again until they change again
 
     private ServerCertificates(IReadOnlyList<CertificateFiles> files, SslProtocols protocols, ClientCertificateMode clientMode, X509Certificate2Collection? clientCa, TimeSpan checkEvery)
     {
@@ -29,15 +30,17 @@ internal sealed class ServerCertificates
         _clientMode = clientMode;
         _clientCa = clientCa;
         _checkEveryMs = (long)checkEvery.TotalMilliseconds;
-        _current = Build();
+        _current = Build(Stamps());
         _checkedAt = Environment.TickCount64;
     }
 
     /// <summary>Called (from any connection's thread) with the reason a changed certificate could not be loaded.</summary>
     public Action<string>? ReloadFailed { get; set; }
 
-    /// <summary>How many times changed files were loaded since start (for tests and logs).</summary>
-    public int Reloads { get; private set; }
+    private int _reloads;
+
+    /// <summary>How many times changed files were loaded since start.</summary>
+    public int Reloads => Volatile.Read(ref _reloads);
 
     /// <summary>The server-side handshake's option selection: by the client's SNI name.</summary>
     public static readonly ServerOptionsSelectionCallback SelectOptions = static (_, hello, state, _) =>
@@ -90,38 +93,36 @@ internal sealed class ServerCertificates
         var checkedAt = Interlocked.Read(ref _checkedAt);
         if (now - checkedAt < _checkEveryMs || Interlocked.CompareExchange(ref _checkedAt, now, checkedAt) != checkedAt)
             return; // checked recently, or another connection is checking now
+        long[] stamps = [];
         try
         {
-            if (!SameStamps(_current.Stamps))
-            {
-                _current = Build();
-                Reloads++;
-            }
+            stamps = Stamps();
+            if (stamps.AsSpan().SequenceEqual(_current.Stamps) || stamps.AsSpan().SequenceEqual(_failedStamps))
+                return;
+            _current = Build(stamps);
+            Interlocked.Increment(ref _reloads);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidConfigException)
         {
+            _failedStamps = stamps;
             ReloadFailed?.Invoke(e.Message);
         }
     }
 
-    private bool SameStamps(long[] stamps)
-    {
-        for (var i = 0; i < _files.Count; i++)
-        {
-            if (_files[i].Stamp() != stamps[i])
-                return false;
-        }
-        return true;
-    }
-
-    private Snapshot Build()
+    private long[] Stamps()
     {
         var stamps = new long[_files.Count];
+        for (var i = 0; i < _files.Count; i++)
+            stamps[i] = _files[i].Stamp();
+        return stamps;
+    }
+
+    private Snapshot Build(long[] stamps)
+    {
         SslServerAuthenticationOptions? fallback = null;
         var byName = new Dictionary<string, SslServerAuthenticationOptions>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < _files.Count; i++)
         {
-            stamps[i] = _files[i].Stamp();
             var (certificate, chain) = _files[i].Load();
             var options = new SslServerAuthenticationOptions
             {

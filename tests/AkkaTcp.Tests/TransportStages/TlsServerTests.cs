@@ -205,6 +205,22 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [Fact]
+    public async Task A_changed_certificate_that_fails_to_load_is_logged_and_the_old_one_kept()
+    {
+        var (certificate, key, first) = _certificates.Server("broken-later");
+        var server = await StartServerAsync(Hocon(certificate, key, "tls.reload-check-interval = 0s"));
+        _certificates.Write("broken-later.pem", "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+        await EventFilter.Warning(contains: "a changed TLS certificate could not be loaded").ExpectAsync(1, async () =>
+        {
+            await using var client = await TlsLineClient.ConnectAsync(server.LocalEndPoint, _certificates.Ca, Within());
+            Assert.Equal(first.Thumbprint, client.ServerCertificate!.Thumbprint);
+        });
+        await using var again = await TlsLineClient.ConnectAsync(server.LocalEndPoint, _certificates.Ca, Within());
+        await again.SendAsync("still the old certificate\n", Within());
+        Assert.Equal("still the old certificate", await again.ReadLineAsync(Within()));
+    }
+
+    [Fact]
     public void A_missing_certificate_file_is_a_configuration_error()
     {
         var error = Assert.Throws<AkkaTcp.Configuration.InvalidConfigException>(() =>
