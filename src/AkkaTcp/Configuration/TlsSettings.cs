@@ -25,7 +25,17 @@ public sealed record TlsSettings
     internal static TlsSettings Read(ConfigReader config)
     {
         if (!config.Bool("enabled"))
+        {
+            // Off: SNI entries are not checked, but their keys are known (they are the user's labels).
+            foreach (var label in config.Keys("sni"))
+            {
+                var entry = config.Section("sni").Section(label);
+                foreach (var key in (string[])["certificate", "key", "password"])
+                    entry.OptionalString(key);
+                entry.StringList("server-names");
+            }
             return Off;
+        }
         var protocols = SslProtocols.None;
         foreach (var name in config.StringList("protocols"))
         {

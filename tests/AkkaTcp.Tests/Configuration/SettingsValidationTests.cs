@@ -49,6 +49,17 @@ public sealed class SettingsValidationTests
     [InlineData("akka-tcp.server-defaults.idle-timout = 5s", "akka-tcp.server-defaults.idle-timout = 5s: unknown key (did you mean idle-timeout?)")]
     [InlineData("akka-tcp.use-dispatchr = x", "akka-tcp.use-dispatchr = x: unknown key (did you mean use-dispatcher?)")]
     [InlineData("akka-tcp.servers.main.frobnicate = yes", "akka-tcp.servers.main.frobnicate = yes: unknown key")]
+    [InlineData("akka-tcp.servers.main.tls { enabled = on }", "akka-tcp.servers.main.tls.certificate = : TLS needs a certificate: a PEM file (with key = its PEM key) or a PKCS#12 file (.pfx/.p12, with its password)")]
+    [InlineData("akka-tcp.servers.main.tls { enabled = on, certificate = c.pem, protocols = [tls10] }", "akka-tcp.servers.main.tls.protocols = tls10: each must be tls12 or tls13")]
+    [InlineData("akka-tcp.servers.main.tls { enabled = on, certificate = c.pem, client-certificate = required }", "akka-tcp.servers.main.tls.client-ca = : a client-certificate mode needs the CA (PEM) that signs client certificates")]
+    [InlineData("akka-tcp.servers.main.tls { enabled = on, certificate = c.pem, client-certificate = sometimes }", "akka-tcp.servers.main.tls.client-certificate = sometimes: must be one of: none, optional, required")]
+    [InlineData("akka-tcp.servers.main.tls { enabled = on, certificate = /nonexistent.pem, key = /nonexistent.key }", "akka-tcp.servers.main.tls.certificate: cannot load the TLS certificate: Could not find file '/nonexistent.pem'.")]
+    [InlineData("akka-tcp.servers.main.tls { enabled = on, certificate = c.pem, sni { api { certificate = a.pem } } }", "akka-tcp.servers.main.tls.sni.api.server-names = []: must list the server names (SNI) this certificate serves, e.g. [\"api.example.com\", \"*.example.com\"]")]
+    [InlineData("akka-tcp.servers.main.tls.sni { api { certificate = a.pem, kye = a.key } }", "akka-tcp.servers.main.tls.sni.api.kye = a.key: unknown key")]
+    [InlineData("akka-tcp.servers.main.proxy-protocol = required", "akka-tcp.servers.main.trusted-proxies = []: proxy-protocol needs the load balancers' addresses: a header from any other source is refused")]
+    [InlineData("akka-tcp.servers.main { proxy-protocol = always, trusted-proxies = [\"127.0.0.1\"] }", "akka-tcp.servers.main.proxy-protocol = always: must be one of: off, optional, required")]
+    [InlineData("akka-tcp.servers.main { proxy-protocol = optional, trusted-proxies = [\"10.0.0.0/33\"] }", "akka-tcp.servers.main.trusted-proxies = 10.0.0.0/33: each must be an address or a network in CIDR form, e.g. \"10.0.0.0/8\", \"127.0.0.1\", \"::1/128\"")]
+    [InlineData("akka-tcp.servers.main { transport = udp, proxy-protocol = optional, trusted-proxies = [\"127.0.0.1\"] }", "akka-tcp.servers.main.transport = udp: tls and proxy-protocol are for tcp servers")]
     public void A_bad_value_is_one_line_naming_key_and_value(string hocon, string expected)
     {
         var message = ErrorFor(hocon);
@@ -144,8 +155,20 @@ public sealed class SettingsValidationTests
         var dir = Path.Combine(RepoRoot(), "hocon");
         var files = Directory.GetFiles(dir, "*.hocon");
         Assert.NotEmpty(files);
+        using var certificates = new AkkaTcp.Tests.Support.TestCertificates();
+        var (certificate, key, _) = certificates.Server("server");
         foreach (var file in files)
-            Assert.NotEmpty(AkkaTcpSettings.Load(AkkaTcpConfig.ParseFile(file)).Servers);
+        {
+            var config = AkkaTcpConfig.ParseFile(file);
+            // A TLS example names the files a user makes (its comment says how): these stand in for them.
+            foreach (var server in config.GetConfig("akka-tcp.servers").AsEnumerable().Select(p => p.Key))
+            {
+                if (config.GetBoolean($"akka-tcp.servers.{server}.tls.enabled"))
+                    config = Akka.Configuration.ConfigurationFactory.ParseString(
+                        $"akka-tcp.servers.{server}.tls {{ certificate = \"{certificate}\", key = \"{key}\" }}").WithFallback(config);
+            }
+            Assert.NotEmpty(AkkaTcpSettings.Load(config).Servers);
+        }
     }
 
     private static string RepoRoot()
