@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
@@ -18,6 +19,7 @@ namespace AkkaTcp.Connections;
 internal sealed partial class Connection
 {
     private TlsChannel? _tls;
+    private long _tlsStartedAt;
 
     private void StartReadingProxyHeader()
     {
@@ -146,6 +148,7 @@ internal sealed partial class Connection
     private void StartTls()
     {
         _tls = new TlsChannel();
+        _tlsStartedAt = Stopwatch.GetTimestamp();
         _tls.StartServer(ServerCertificates.SelectOptions, _settings.Tls.Certificates);
         if (!_input.IsEmpty)
         {
@@ -182,6 +185,7 @@ internal sealed partial class Connection
             SendWireOutput(); // a handshake step, or the alert that ends a failed one
             if (tls.Failure is { } failure)
             {
+                _metrics.OnTlsHandshake(_tlsStartedAt, null);
                 if (_log.IsDebugEnabled)
                     _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: TLS handshake failed: {Reason}", _info.Id, _info.RemoteEndPoint, failure);
                 BeginClose(CloseReason.TlsHandshake);
@@ -190,6 +194,7 @@ internal sealed partial class Connection
         }
         if (!Has(ConnectionFlags.SessionStarted))
         {
+            _metrics.OnTlsHandshake(_tlsStartedAt, tls.Stream.SslProtocol);
             if (_settings.HandshakeTimeout <= TimeSpan.Zero)
                 Timers.Cancel(Tick.Handshake);
             SendWireOutput();

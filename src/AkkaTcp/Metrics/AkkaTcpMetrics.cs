@@ -33,6 +33,8 @@ public sealed class AkkaTcpMetrics : IDisposable
         Frames = Meter.CreateCounter<long>("akkatcp.frames", "{frame}", "Frames decoded from clients (receive) and replies encoded (transmit)");
         RequestDuration = Meter.CreateHistogram<double>("akkatcp.request.duration", "s", "Time from a request's decoding to its reply, by protocol operation",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] });
+        TlsHandshakeDuration = Meter.CreateHistogram<double>("akkatcp.tls_handshake.duration", "s", "TLS handshakes, by protocol version, or by error.type when one failed",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 10] });
         PendingWriteBytes = Meter.CreateObservableGauge("akkatcp.pending_write_bytes", ObservePendingBytes, "By",
             "Reply bytes the server's connections hold: written by the protocol, not yet acknowledged by the socket");
     }
@@ -51,6 +53,7 @@ public sealed class AkkaTcpMetrics : IDisposable
     internal Counter<long> Frames { get; }
     internal Histogram<double> RequestDuration { get; }
     internal ObservableGauge<long> PendingWriteBytes { get; }
+    internal Histogram<double> TlsHandshakeDuration { get; }
 
     /// <summary>A recorder for one server's run, until <see cref="Release"/>: its measurements carry the server's name, its totals are its own.</summary>
     internal ServerMetrics ForServer(string server)

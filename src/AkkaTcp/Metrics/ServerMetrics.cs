@@ -12,6 +12,9 @@ internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
     private static readonly KeyValuePair<string, object?> Receive = new("network.io.direction", "receive");
     private static readonly KeyValuePair<string, object?> Transmit = new("network.io.direction", "transmit");
     private static readonly KeyValuePair<string, object?>[] Reasons = CreateReasonTags();
+    private static readonly KeyValuePair<string, object?> Tls12 = new("tls.protocol.version", "1.2");
+    private static readonly KeyValuePair<string, object?> Tls13 = new("tls.protocol.version", "1.3");
+    private static readonly KeyValuePair<string, object?> HandshakeFailed = new("error.type", "tls-handshake");
 
     private long _pendingWriteBytes;
     private readonly StripedCounter _bytesReceived = new();
@@ -50,6 +53,20 @@ internal sealed class ServerMetrics(AkkaTcpMetrics metrics, string server)
     {
         if (metrics.Duration.Enabled)
             metrics.Duration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, Tag, Reasons[(int)reason]);
+    }
+
+    /// <summary>A TLS handshake ended: <paramref name="protocol"/> when it succeeded, null when it failed.</summary>
+    public void OnTlsHandshake(long startedAt, System.Security.Authentication.SslProtocols? protocol)
+    {
+        if (!metrics.TlsHandshakeDuration.Enabled)
+            return;
+        var outcome = protocol switch
+        {
+            null => HandshakeFailed,
+            System.Security.Authentication.SslProtocols.Tls13 => Tls13,
+            _ => Tls12,
+        };
+        metrics.TlsHandshakeDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, Tag, outcome);
     }
 
     public void OnReceived(int bytes)

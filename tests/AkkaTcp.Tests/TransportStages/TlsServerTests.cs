@@ -88,6 +88,31 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [Fact]
+    public async Task Handshakes_are_measured_by_version_and_failures_by_error_type()
+    {
+        using var recorder = new MeterRecorder();
+        var (certificate, key, _) = _certificates.Server("server");
+        var server = await AkkaTcpServer.StartAsync(Sys, LoadSettings(Hocon(certificate, key)).Servers[0], recorder.Metrics);
+        foreach (var version in new[] { SslProtocols.Tls13, SslProtocols.Tls12, SslProtocols.Tls13 })
+        {
+            await using var client = await TlsLineClient.ConnectAsync(server.LocalEndPoint, _certificates.Ca, Within(), protocols: version);
+            await client.SendAsync("measured\n", Within());
+            Assert.Equal("measured", await client.ReadLineAsync(Within()));
+        }
+        await using (var plaintext = await RawLineClient.ConnectAsync(server.LocalEndPoint, Within()))
+        {
+            await plaintext.SendAsync("not tls\n", Within());
+            await plaintext.ReadToEndAsync(Within());
+        }
+        await AwaitAssertAsync(() =>
+        {
+            Assert.Equal(2, recorder.Total("akkatcp.tls_handshake.duration{tls.protocol.version=1.3}"));
+            Assert.Equal(1, recorder.Total("akkatcp.tls_handshake.duration{tls.protocol.version=1.2}"));
+            Assert.Equal(1, recorder.Total("akkatcp.tls_handshake.duration{error.type=tls-handshake}"));
+        });
+    }
+
+    [Fact]
     public async Task A_pkcs12_certificate_with_a_password_serves()
     {
         var pfx = _certificates.ServerPkcs12("bundle", "s3cret");
