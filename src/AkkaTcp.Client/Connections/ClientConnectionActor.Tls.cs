@@ -95,8 +95,10 @@ internal sealed partial class ClientConnectionActor<TRequest, TResponse>
 
     private ByteString Encrypt(ByteString plaintext)
     {
-        _tls!.Write(plaintext.ToReadOnlySpan());
-        return ByteString.FromBytes(_tls.TakeWireOutput());
+        if (_tls!.Write(plaintext.ToReadOnlySpan()))
+            return ByteString.FromBytes(_tls.TakeWireOutput());
+        Fail($"TLS failed: {_tls.Failure}"); // the requests in flight fail with the reason
+        return ByteString.Empty;
     }
 
     private void SendWireOutput()

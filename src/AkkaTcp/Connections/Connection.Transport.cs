@@ -225,8 +225,8 @@ internal sealed partial class Connection
     {
         if (plaintext.Count == 0)
             return plaintext; // an empty write only asks for an ack
-        _tls!.Write(plaintext.ToReadOnlySpan());
-        return ByteString.FromBytes(_tls.TakeWireOutput());
+        // A failed session sends nothing more (its close follows): the write still takes its ack.
+        return _tls!.Write(plaintext.ToReadOnlySpan()) ? ByteString.FromBytes(_tls.TakeWireOutput()) : ByteString.Empty;
     }
 
     /// <summary>Sends what TLS wrote on its own (handshake records, alerts, close_notify), unacknowledged: small, and ahead of any reply.</summary>

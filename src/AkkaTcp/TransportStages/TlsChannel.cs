@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 
 namespace AkkaTcp.TransportStages;
 
@@ -95,21 +96,46 @@ internal sealed class TlsChannel : IDisposable
         return true;
     }
 
-    /// <summary>Encrypts plaintext; the ciphertext joins <see cref="TakeWireOutput"/>.</summary>
-    public void Write(ReadOnlySpan<byte> plaintext)
+    /// <summary>
+    /// Encrypts plaintext; the ciphertext joins <see cref="TakeWireOutput"/>. After the session
+    /// failed (a refused renegotiation, a bad record) nothing more can be sent: false, and
+    /// <see cref="Failure"/> says why.
+    /// </summary>
+    public bool Write(ReadOnlySpan<byte> plaintext)
     {
-        // The wire stream completes every write at once, so this never blocks.
-        _ssl.Write(plaintext);
+        if (!IsOpen || Failure is not null)
+            return false;
+        try
+        {
+            // The wire stream completes every write at once, so this never blocks.
+            _ssl.Write(plaintext);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException or CryptographicException or ObjectDisposedException or InvalidOperationException)
+        {
+            _ended = true;
+            Failure = Describe(e);
+            return false;
+        }
     }
 
-    /// <summary>Sends close_notify (into <see cref="TakeWireOutput"/>); the peer may still send.</summary>
+    /// <summary>Sends close_notify (into <see cref="TakeWireOutput"/>) on a session still sound; the peer may still send.</summary>
     public void Shutdown()
     {
-        if (!IsOpen)
+        if (!IsOpen || Failure is not null)
             return;
-        var shutdown = _ssl.ShutdownAsync();
-        if (shutdown.IsFaulted)
-            _ = shutdown.Exception; // observed: a close_notify that could not be made changes nothing
+        try
+        {
+            var shutdown = _ssl.ShutdownAsync();
+            if (shutdown.IsFaulted)
+                _ = shutdown.Exception; // observed: a close_notify that could not be made changes nothing
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or AuthenticationException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Best effort: OpenSSL refuses it in some states (a refused renegotiation leaves the
+            // session "in init"). The FIN still follows.
+            Failure = Describe(e);
+        }
     }
 
     public byte[] TakeWireOutput() => _wire.TakeWritten();

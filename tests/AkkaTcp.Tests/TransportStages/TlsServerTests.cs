@@ -283,6 +283,37 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
         Assert.True(openssl.ExitCode == 0, await stderr);
     }
 
+    [ToolFact(ExternalTools.Openssl)]
+    public async Task A_renegotiation_request_closes_that_connection_cleanly_without_an_error()
+    {
+        var server = await StartTlsServerAsync();
+        var errors = CreateTestProbe();
+        Sys.EventStream.Subscribe(errors.Ref, typeof(Akka.Event.Error));
+        // Without -quiet, a line "R" asks s_client to renegotiate (TLS 1.2 only); the server refuses.
+        var start = new System.Diagnostics.ProcessStartInfo("openssl",
+            $"s_client -connect 127.0.0.1:{server.LocalEndPoint.Port} -servername localhost -CAfile {_certificates.CaPem} -tls1_2")
+        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var openssl = System.Diagnostics.Process.Start(start)!;
+        var stderr = openssl.StandardError.ReadToEndAsync();
+        await openssl.StandardInput.WriteAsync("before\n");
+        await openssl.StandardInput.FlushAsync();
+        while (await openssl.StandardOutput.ReadLineAsync(Within()) is { } line && line != "before")
+        {
+        }
+        await openssl.StandardInput.WriteAsync("R\n");
+        await openssl.StandardInput.FlushAsync();
+        await openssl.StandardOutput.ReadToEndAsync(Within()); // the server closed the connection
+        await AwaitClosedAsync(server, CloseReason.ProtocolError, 1);
+        errors.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        openssl.StandardInput.Close();
+        await openssl.WaitForExitAsync(Within());
+        await stderr;
+
+        await using var next = await TlsLineClient.ConnectAsync(server.LocalEndPoint, _certificates.Ca, Within());
+        await next.SendAsync("next\n", Within());
+        Assert.Equal("next", await next.ReadLineAsync(Within()));
+    }
+
     public new void Dispose()
     {
         _certificates.Dispose();
