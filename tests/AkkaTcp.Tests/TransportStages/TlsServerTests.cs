@@ -284,6 +284,36 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [ToolFact(ExternalTools.Openssl)]
+    public async Task Tls13_key_updates_from_openssl_keep_the_echo_going()
+    {
+        var server = await StartTlsServerAsync();
+        // Without -quiet, a line "k" sends a KeyUpdate and "K" one that asks the server for its
+        // own; s_client reports each on stderr, and takes a command only as a read of its own.
+        var start = new System.Diagnostics.ProcessStartInfo("openssl",
+            $"s_client -connect 127.0.0.1:{server.LocalEndPoint.Port} -servername localhost -CAfile {_certificates.CaPem} -tls1_3")
+        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var openssl = System.Diagnostics.Process.Start(start)!;
+        async Task SendAndSeeAsync(string input, StreamReader output, string expected)
+        {
+            await openssl.StandardInput.WriteAsync(input + "\n");
+            await openssl.StandardInput.FlushAsync();
+            while (await output.ReadLineAsync(Within()) is { } line && line != expected)
+            {
+            }
+        }
+        await SendAndSeeAsync("before", openssl.StandardOutput, "before");
+        await SendAndSeeAsync("k", openssl.StandardError, "KEYUPDATE");
+        await SendAndSeeAsync("after my key update", openssl.StandardOutput, "after my key update");
+        await SendAndSeeAsync("K", openssl.StandardError, "KEYUPDATE");
+        await SendAndSeeAsync("after both key updates", openssl.StandardOutput, "after both key updates");
+        openssl.StandardInput.Close();
+        var rest = openssl.StandardError.ReadToEndAsync();
+        await openssl.WaitForExitAsync(Within());
+        await rest;
+        await AwaitClosedAsync(server, CloseReason.PeerClosed, 1);
+    }
+
+    [ToolFact(ExternalTools.Openssl)]
     public async Task A_renegotiation_request_closes_that_connection_cleanly_without_an_error()
     {
         var server = await StartTlsServerAsync();
