@@ -160,6 +160,22 @@ public sealed class ProxyProtocolTests(ITestOutputHelper output) : ServerSpec(ou
     }
 
     [Fact]
+    public async Task A_proxied_client_over_the_limit_waits_in_the_waiting_room_as_itself()
+    {
+        var server = await StartServerAsync(Hocon("required", "max-connections = 1, over-limit = queue"));
+        var first = await ProxiedAsync(server, V1("192.0.2.1"));
+        await first.SendAsync("first\n", Within());
+        Assert.Equal("192.0.2.1", await first.ReadLineAsync(Within()));
+        await using var second = await ProxiedAsync(server, V1("192.0.2.2"));
+        await second.SendAsync("waiting\n", Within());
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).Queued));
+        var waiting = (await server.GetConnectionsAsync()).Single(c => c.State == "waiting");
+        Assert.Equal("192.0.2.2", ((IPEndPoint)waiting.RemoteEndPoint).Address.ToString());
+        await first.DisposeAsync();
+        Assert.Equal("192.0.2.2", await second.ReadLineAsync(Within()));
+    }
+
+    [Fact]
     public async Task The_header_comes_first_then_the_tls_handshake()
     {
         using var certificates = new TestCertificates();

@@ -70,6 +70,20 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [Fact]
+    public async Task A_tls_client_in_the_waiting_room_finishes_its_handshake_when_served()
+    {
+        var server = await StartTlsServerAsync("max-connections = 1, over-limit = queue");
+        var first = await TlsLineClient.ConnectAsync(server.LocalEndPoint, _certificates.Ca, Within());
+        var second = TlsLineClient.ConnectAsync(server.LocalEndPoint, _certificates.Ca, Within()); // its ClientHello waits unread
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).Queued));
+        Assert.False(second.IsCompleted);
+        await first.DisposeAsync();
+        await using var admitted = await second;
+        await admitted.SendAsync("served at last\n", Within());
+        Assert.Equal("served at last", await admitted.ReadLineAsync(Within()));
+    }
+
+    [Fact]
     public async Task The_server_name_a_client_asks_for_picks_its_certificate()
     {
         var (defaultCert, defaultKey, defaultCertificate) = _certificates.Server("default");
