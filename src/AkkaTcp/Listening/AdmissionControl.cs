@@ -20,6 +20,7 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
     private readonly Dictionary<IPAddress, int> _perIp = new();
     private SourceRateLimiter _acceptRates = new(settings.AcceptRatePerIp.PerSecond, settings.AcceptRatePerIp.Burst);
     private long _ratesSweptAt;
+    private int _readingHeader; // connections reading a PROXY header: they hold no slot yet
 
     public int Active { get; private set; }
 
@@ -91,8 +92,6 @@ internal sealed class AdmissionControl(ServerSettings settings, ServerMetrics me
         }
         return Admission.ReadProxyHeader;
     }
-
-    private int _readingHeader;
 
     public bool TryGetInfo(IActorRef connection, out ConnectionInfo info)
     {
