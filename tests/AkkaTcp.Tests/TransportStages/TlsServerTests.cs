@@ -284,10 +284,7 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
     public async Task Openssl_s_client_is_served()
     {
         var server = await StartTlsServerAsync();
-        var start = new System.Diagnostics.ProcessStartInfo("openssl",
-            $"s_client -connect 127.0.0.1:{server.LocalEndPoint.Port} -servername localhost -CAfile {_certificates.CaPem} -verify_return_error -quiet -no_ign_eof -tls1_3")
-        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var openssl = System.Diagnostics.Process.Start(start)!;
+        using var openssl = SClient(server, "-verify_return_error -quiet -no_ign_eof -tls1_3");
         var stderr = openssl.StandardError.ReadToEndAsync();
         await openssl.StandardInput.WriteAsync("from openssl\n");
         await openssl.StandardInput.FlushAsync();
@@ -303,10 +300,7 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
         var server = await StartTlsServerAsync();
         // Without -quiet, a line "k" sends a KeyUpdate and "K" one that asks the server for its
         // own; s_client reports each on stderr, and takes a command only as a read of its own.
-        var start = new System.Diagnostics.ProcessStartInfo("openssl",
-            $"s_client -connect 127.0.0.1:{server.LocalEndPoint.Port} -servername localhost -CAfile {_certificates.CaPem} -tls1_3")
-        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var openssl = System.Diagnostics.Process.Start(start)!;
+        using var openssl = SClient(server, "-tls1_3");
         async Task SendAndSeeAsync(string input, StreamReader output, string expected)
         {
             await openssl.StandardInput.WriteAsync(input + "\n");
@@ -334,10 +328,7 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
         var errors = CreateTestProbe();
         Sys.EventStream.Subscribe(errors.Ref, typeof(Akka.Event.Error));
         // Without -quiet, a line "R" asks s_client to renegotiate (TLS 1.2 only); the server refuses.
-        var start = new System.Diagnostics.ProcessStartInfo("openssl",
-            $"s_client -connect 127.0.0.1:{server.LocalEndPoint.Port} -servername localhost -CAfile {_certificates.CaPem} -tls1_2")
-        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var openssl = System.Diagnostics.Process.Start(start)!;
+        using var openssl = SClient(server, "-tls1_2");
         var stderr = openssl.StandardError.ReadToEndAsync();
         await openssl.StandardInput.WriteAsync("before\n");
         await openssl.StandardInput.FlushAsync();
@@ -357,6 +348,12 @@ public sealed class TlsServerTests(ITestOutputHelper output) : ServerSpec(output
         await next.SendAsync("next\n", Within());
         Assert.Equal("next", await next.ReadLineAsync(Within()));
     }
+
+    /// <summary>openssl s_client to the server, trusting the test CA, its three streams redirected.</summary>
+    private System.Diagnostics.Process SClient(AkkaTcpServer server, string options) =>
+        System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl",
+            $"s_client -connect 127.0.0.1:{server.LocalEndPoint.Port} -servername localhost -CAfile {_certificates.CaPem} {options}")
+        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true })!;
 
     public new void Dispose()
     {
