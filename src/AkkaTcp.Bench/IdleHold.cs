@@ -3,15 +3,16 @@ using System.Net.Sockets;
 namespace AkkaTcp.Bench;
 
 /// <summary>
-/// --idle N --hold S: opens N echo connections (at --connect-rate), checks each answers one line,
-/// holds them all silent for S seconds (while a script reads the server's memory), then checks
-/// each still answers. Reports how many were opened, held and answered.
+/// --idle N --hold S: opens N echo connections (at --connect-rate; with --tls, each with its
+/// handshake), checks each answers one line, holds them all silent for S seconds (while a script
+/// reads the server's memory), then checks each still answers. Reports how many were opened,
+/// held and answered.
 /// </summary>
 internal static class IdleHold
 {
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        var sockets = new List<Socket>(options.Idle);
+        var connections = new List<(Socket Socket, Stream Stream)>(options.Idle);
         var ping = "idle\n"u8.ToArray();
         var failedToOpen = 0;
         var delay = options.ConnectRate > 0 ? TimeSpan.FromSeconds(1.0 / options.ConnectRate) : TimeSpan.Zero;
@@ -21,9 +22,12 @@ internal static class IdleHold
             try
             {
                 await socket.ConnectAsync(options.Target);
-                sockets.Add(socket);
+                Stream stream = options.Tls
+                    ? await HandshakeLoad.AuthenticateAsync(socket, resume: true, CancellationToken.None)
+                    : new NetworkStream(socket, ownsSocket: false);
+                connections.Add((socket, stream));
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException)
             {
                 socket.Dispose();
                 failedToOpen++;
@@ -31,49 +35,46 @@ internal static class IdleHold
             if (delay > TimeSpan.Zero)
                 await Task.Delay(delay); // pacing the connects, as asked
         }
-        var answeredAtOpen = await CountAnsweringAsync(sockets, ping);
-        Console.WriteLine($"holding {sockets.Count} connections ({answeredAtOpen} answered, {failedToOpen} failed to open) for {options.Hold.TotalSeconds:0} s");
+        var answeredAtOpen = await CountAnsweringAsync(connections, ping);
+        Console.WriteLine($"holding {connections.Count} connections ({answeredAtOpen} answered, {failedToOpen} failed to open) for {options.Hold.TotalSeconds:0} s");
         await Task.Delay(options.Hold); // the hold is the measurement
-        var answeredAfter = await CountAnsweringAsync(sockets, ping);
-        Console.WriteLine($"after {options.Hold.TotalSeconds:0} s idle: {answeredAfter} of {sockets.Count} still answer");
+        var answeredAfter = await CountAnsweringAsync(connections, ping);
+        Console.WriteLine($"after {options.Hold.TotalSeconds:0} s idle: {answeredAfter} of {connections.Count} still answer");
         Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
         {
             idle = options.Idle,
-            opened = sockets.Count,
+            tls = options.Tls,
+            opened = connections.Count,
             failedToOpen,
             answeredAtOpen,
             answeredAfterHold = answeredAfter,
             holdSeconds = options.Hold.TotalSeconds,
         }));
-        foreach (var socket in sockets)
+        foreach (var (socket, stream) in connections)
+        {
+            stream.Dispose();
             socket.Dispose();
+        }
         return failedToOpen == 0 && answeredAfter == options.Idle ? 0 : 1;
     }
 
     /// <summary>Sends one line on every connection (in batches, to bound the work in flight) and counts the echoes.</summary>
-    private static async Task<int> CountAnsweringAsync(List<Socket> sockets, byte[] ping)
+    private static async Task<int> CountAnsweringAsync(List<(Socket Socket, Stream Stream)> connections, byte[] ping)
     {
         var answered = 0;
-        foreach (var batch in sockets.Chunk(500))
+        foreach (var batch in connections.Chunk(500))
         {
-            var results = await Task.WhenAll(batch.Select(async socket =>
+            var results = await Task.WhenAll(batch.Select(async connection =>
             {
                 try
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                    await socket.SendAsync(ping, SocketFlags.None, timeout.Token);
+                    await connection.Stream.WriteAsync(ping, timeout.Token);
                     var reply = new byte[ping.Length];
-                    var got = 0;
-                    while (got < reply.Length)
-                    {
-                        var read = await socket.ReceiveAsync(reply.AsMemory(got), SocketFlags.None, timeout.Token);
-                        if (read == 0)
-                            return false;
-                        got += read;
-                    }
+                    await connection.Stream.ReadExactlyAsync(reply, timeout.Token);
                     return reply.AsSpan().SequenceEqual(ping);
                 }
-                catch (Exception e) when (e is SocketException or OperationCanceledException)
+                catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
                 {
                     return false;
                 }

@@ -5,14 +5,15 @@
 # core 0 and the load to core 1; server CPU time (utime+stime from /proc) per reply and peak RSS
 # are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
 #
-#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|resp-tls] [--out DIR]
+#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--out DIR]
 #
 # resp-commands: the list, hash, set, counter and MSET commands (redis-benchmark -t
 # lpush,lpop,hset,sadd,incr,mset) against redis-server; not part of "all".
 # tls: echo over TLS against the Go server over crypto/tls (50 x 1, 50 x 16) and new TLS
 # handshakes per second (16 loops of connect, full handshake, one line, close); resp-tls:
 # redis-benchmark --tls against AkkaTcp and redis-server --tls-port. Both use an ECDSA P-256
-# certificate made by openssl for the run. Neither is part of "all".
+# certificate made by openssl for the run; tls also holds 10,000 idle TLS connections. Neither is
+# part of "all".
 #
 # Needs root for apt-get (redis-server, redis-tools, golang-go) when they are missing; installs the
 # garnet-server dotnet tool when missing. Everything listens on 127.0.0.1 only and stops by itself.
@@ -171,17 +172,19 @@ resp_tls_suite() {
   done
 }
 
-idle_suite() {
+idle_suite() { # idle_suite [tls]: 10,000 idle connections, plaintext or with --tls
+  local tls=${1:-} suffix= flag=()
+  [ -n "$tls" ] && { make_certificate; suffix=-tls; flag=(--tls); }
   for server in akka go; do
-    start "$server" 7300
+    start "$server$suffix" 7300
     local before; before=$(kib VmRSS)
-    taskset -c 1 dotnet "$BENCH" --target 127.0.0.1:7300 --idle 10000 --hold 30 --connect-rate 2000 >"$OUT/idle.log" 2>&1 &
+    taskset -c 1 dotnet "$BENCH" --target 127.0.0.1:7300 --idle 10000 --hold 30 --connect-rate 2000 "${flag[@]}" >"$OUT/idle.log" 2>&1 &
     local bench=$!
     for _ in $(seq 1 600); do grep -q '^holding' "$OUT/idle.log" && break; sleep 0.1; done
     sleep 15 # halfway through the hold
     local during; during=$(kib VmRSS)
     wait "$bench" || true
-    record "{\"suite\":\"idle\",\"shape\":\"10000\",\"round\":1,\"server\":\"$server\",\"rssBeforeKib\":$before,\"rssHoldingKib\":$during,\"bench\":$(tail -1 "$OUT/idle.log")}"
+    record "{\"suite\":\"idle$suffix\",\"shape\":\"10000\",\"round\":1,\"server\":\"$server\",\"rssBeforeKib\":$before,\"rssHoldingKib\":$during,\"bench\":$(tail -1 "$OUT/idle.log")}"
     stop
   done
 }
@@ -192,9 +195,10 @@ case "$ONLY" in
   resp) resp_suite ;;
   idle) idle_suite ;;
   resp-commands) commands_suite ;;
-  tls) tls_suite ;;
+  tls) tls_suite; idle_suite tls ;;
+  idle-tls) idle_suite tls ;;
   resp-tls) resp_tls_suite ;;
   all) echo_suite; resp_suite; idle_suite ;;
-  *) echo "--only echo|resp|resp-commands|idle|tls|resp-tls" >&2; exit 2 ;;
+  *) echo "--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls" >&2; exit 2 ;;
 esac
 python3 "$HERE/summarize.py" "$RESULTS" | tee "$OUT/summary.md"

@@ -81,17 +81,18 @@ for suite, others, title in (
     table(f"{title} (req/s medians; ratios are medians of per-round ratios)",
           ["test"] + [names[s] for s in servers] + [f"AkkaTcp / {names[o].split('-')[0]}" for o in others] + ["rounds"], lines)
 
-# idle connections
-idle = {r["server"]: r for r in rows if r["suite"] == "idle"}
-if idle:
-    lines = []
-    per = {}
-    for server, r in idle.items():
-        opened = r["bench"]["opened"]
-        per[server] = (r["rssHoldingKib"] - r["rssBeforeKib"]) * 1024 / max(opened, 1)
-        lines.append([server, opened, r["bench"]["answeredAfterHold"], f"{r['rssBeforeKib'] / 1024:.0f}",
-                      f"{r['rssHoldingKib'] / 1024:.0f}", f"{per[server] / 1024:.1f}"])
-    if "akka" in per and "go" in per:
-        lines.append(["ratio AkkaTcp / Go", "", "", "", "", f"{per['akka'] / per['go']:.2f}"])
-    table("10,000 idle connections held 30 s",
-          ["server", "opened", "answering after 30 s", "RSS before MiB", "RSS holding MiB", "KiB per connection"], lines)
+# idle connections (plaintext, and over TLS)
+for suite, title in (("idle", "10,000 idle connections held 30 s"), ("idle-tls", "10,000 idle TLS connections held 30 s")):
+    idle = {r["server"]: r for r in rows if r["suite"] == suite}
+    if idle:
+        lines = []
+        per = {}
+        for server, r in idle.items():
+            opened = r["bench"]["opened"]
+            per[server] = (r["rssHoldingKib"] - r["rssBeforeKib"]) * 1024 / max(opened, 1)
+            lines.append([server, opened, r["bench"]["answeredAfterHold"], f"{r['rssBeforeKib'] / 1024:.0f}",
+                          f"{r['rssHoldingKib'] / 1024:.0f}", f"{per[server] / 1024:.1f}"])
+        if "akka" in per and "go" in per:
+            lines.append(["ratio AkkaTcp / Go", "", "", "", "", f"{per['akka'] / per['go']:.2f}"])
+        table(title,
+              ["server", "opened", "answering after 30 s", "RSS before MiB", "RSS holding MiB", "KiB per connection"], lines)
