@@ -21,6 +21,8 @@ internal sealed class TlsChannel : IDisposable
     private Task? _handshake;
     private ValueTask<int> _waitForData;
     private bool _waiting;
+    private ValueTask<int> _read;
+    private bool _readingIntoBuffer;
     private byte[]? _plaintext;
     private bool _ended;
 
@@ -72,19 +74,35 @@ internal sealed class TlsChannel : IDisposable
         plaintext = default;
         if (!IsOpen || _ended)
             return ReleasePlaintext();
-        if (_waiting)
+        ValueTask<int> read;
+        if (_readingIntoBuffer)
         {
-            if (!_waitForData.IsCompleted)
-                return ReleasePlaintext();
-            _waiting = false;
-            if (!Completed(_waitForData))
-                return ReleasePlaintext();
+            // A read that found its record incomplete after all: it keeps the buffer until it completes.
+            if (!_read.IsCompleted)
+                return false;
+            _readingIntoBuffer = false;
+            read = _read;
         }
-        // Data (or the end) is ready, so this read completes synchronously.
-        _plaintext ??= ArrayPool<byte>.Shared.Rent(PlaintextBufferSize);
-        var read = _ssl.ReadAsync(_plaintext.AsMemory());
-        if (!read.IsCompleted)
-            throw new InvalidOperationException("TLS read did not complete with data ready");
+        else
+        {
+            if (_waiting)
+            {
+                if (!_waitForData.IsCompleted)
+                    return ReleasePlaintext();
+                _waiting = false;
+                if (!Completed(_waitForData))
+                    return ReleasePlaintext();
+            }
+            // Data (or the end) is ready, so this read completes at once.
+            _plaintext ??= ArrayPool<byte>.Shared.Rent(PlaintextBufferSize);
+            read = _ssl.ReadAsync(_plaintext.AsMemory());
+            if (!read.IsCompleted)
+            {
+                _read = read;
+                _readingIntoBuffer = true;
+                return false;
+            }
+        }
         var count = Result(read);
         if (count <= 0)
         {
@@ -95,6 +113,7 @@ internal sealed class TlsChannel : IDisposable
         WaitForData();
         return true;
     }
+
 
     /// <summary>
     /// Encrypts plaintext; the ciphertext joins <see cref="TakeWireOutput"/>. After the session
@@ -202,10 +221,12 @@ internal sealed class TlsChannel : IDisposable
         }
     }
 
+    /// <summary>Gives the plaintext buffer back, unless a pending read still owns it (then the GC takes it if the session ends first).</summary>
     private bool ReleasePlaintext()
     {
-        if (_plaintext is not null)
-            ArrayPool<byte>.Shared.Return(_plaintext);
+        if (_plaintext is null || _readingIntoBuffer)
+            return false;
+        ArrayPool<byte>.Shared.Return(_plaintext);
         _plaintext = null;
         return false;
     }

@@ -125,8 +125,13 @@ internal sealed class WireStream : Stream, IValueTaskSource<int>
 
     ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _read.GetStatus(token);
 
+    /// <summary>
+    /// SslStream's continuation runs where <see cref="Feed"/> is called, whatever synchronization
+    /// context or scheduler its await captured: the point of this stream is that decryption
+    /// happens inside the actor's message, on its thread.
+    /// </summary>
     void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _read.OnCompleted(continuation, state, token, flags);
+        _read.OnCompleted(continuation, state, token, flags & ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
 
     private void CompletePendingRead()
     {
