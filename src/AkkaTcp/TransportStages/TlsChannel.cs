@@ -46,22 +46,24 @@ internal sealed class TlsChannel : IDisposable
     public bool HasWireOutput => _wire.WrittenCount > 0;
 
     public void StartServer(ServerOptionsSelectionCallback selectOptions, object? state) =>
-        Start(_ssl.AuthenticateAsServerAsync(selectOptions, state));
+        Start(() => _ssl.AuthenticateAsServerAsync(selectOptions, state));
 
     public void StartClient(SslClientAuthenticationOptions options) =>
-        Start(_ssl.AuthenticateAsClientAsync(options));
+        Start(() => _ssl.AuthenticateAsClientAsync(options));
 
     /// <summary>Ciphertext from the socket: advances the handshake, or decrypts in <see cref="TryRead"/>.</summary>
     public void Receive(ReadOnlySpan<byte> wire)
     {
-        _wire.Feed(wire);
+        using (new NoSynchronizationContext())
+            _wire.Feed(wire);
         CheckHandshake();
     }
 
     /// <summary>The peer's FIN.</summary>
     public void ReceiveEnd()
     {
-        _wire.FeedEnd();
+        using (new NoSynchronizationContext())
+            _wire.FeedEnd();
         CheckHandshake();
     }
 
@@ -71,6 +73,7 @@ internal sealed class TlsChannel : IDisposable
     /// </summary>
     public bool TryRead(out ReadOnlySpan<byte> plaintext)
     {
+        using var noContext = new NoSynchronizationContext();
         plaintext = default;
         if (!IsOpen || _ended)
             return ReleasePlaintext();
@@ -126,6 +129,7 @@ internal sealed class TlsChannel : IDisposable
             return false;
         try
         {
+            using var noContext = new NoSynchronizationContext();
             // The wire stream completes every write at once, so this never blocks.
             _ssl.Write(plaintext);
             return true;
@@ -145,6 +149,7 @@ internal sealed class TlsChannel : IDisposable
             return;
         try
         {
+            using var noContext = new NoSynchronizationContext();
             var shutdown = _ssl.ShutdownAsync();
             if (shutdown.IsFaulted)
                 _ = shutdown.Exception; // observed: a close_notify that could not be made changes nothing
@@ -167,9 +172,11 @@ internal sealed class TlsChannel : IDisposable
             _ = _handshake.Exception;
     }
 
-    private void Start(Task handshake)
+    /// <summary>Starts the handshake; see <see cref="NoSynchronizationContext"/>.</summary>
+    private void Start(Func<Task> authenticate)
     {
-        _handshake = handshake;
+        using (new NoSynchronizationContext())
+            _handshake = authenticate();
         CheckHandshake();
     }
 
@@ -240,5 +247,29 @@ internal sealed class TlsChannel : IDisposable
         while (inner.InnerException is not null)
             inner = inner.InnerException;
         return ReferenceEquals(inner, error) ? error.Message : $"{error.Message} ({inner.Message})";
+    }
+
+    /// <summary>
+    /// Clears the synchronization context while SslStream runs: its handshake captures one at some
+    /// awaits, and would then post later steps to it (a UI or test context around the caller),
+    /// away from the thread that feeds the ciphertext. Actor threads have none, so there this
+    /// costs a read of a thread-static field.
+    /// </summary>
+    private readonly ref struct NoSynchronizationContext
+    {
+        private readonly SynchronizationContext? _saved;
+
+        public NoSynchronizationContext()
+        {
+            _saved = SynchronizationContext.Current;
+            if (_saved is not null)
+                SynchronizationContext.SetSynchronizationContext(null);
+        }
+
+        public void Dispose()
+        {
+            if (_saved is not null)
+                SynchronizationContext.SetSynchronizationContext(_saved);
+        }
     }
 }
