@@ -26,15 +26,15 @@ internal sealed class TlsChannel : IDisposable
     private byte[]? _plaintext;
     private bool _ended;
 
-    public TlsChannel(RemoteCertificateValidationCallback? validate = null)
+    public TlsChannel()
     {
-        _ssl = new SslStream(_wire, leaveInnerStreamOpen: false, validate);
+        _ssl = new SslStream(_wire, leaveInnerStreamOpen: false);
     }
 
     /// <summary>The handshake has completed successfully.</summary>
     public bool IsOpen { get; private set; }
 
-    /// <summary>Why the handshake failed, once it has; null while it runs or after it succeeded.</summary>
+    /// <summary>Why the handshake, or later the session (a bad record, a refused renegotiation), failed; null while all is well.</summary>
     public string? Failure { get; private set; }
 
     /// <summary>The peer sent close_notify (or its FIN arrived): no more plaintext will come.</summary>
