@@ -96,7 +96,7 @@ internal sealed partial class ClientConnectionActor<TRequest, TResponse>
     private ByteString Encrypt(ByteString plaintext)
     {
         if (_tls!.Write(plaintext.ToReadOnlySpan()))
-            return ByteString.FromBytes(_tls.TakeWireOutput());
+            return _tls.TakeWireOutput();
         Fail($"TLS failed: {_tls.Failure}"); // the requests in flight fail with the reason
         return ByteString.Empty;
     }
@@ -104,7 +104,7 @@ internal sealed partial class ClientConnectionActor<TRequest, TResponse>
     private void SendWireOutput()
     {
         if (_tls is { HasWireOutput: true })
-            _socket.Tell(Tcp.Write.Create(ByteString.FromBytes(_tls.TakeWireOutput())));
+            _socket.Tell(Tcp.Write.Create(_tls.TakeWireOutput()));
     }
 
     private void SendCloseNotify()

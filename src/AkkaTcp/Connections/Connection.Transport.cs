@@ -226,7 +226,7 @@ internal sealed partial class Connection
         if (plaintext.Count == 0)
             return plaintext; // an empty write only asks for an ack
         // A failed session sends nothing more (its close follows): the write still takes its ack.
-        return _tls!.Write(plaintext.ToReadOnlySpan()) ? ByteString.FromBytes(_tls.TakeWireOutput()) : ByteString.Empty;
+        return _tls!.Write(plaintext.ToReadOnlySpan()) ? _tls.TakeWireOutput() : ByteString.Empty;
     }
 
     /// <summary>Sends what TLS wrote on its own (handshake records, alerts, close_notify), unacknowledged: small, and ahead of any reply.</summary>
@@ -235,9 +235,9 @@ internal sealed partial class Connection
         if (_tls is not { HasWireOutput: true })
             return;
         var bytes = _tls.TakeWireOutput();
-        _metrics.OnSent(bytes.Length);
-        _bytesSent += bytes.Length;
-        _socket.Tell(Tcp.Write.Create(ByteString.FromBytes(bytes)));
+        _metrics.OnSent(bytes.Count);
+        _bytesSent += bytes.Count;
+        _socket.Tell(Tcp.Write.Create(bytes));
     }
 
     /// <summary>TLS's close_notify before our FIN, so the client knows the stream was not cut.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using Akka.IO;
 
 namespace AkkaTcp.TransportStages;
 
@@ -162,7 +163,8 @@ internal sealed class TlsChannel : IDisposable
         }
     }
 
-    public byte[] TakeWireOutput() => _wire.TakeWritten();
+    /// <summary>The ciphertext to send, handed over as it is (see <see cref="WireStream.TakeWritten"/>).</summary>
+    public ByteString TakeWireOutput() => _wire.TakeWritten();
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Tasks.Sources;
+using Akka.IO;
 
 namespace AkkaTcp.TransportStages;
 
@@ -7,7 +8,8 @@ namespace AkkaTcp.TransportStages;
 /// The stream an <see cref="System.Net.Security.SslStream"/> sits on, driven by an actor instead
 /// of a socket: ciphertext the actor received is fed in and completes SslStream's pending read
 /// inline, on the actor's thread (continuations are not forced asynchronous), so decrypting costs
-/// no thread hop; ciphertext SslStream writes is gathered here for the actor to send. Never blocks.
+/// no thread hop; ciphertext SslStream writes is copied once, into an array of its own that is
+/// handed to Akka.IO as it is. Never blocks.
 /// </summary>
 internal sealed class WireStream : Stream, IValueTaskSource<int>
 {
@@ -38,7 +40,7 @@ internal sealed class WireStream : Stream, IValueTaskSource<int>
     {
         if (data.IsEmpty)
             return;
-        Append(ref _received, ref _receivedStart, ref _receivedCount, data);
+        AppendReceived(data);
         CompletePendingRead();
     }
 
@@ -49,12 +51,12 @@ internal sealed class WireStream : Stream, IValueTaskSource<int>
         CompletePendingRead();
     }
 
-    /// <summary>Copies out the ciphertext gathered so far and empties the gathering buffer.</summary>
-    public byte[] TakeWritten()
+    /// <summary>The ciphertext written so far, handed over (Akka.IO keeps it until it is sent); the next write starts a new array.</summary>
+    public ByteString TakeWritten()
     {
-        var bytes = _written.AsSpan(0, _writtenCount).ToArray();
+        var bytes = ByteString.FromBytes(_written, 0, _writtenCount);
+        _written = [];
         _writtenCount = 0;
-        Return(ref _written);
         return bytes;
     }
 
@@ -81,10 +83,13 @@ internal sealed class WireStream : Stream, IValueTaskSource<int>
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
+    /// <summary>SslStream writes a record at a time from a buffer of its own: the first write of a run gets an array of exactly its size.</summary>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        var start = 0;
-        Append(ref _written, ref start, ref _writtenCount, buffer);
+        if (_written.Length - _writtenCount < buffer.Length)
+            Array.Resize(ref _written, Math.Max(_writtenCount + buffer.Length, _written.Length * 2));
+        buffer.CopyTo(_written.AsSpan(_writtenCount));
+        _writtenCount += buffer.Length;
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -114,9 +119,10 @@ internal sealed class WireStream : Stream, IValueTaskSource<int>
         if (disposing)
         {
             FeedEnd();
-            Return(ref _received);
-            Return(ref _written);
-            _receivedCount = _writtenCount = 0;
+            ReturnReceived();
+            _receivedCount = 0;
+            _written = [];
+            _writtenCount = 0;
         }
         base.Dispose(disposing);
     }
@@ -152,31 +158,32 @@ internal sealed class WireStream : Stream, IValueTaskSource<int>
         if (_receivedCount == 0)
         {
             _receivedStart = 0;
-            Return(ref _received); // an idle connection holds no ciphertext buffer
+            ReturnReceived(); // an idle connection holds no ciphertext buffer
         }
         return count;
     }
 
-    private static void Append(ref byte[] buffer, ref int start, ref int count, ReadOnlySpan<byte> data)
+    /// <summary>Ciphertext not yet read waits in a pooled buffer (a record split across reads).</summary>
+    private void AppendReceived(ReadOnlySpan<byte> data)
     {
-        if (buffer.Length - start - count < data.Length)
+        if (_received.Length - _receivedStart - _receivedCount < data.Length)
         {
-            var needed = count + data.Length;
-            var target = buffer.Length >= needed ? buffer : ArrayPool<byte>.Shared.Rent(Math.Max(needed, 4096));
-            buffer.AsSpan(start, count).CopyTo(target);
-            if (!ReferenceEquals(target, buffer) && buffer.Length > 0)
-                ArrayPool<byte>.Shared.Return(buffer);
-            buffer = target;
-            start = 0;
+            var needed = _receivedCount + data.Length;
+            var target = _received.Length >= needed ? _received : ArrayPool<byte>.Shared.Rent(Math.Max(needed, 4096));
+            _received.AsSpan(_receivedStart, _receivedCount).CopyTo(target);
+            if (!ReferenceEquals(target, _received) && _received.Length > 0)
+                ArrayPool<byte>.Shared.Return(_received);
+            _received = target;
+            _receivedStart = 0;
         }
-        data.CopyTo(buffer.AsSpan(start + count));
-        count += data.Length;
+        data.CopyTo(_received.AsSpan(_receivedStart + _receivedCount));
+        _receivedCount += data.Length;
     }
 
-    private static void Return(ref byte[] buffer)
+    private void ReturnReceived()
     {
-        if (buffer.Length > 0)
-            ArrayPool<byte>.Shared.Return(buffer);
-        buffer = [];
+        if (_received.Length > 0)
+            ArrayPool<byte>.Shared.Return(_received);
+        _received = [];
     }
 }

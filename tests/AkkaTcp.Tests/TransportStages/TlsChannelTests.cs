@@ -38,7 +38,7 @@ public sealed class TlsChannelTests : IDisposable
     /// <summary>Moves what <paramref name="from"/> has to send into <paramref name="to"/>, one byte per call.</summary>
     private static void Pump(TlsChannel from, TlsChannel to)
     {
-        foreach (var b in from.TakeWireOutput())
+        foreach (var b in from.TakeWireOutput().ToArray())
             to.Receive([b]);
     }
 
@@ -60,7 +60,7 @@ public sealed class TlsChannelTests : IDisposable
         for (var i = 0; i < 50; i++)
         {
             Assert.True(client.Write(Encoding.UTF8.GetBytes($"request {i}\n")));
-            foreach (var b in client.TakeWireOutput())
+            foreach (var b in client.TakeWireOutput().ToArray())
             {
                 server.Receive([b]);
                 received.Append(ReadAll(server));
