@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using AkkaTcp.TransportStages;
 
 namespace AkkaTcp.Client;
 
@@ -69,17 +70,10 @@ internal sealed class ClientTls
         if (now < certificate.NotBefore)
             return $"the server's certificate is not valid before {certificate.NotBefore:u}";
         if (_trusted is null)
-            return (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0 ? null : Untrusted(chain);
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_trusted);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return custom.Build(certificate) ? null : Untrusted(custom);
+            return (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0 ? null : Untrusted(CustomTrust.Describe(chain));
+        return CustomTrust.Chains(certificate, _trusted, intermediates: null, out var problems) ? null : Untrusted(problems);
     }
 
-    private static string Untrusted(X509Chain? chain)
-    {
-        var status = chain?.ChainStatus.Select(s => s.Status.ToString()).Distinct() ?? [];
-        return $"the server's certificate is not trusted (self-signed or signed by an unknown CA: {string.Join(", ", status)})";
-    }
+    private static string Untrusted(string problems) =>
+        $"the server's certificate is not trusted (self-signed or signed by an unknown CA: {problems})";
 }

@@ -147,13 +147,8 @@ internal sealed class ServerCertificates
     {
         if (certificate is null)
             return _clientMode == ClientCertificateMode.Optional;
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_clientCa!);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-            custom.ChainPolicy.ExtraStore.AddRange(chain.ChainPolicy.ExtraStore);
-        return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        var client = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return CustomTrust.Chains(client, _clientCa!, chain?.ChainPolicy.ExtraStore, out _);
     }
 
     private sealed record Snapshot(SslServerAuthenticationOptions Default, Dictionary<string, SslServerAuthenticationOptions> ByName, long[] Stamps);
