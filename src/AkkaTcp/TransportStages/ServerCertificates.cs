@@ -37,11 +37,6 @@ internal sealed class ServerCertificates
     /// <summary>Called (from any connection's thread) with the reason a changed certificate could not be loaded.</summary>
     public Action<string>? ReloadFailed { get; set; }
 
-    private int _reloads;
-
-    /// <summary>How many times changed files were loaded since start.</summary>
-    public int Reloads => Volatile.Read(ref _reloads);
-
     /// <summary>The server-side handshake's option selection: by the client's SNI name.</summary>
     public static readonly ServerOptionsSelectionCallback SelectOptions = static (_, hello, state, _) =>
         new ValueTask<SslServerAuthenticationOptions>(((ServerCertificates)state!).OptionsFor(hello.ServerName));
@@ -80,13 +75,6 @@ internal sealed class ServerCertificates
         return snapshot.Default;
     }
 
-    /// <summary>Checks the files now, whatever the interval (a reload of the configuration).</summary>
-    public void CheckNow()
-    {
-        Interlocked.Exchange(ref _checkedAt, 0);
-        ReloadIfChanged();
-    }
-
     private void ReloadIfChanged()
     {
         var now = Environment.TickCount64;
@@ -100,7 +88,6 @@ internal sealed class ServerCertificates
             if (stamps.AsSpan().SequenceEqual(_current.Stamps) || stamps.AsSpan().SequenceEqual(_failedStamps))
                 return;
             _current = Build(stamps);
-            Interlocked.Increment(ref _reloads);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidConfigException)
         {
