@@ -23,6 +23,9 @@ internal sealed class RespClient(ConnectionInfo connection)
     /// <summary>CLIENT NO-TOUCH: this client's reads leave keys' idle times alone.</summary>
     public volatile bool NoTouch;
     public volatile bool NoEvict;
+    /// <summary>Channels and patterns subscribed to (CLIENT LIST sub=, psub=).</summary>
+    public volatile int Channels;
+    public volatile int Patterns;
     public IActorRef Actor { get; set; } = ActorRefs.Nobody;
 
     public void OnCommand(CommandSpec command)
@@ -43,7 +46,7 @@ internal sealed class RespClient(ConnectionInfo connection)
     public string Describe()
     {
         var now = Environment.TickCount64;
-        var flags = Blocked ? "b" : NoEvict ? "e" : "N";
+        var flags = Blocked ? "b" : Channels + Patterns > 0 ? "P" : NoEvict ? "e" : "N";
         return new StringBuilder()
             .Append("id=").Append(Id)
             .Append(" addr=").Append(Address)
@@ -52,7 +55,7 @@ internal sealed class RespClient(ConnectionInfo connection)
             .Append(" age=").Append((now - _created) / 1000)
             .Append(" idle=").Append((now - Volatile.Read(ref _lastCommandAt)) / 1000)
             .Append(" flags=").Append(flags)
-            .Append(" db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r")
+            .Append(" db=0 sub=").Append(Channels).Append(" psub=").Append(Patterns).Append(" ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r")
             .Append(" cmd=").Append(_lastCommand?.LowerName ?? "NULL")
             .Append(" user=default redir=-1 resp=2\n")
             .ToString();

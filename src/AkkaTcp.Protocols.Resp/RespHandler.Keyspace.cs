@@ -206,7 +206,7 @@ internal sealed partial class RespHandler
 
     public void OnFramesEnd(IConnectionContext<RespReply> connection) => SendQueued();
 
-    private void SendQueued()
+    internal void SendQueued()
     {
         if (_queued == 0)
             return;
@@ -223,6 +223,18 @@ internal sealed partial class RespHandler
         }
         _queued = 0;
         ScheduleDeadlineCheck(_stats.RequestTimeout);
+    }
+
+    /// <summary>
+    /// Keeps a reply's place for a request to another actor (the pub/sub broker) that answers with
+    /// a <see cref="KeyspaceResults"/> of one reply under the returned tag, within request-timeout.
+    /// </summary>
+    internal int Track(ClientReply reply)
+    {
+        var tag = unchecked(_nextTag++);
+        _sent[tag] = new SentBatch([new Pending(reply, null)], Environment.TickCount64 + (long)_stats.RequestTimeout.TotalMilliseconds);
+        ScheduleDeadlineCheck(_stats.RequestTimeout);
+        return tag;
     }
 
     private void OnResults(KeyspaceResults results)

@@ -26,8 +26,9 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
     private long _started;
     private bool _answeredLater;
 
-    public RespHandler(IActorRef[] partitions, ConnectionInfo connection, RespServerStats stats, IScheduler scheduler, ProtocolMetrics metrics)
+    public RespHandler(IActorRef[] partitions, IActorRef broker, ConnectionInfo connection, RespServerStats stats, IScheduler scheduler, ProtocolMetrics metrics)
     {
+        _broker = broker;
         _metrics = metrics;
         _partitions = partitions;
         _outbox = new Outbox?[partitions.Length];
@@ -88,6 +89,11 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
             return;
         }
         Client.OnCommand(spec);
+        if (Subscriptions > 0 && !AllowedWhileSubscribed(spec))
+        {
+            RefuseWhileSubscribed(spec, command, c);
+            return;
+        }
         if (!spec.ArityFits(command.Count) || (spec.Step == 2 && (command.Count - 1) % 2 != 0))
         {
             _stats.Connection.Reject(spec.Index);
@@ -189,6 +195,9 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
             case CheckDeadlines:
                 _deadlineCheckScheduled = false;
                 FailOverdueBatches();
+                break;
+            case PubSub.Delivery delivery:
+                OnDelivery(delivery, connection);
                 break;
             case KillClient:
                 connection.Close();

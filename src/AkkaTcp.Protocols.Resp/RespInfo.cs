@@ -178,6 +178,9 @@ internal static class RespInfo
                 Line(text, "evicted_keys", keyspace.Evicted);
                 Line(text, "keyspace_hits", keyspace.Hits);
                 Line(text, "keyspace_misses", keyspace.Misses);
+                Line(text, "pubsub_channels", stats.PubSub.Channels);
+                Line(text, "pubsub_patterns", stats.PubSub.Patterns);
+                Line(text, "client_output_buffer_limit_disconnections", stats.PubSub.OutputLimitDisconnections);
                 break;
             case "replication":
                 text.Append("# Replication\r\n");

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Akka.Actor;
 using AkkaTcp.Keyspace;
+using AkkaTcp.Protocols.Resp.PubSub;
 
 namespace AkkaTcp.Protocols.Resp;
 
@@ -16,6 +17,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     private readonly int _maxArrayLength;
     private readonly string _dispatcher;
     private IActorRef[] _partitions = [];
+    private IActorRef _broker = ActorRefs.Nobody;
     private IScheduler _scheduler = null!;
     private readonly ProtocolMetrics _metrics;
     private readonly KeyspaceSize _size;
@@ -32,8 +34,11 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         _size = new KeyspaceSize(_partitionCount);
         var maxMemory = resp.LongByteSize("maxmemory", 0, long.MaxValue);
         var policy = MemoryLimit.Policies[resp.OneOf("maxmemory-policy", [.. MemoryLimit.Policies.Keys])];
+        var pubsub = resp.Section("pubsub");
+        var limits = new PubSubLimits(pubsub.ByteSize("output-hard-limit", 0, int.MaxValue), pubsub.ByteSize("output-soft-limit", 0, int.MaxValue),
+            pubsub.Duration("output-soft-time", TimeSpan.Zero, TimeSpan.FromDays(1)));
         Stats = new RespServerStats(context.ServerName, resp.Duration("request-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)), _maxBulkLength, _partitionCount,
-            new MemoryLimit(maxMemory, policy, _partitionCount));
+            new MemoryLimit(maxMemory, policy, _partitionCount), limits);
     }
 
     internal RespServerStats Stats { get; }
@@ -46,6 +51,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
             // another pool (measured: src/AkkaTcp.Bench/README.md).
             partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(_size, i, Stats.Partitions[i], (long)_maxBulkLength, Stats.Memory, partitions).WithDispatcher(_dispatcher), $"keyspace-{i}");
         _partitions = partitions;
+        _broker = server.ActorOf(Props.Create(() => new PubSubBroker(Stats.PubSub, null)).WithDispatcher(_dispatcher), "pubsub");
         _metrics.ObserveGauge("akkatcp.resp.keyspace.keys", "{key}", "Keys the resp keyspace holds (expired ones until swept)", _size.Total);
         _scheduler = server.System.Scheduler;
     }
@@ -55,7 +61,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     protected override IFrameEncoder<RespReply> CreateEncoder() => RespEncoder.Instance;
 
     protected override IFrameHandler<RespCommand, RespReply> CreateHandler(ConnectionInfo connection) =>
-        new RespHandler(_partitions, connection, Stats, _scheduler, _metrics);
+        new RespHandler(_partitions, _broker, connection, Stats, _scheduler, _metrics);
 
     public override void WriteBusyReply(IBufferWriter<byte> output) =>
         RespEncoder.Instance.Encode(RespReply.Error("ERR max number of clients reached"u8), output);

@@ -1,11 +1,17 @@
 using System.Diagnostics;
 using AkkaTcp.Keyspace;
+using AkkaTcp.Protocols.Resp.PubSub;
 
 namespace AkkaTcp.Protocols.Resp;
 
 /// <summary>What INFO reports about one resp server; updated from every connection, so atomically.</summary>
-internal sealed class RespServerStats(string serverName, TimeSpan requestTimeout, long maxStringLength, int partitions, MemoryLimit memory)
+internal sealed class RespServerStats(string serverName, TimeSpan requestTimeout, long maxStringLength, int partitions, MemoryLimit memory, PubSubLimits pubSubLimits)
 {
+    /// <summary>resp.pubsub's output limits for subscribers.</summary>
+    public PubSubLimits PubSubLimits { get; } = pubSubLimits;
+
+    public PubSub.PubSubCounts PubSub { get; } = new();
+
     /// <summary>maxmemory and maxmemory-policy, live.</summary>
     public MemoryLimit Memory { get; } = memory;
 

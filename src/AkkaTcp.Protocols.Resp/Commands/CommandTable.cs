@@ -125,6 +125,15 @@ internal static class CommandTable
         Local("CONFIG", -2, "", "server", "Server configuration: GET, SET, RESETSTAT", ServerCommands.Config, since: "2.0.0"),
         Local("COMMAND", -1, "", "server", "The command table: COUNT, INFO, DOCS, LIST", ServerCommands.Command, since: "2.8.13"),
         Local("TIME", 1, "fast", "server", "The server's time", ServerCommands.Time, since: "2.6.0"),
+        Local("RESET", 1, "fast", "connection", "Reset the connection: leave every channel and pattern, end NO-EVICT and NO-TOUCH", RespHandler.Reset, since: "6.2.0"),
+
+        // Pub/sub
+        Local("SUBSCRIBE", -2, "pubsub fast", "pubsub", "Listen for messages published to channels", RespHandler.Subscribe, since: "2.0.0"),
+        Local("UNSUBSCRIBE", -1, "pubsub fast", "pubsub", "Stop listening to channels (all when none is named)", RespHandler.Unsubscribe, since: "2.0.0"),
+        Local("PSUBSCRIBE", -2, "pubsub fast", "pubsub", "Listen for messages published to channels matching patterns", RespHandler.PatternSubscribe, since: "2.0.0"),
+        Local("PUNSUBSCRIBE", -1, "pubsub fast", "pubsub", "Stop listening to patterns (all when none is named)", RespHandler.PatternUnsubscribe, since: "2.0.0"),
+        Local("PUBLISH", 3, "pubsub fast", "pubsub", "Post a message to a channel", RespHandler.PublishCommand, since: "2.0.0"),
+        Local("PUBSUB", -2, "pubsub", "pubsub", "Pub/sub state: CHANNELS, NUMSUB, NUMPAT", RespHandler.PubSubCommand, since: "2.8.0"),
 
         // Internal: parts of commands spread over partitions
         Internal("__MGETPART", Strings.GetOrNil),

@@ -11,7 +11,8 @@ internal static class ServerCommands
 
     public static void Ping(RespHandler h, RespCommand command, IConnectionContext<RespReply> c)
     {
-        if (command.Count == 1) c.Reply(RespReply.Simple("PONG"u8));
+        if (h.Subscriptions > 0 && command.Count <= 2) RespHandler.SubscribedPing(command, c);
+        else if (command.Count == 1) c.Reply(RespReply.Simple("PONG"u8));
         else if (command.Count == 2) c.Reply(RespReply.Bulk(command[1]));
         else WrongArity(c, "ping");
     }
@@ -78,17 +79,17 @@ internal static class ServerCommands
             c.Reply(RespReply.Error(Encoding.UTF8.GetBytes($"ERR unknown subcommand or wrong number of arguments for '{Arg.Text(command[1])}'. Try {spec.Name} HELP.")));
     }
 
-    private static void Help(IConnectionContext<RespReply> c, params string[] lines)
+    internal static void Help(IConnectionContext<RespReply> c, params string[] lines)
     {
         c.Reply(RespReply.Array(lines.Length));
         foreach (var line in lines)
             c.Reply(RespReply.Simple(Encoding.ASCII.GetBytes(line)));
     }
 
-    private static void WrongArity(IConnectionContext<RespReply> c, string name) =>
+    internal static void WrongArity(IConnectionContext<RespReply> c, string name) =>
         c.Reply(RespReply.Error(Encoding.UTF8.GetBytes($"ERR wrong number of arguments for '{name}' command")));
 
-    private static void UnknownSubcommand(IConnectionContext<RespReply> c, RespCommand command) =>
+    internal static void UnknownSubcommand(IConnectionContext<RespReply> c, RespCommand command) =>
         c.Reply(RespReply.Error(Encoding.UTF8.GetBytes($"ERR unknown subcommand '{Arg.Text(command[1])}'. Try {Arg.Text(command[0]).ToUpperInvariant()} HELP.")));
 
     public static void Client(RespHandler h, RespCommand command, IConnectionContext<RespReply> c)

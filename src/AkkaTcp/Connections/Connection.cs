@@ -60,7 +60,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
     private void OpenSession(bool withSession)
     {
         var self = Self;
-        _sink = new ConnectionSink(_info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.HeldBytes, _metrics);
+        _sink = new ConnectionSink(_info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.HeldBytes, () => _settings.MaxPendingWriteBytes, _metrics);
         if (withSession)
             _session = _settings.Protocol.OpenSession(_info);
     }
@@ -437,13 +437,16 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
     {
         if (_sink.CloseReason is { } reason && _closeReason is null)
         {
-            BeginClose(reason);
+            if (_sink.Aborting)
+                Abort(reason);
+            else
+                BeginClose(reason);
             return;
         }
         Flush();
         // Bytes waiting behind the write being sent: one reply larger than the cap (a big resp
         // value) still goes out; the write in flight is the write-timeout's to watch.
-        if (_output.PendingBytes - _output.InFlightBytes > _settings.MaxPendingWriteBytes)
+        if (_output.PendingBytes - _output.InFlightBytes > _sink.MaxPendingOutputBytes)
         {
             Abort(CloseReason.SlowReader);
             return;

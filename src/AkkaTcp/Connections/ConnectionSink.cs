@@ -13,10 +13,13 @@ internal sealed class ConnectionSink : IConnectionSink
     private readonly ReplyOrder _replies;
     private readonly Action<Task, object?> _onDeferredDone;
     private readonly Func<int> _pendingOutputBytes;
+    private readonly Func<int> _serverMaxPendingOutputBytes;
+    private int _maxPendingOutputBytes;
 
     /// <param name="onDeferredDone">Called (on any thread) when a deferred reply's work completes.</param>
-    public ConnectionSink(ConnectionInfo connection, IActorRef self, ReplyOrder replies, Action<Task, object?> onDeferredDone, Func<int> pendingOutputBytes, ServerMetrics metrics)
+    public ConnectionSink(ConnectionInfo connection, IActorRef self, ReplyOrder replies, Action<Task, object?> onDeferredDone, Func<int> pendingOutputBytes, Func<int> serverMaxPendingOutputBytes, ServerMetrics metrics)
     {
+        _serverMaxPendingOutputBytes = serverMaxPendingOutputBytes;
         Metrics = metrics;
         _pendingOutputBytes = pendingOutputBytes;
         Connection = connection;
@@ -36,12 +39,28 @@ internal sealed class ConnectionSink : IConnectionSink
 
     public int PendingOutputBytes => _pendingOutputBytes();
 
+    public int MaxPendingOutputBytes
+    {
+        get => _maxPendingOutputBytes > 0 ? _maxPendingOutputBytes : _serverMaxPendingOutputBytes();
+        set => _maxPendingOutputBytes = Math.Max(0, value);
+    }
+
     public bool IsClosing => CloseReason is not null;
 
     /// <summary>The reason of the first close request, if any.</summary>
     public CloseReason? CloseReason { get; private set; }
 
     public void Close(CloseReason reason) => CloseReason ??= reason;
+
+    /// <summary>True when the first close request was <see cref="Abort"/>: reset, not a graceful close.</summary>
+    public bool Aborting { get; private set; }
+
+    public void Abort(CloseReason reason)
+    {
+        if (CloseReason is null)
+            Aborting = true;
+        CloseReason ??= reason;
+    }
 
     /// <summary>The session asked for no more input for now; the actor applies it after the session returns.</summary>
     public bool ReadingPaused { get; private set; }

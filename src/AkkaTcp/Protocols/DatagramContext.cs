@@ -6,7 +6,7 @@ namespace AkkaTcp.Protocols;
 /// <summary>
 /// A frame handler's connection when the frame came in a datagram: a reply is written into the
 /// reply datagram at once. There is no connection to answer later on or to close, so deferred
-/// replies are refused (the datagram is dropped and counted) and Close does nothing.
+/// replies are refused (the datagram is dropped and counted) and Close and Abort do nothing.
 /// </summary>
 internal sealed class DatagramContext(ConnectionInfo source, IBufferWriter<byte> output, Action<ReadOnlySpan<byte>, IBufferWriter<byte>> encode)
     : IConnectionContext<ReadOnlySpan<byte>>
@@ -28,6 +28,15 @@ internal sealed class DatagramContext(ConnectionInfo source, IBufferWriter<byte>
     public void Close()
     {
     }
+
+    public void Abort(CloseReason reason)
+    {
+    }
+
+    public int PendingOutputBytes => 0;
+
+    /// <summary>A datagram's reply is one datagram: there is no output to bound.</summary>
+    public int MaxPendingOutputBytes { get => 0; set { } }
 
     private static NotSupportedException NotOverUdp() => new("replies that come later cannot be sent over udp");
 }

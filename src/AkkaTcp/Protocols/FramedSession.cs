@@ -105,4 +105,14 @@ internal sealed class FramedSession<TFrame, TReply> : IProtocolSession, IConnect
     public void OnClosed() => _handler.OnClosed();
 
     public void Close() => Sink.Close(CloseReason.HandlerClosed);
+
+    public void Abort(CloseReason reason) => Sink.Abort(reason);
+
+    public int PendingOutputBytes => Sink.PendingOutputBytes;
+
+    public int MaxPendingOutputBytes
+    {
+        get => Sink.MaxPendingOutputBytes;
+        set => Sink.MaxPendingOutputBytes = value;
+    }
 }

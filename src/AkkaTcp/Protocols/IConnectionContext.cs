@@ -41,4 +41,13 @@ public interface IConnectionContext<TReply> where TReply : allows ref struct
 
     /// <summary>Closes the connection gracefully after the replies given so far (e.g. on QUIT).</summary>
     void Close();
+
+    /// <summary>Resets the connection at once, dropping output not yet sent (a client that does not read).</summary>
+    void Abort(CloseReason reason);
+
+    /// <summary>Reply bytes written and not yet acknowledged by the socket.</summary>
+    int PendingOutputBytes { get; }
+
+    /// <summary>See <see cref="IConnectionSink.MaxPendingOutputBytes"/>.</summary>
+    int MaxPendingOutputBytes { get; set; }
 }

@@ -20,6 +20,14 @@ public interface IConnectionSink
     /// </summary>
     int PendingOutputBytes { get; }
 
+    /// <summary>
+    /// The most reply bytes this connection may hold behind the write being sent before it is reset
+    /// as a slow reader: the server's max-pending-write-bytes unless set for this connection (resp
+    /// sets its pub/sub hard limit for a subscribed client, as Redis has a class of its own for them).
+    /// Setting it to 0 goes back to the server's value.
+    /// </summary>
+    int MaxPendingOutputBytes { get; set; }
+
     /// <summary>True once <see cref="Close"/> was called: handle no more frames.</summary>
     bool IsClosing { get; }
 
@@ -34,6 +42,9 @@ public interface IConnectionSink
 
     /// <summary>Closes the connection gracefully once everything written so far has been sent.</summary>
     void Close(CloseReason reason);
+
+    /// <summary>Resets the connection at once, dropping output not yet sent (a client that does not read).</summary>
+    void Abort(CloseReason reason);
 
     /// <summary>
     /// Holds this reply's place in the output until <paramref name="work"/> completes; then, back on
