@@ -38,6 +38,9 @@ public sealed class RawRespClient : IAsyncDisposable
 
     public async Task SendAsync(CancellationToken cancel, params string[] args) => await _stream.WriteAsync(Encode(args), cancel);
 
+    /// <summary>Sends bytes as they are (a pipeline encoded by the caller).</summary>
+    public async Task SendRawAsync(byte[] bytes, CancellationToken cancel) => await _stream.WriteAsync(bytes, cancel);
+
     /// <summary>Sends one command and reads its reply.</summary>
     public async Task<string> AskAsync(CancellationToken cancel, params string[] args)
     {
