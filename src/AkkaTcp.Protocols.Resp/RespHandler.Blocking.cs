@@ -88,7 +88,7 @@ internal sealed partial class RespHandler
         _wait = new BlockedWait(id, Begin(c), keys, left, byPartition.Count) { MoveTo = moveTo };
         _holding = true;
         foreach (var (p, list) in byPartition)
-            _partitions[p].Tell(new WaitForList(id, [.. list], left), _self);
+            _partitions.Tell(p, new WaitForList(id, [.. list], left), _self);
         if (milliseconds > 0)
             _wait.Timer = _scheduler.ScheduleTellOnceCancelable(TimeSpan.FromMilliseconds(milliseconds), _self, new WaitTimedOut(id), ActorRefs.NoSender);
         Client.Blocked = true;
@@ -132,10 +132,9 @@ internal sealed partial class RespHandler
 
     private void OnServed(WaitServed served)
     {
-        var partition = _partitions[PartitionOf(served.Key)];
         if (Current(served.WaitId) is not { } wait)
         {
-            partition.Tell(new WaitSettled(served.WaitId, Keep: false), _self); // over already: the value goes back
+            _partitions.Tell(PartitionOf(served.Key), new WaitSettled(served.WaitId, Keep: false), _self); // over already: the value goes back
             return;
         }
         if (wait.Decided)
@@ -171,7 +170,7 @@ internal sealed partial class RespHandler
 
     private void Win(BlockedWait wait, WaitServed served)
     {
-        _partitions[PartitionOf(served.Key)].Tell(new WaitSettled(served.WaitId, Keep: true), _self);
+        _partitions.Tell(PartitionOf(served.Key), new WaitSettled(served.WaitId, Keep: true), _self);
         wait.Candidates.Remove(served);
         if (wait.MoveTo is not { } destination)
         {
@@ -206,10 +205,10 @@ internal sealed partial class RespHandler
     {
         wait.Timer?.Cancel();
         foreach (var candidate in wait.Candidates)
-            _partitions[PartitionOf(candidate.Key)].Tell(new WaitSettled(candidate.WaitId, Keep: false), _self);
+            _partitions.Tell(PartitionOf(candidate.Key), new WaitSettled(candidate.WaitId, Keep: false), _self);
         wait.Candidates.Clear();
         foreach (var partition in wait.Keys.Select(PartitionOf).Distinct())
-            _partitions[partition].Tell(new WaitCancelled(wait.Id), _self);
+            _partitions.Tell(partition, new WaitCancelled(wait.Id), _self);
         _wait = null;
         Client.Blocked = false;
         _stats.OnBlocked(-1);

@@ -42,7 +42,7 @@ internal sealed partial class RespHandler
     private int _nextTag;
     private bool _deadlineCheckScheduled;
 
-    internal int PartitionOf(byte[] key) => ByteKeyComparer.Partition(key, _partitions.Length);
+    internal int PartitionOf(byte[] key) => ByteKeyComparer.Partition(key, _partitions.Count);
 
     /// <summary>Keeps this command's place in the output for a reply that comes later.</summary>
     internal ClientReply Begin(IConnectionContext<RespReply> c)
@@ -73,11 +73,11 @@ internal sealed partial class RespHandler
     {
         var part = spec.PartCommand is null ? spec : CommandTable.Named(spec.PartCommand);
         var keys = (command.Count - 1) / spec.Step;
-        var byPartition = new List<int>?[_partitions.Length];
+        var byPartition = new List<int>?[_partitions.Count];
         var order = new List<int>(); // partitions in the order their first key appears
         for (var k = 0; k < keys; k++)
         {
-            var p = ByteKeyComparer.Partition(command[1 + k * spec.Step], _partitions.Length);
+            var p = ByteKeyComparer.Partition(command[1 + k * spec.Step], _partitions.Count);
             if (byPartition[p] is null)
                 order.Add(p);
             (byPartition[p] ??= []).Add(k);
@@ -105,8 +105,8 @@ internal sealed partial class RespHandler
     internal void Everywhere(CommandSpec spec, byte[][] args, CombineReplies combine, IConnectionContext<RespReply> c)
     {
         var reply = Begin(c);
-        var gather = new Gather(_partitions.Length, replies => Complete(reply, combine(this, replies, null)));
-        for (var i = 0; i < _partitions.Length; i++)
+        var gather = new Gather(_partitions.Count, replies => Complete(reply, combine(this, replies, null)));
+        for (var i = 0; i < _partitions.Count; i++)
             Enqueue(i, new KeyCommand(spec.Index, args, Part: true), new Pending(default, gather.Part(i)));
     }
 
@@ -122,7 +122,7 @@ internal sealed partial class RespHandler
             c.Reply(RespReply.Error("ERR invalid cursor"u8));
             return;
         }
-        var partitions = (ulong)_partitions.Length;
+        var partitions = (ulong)_partitions.Count;
         var args = Copy(command, spec);
         var wanted = 10;
         for (var i = 2; i + 1 < args.Length; i += 2)
@@ -143,13 +143,13 @@ internal sealed partial class RespHandler
                     return;
                 }
                 found.AddRange(keys.Items);
-                if (next.Value == 0 && partition + 1 < _partitions.Length && found.Count < wanted)
+                if (next.Value == 0 && partition + 1 < _partitions.Count && found.Count < wanted)
                 {
                     ScanFrom(partition + 1, 0);
                     return;
                 }
                 var nextCursor = next.Value != 0 ? (ulong)next.Value * partitions + (ulong)partition
-                    : partition + 1 < _partitions.Length ? (ulong)partition + 1 : 0;
+                    : partition + 1 < _partitions.Count ? (ulong)partition + 1 : 0;
                 Complete(reply, RespValue.Array([RespValue.Bulk(nextCursor.ToString(System.Globalization.CultureInfo.InvariantCulture)), RespValue.Array([.. found])]));
             }));
         }
@@ -217,7 +217,7 @@ internal sealed partial class RespHandler
                 continue;
             var tag = unchecked(_nextTag++);
             _sent[tag] = new SentBatch([.. outbox.Replies], deadline);
-            _partitions[i].Tell(new KeyspaceBatch(tag, [.. outbox.Requests]), _self);
+            _partitions.Tell(i, new KeyspaceBatch(tag, [.. outbox.Requests]), _self);
             outbox.Requests.Clear();
             outbox.Replies.Clear();
         }

@@ -13,7 +13,7 @@ namespace AkkaTcp.Protocols.Resp;
 /// </summary>
 internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply>
 {
-    private readonly IActorRef[] _partitions;
+    private readonly IKeyspace _partitions;
     private readonly RespServerStats _stats;
     private readonly ProtocolMetrics _metrics;
     private readonly IScheduler _scheduler;
@@ -26,12 +26,12 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
     private long _started;
     private bool _answeredLater;
 
-    public RespHandler(IActorRef[] partitions, IActorRef broker, ConnectionInfo connection, RespServerStats stats, IScheduler scheduler, ProtocolMetrics metrics)
+    public RespHandler(IKeyspace partitions, IActorRef broker, ConnectionInfo connection, RespServerStats stats, IScheduler scheduler, ProtocolMetrics metrics)
     {
         _broker = broker;
         _metrics = metrics;
         _partitions = partitions;
-        _outbox = new Outbox?[partitions.Length];
+        _outbox = new Outbox?[partitions.Count];
         _stats = stats;
         _scheduler = scheduler;
         Client = stats.Clients.Add(connection);
@@ -141,7 +141,7 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
         var partition = -1;
         foreach (var position in spec.KeyPositions(command.Count))
         {
-            var p = ByteKeyComparer.Partition(command[position], _partitions.Length);
+            var p = ByteKeyComparer.Partition(command[position], _partitions.Count);
             if (partition >= 0 && p != partition)
                 return false;
             partition = p;

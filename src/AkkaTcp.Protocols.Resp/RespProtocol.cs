@@ -16,7 +16,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     private readonly int _maxBulkLength;
     private readonly int _maxArrayLength;
     private readonly string _dispatcher;
-    private IActorRef[] _partitions = [];
+    private IKeyspace _partitions = new LocalKeyspace([]);
     private IActorRef _broker = ActorRefs.Nobody;
     private IScheduler _scheduler = null!;
     private readonly ProtocolMetrics _metrics;
@@ -46,11 +46,12 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     public override void Start(IActorContext server)
     {
         var partitions = new IActorRef[_partitionCount];
+        var keyspace = new LocalKeyspace(partitions); // filled below, before any command is sent
         for (var i = 0; i < partitions.Length; i++)
             // On the connections' dispatcher: a partition's messages then rarely wake a thread of
             // another pool (measured: src/AkkaTcp.Bench/README.md).
-            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(_size, i, Stats.Partitions[i], (long)_maxBulkLength, Stats.Memory, partitions).WithDispatcher(_dispatcher), $"keyspace-{i}");
-        _partitions = partitions;
+            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(_size, i, Stats.Partitions[i], (long)_maxBulkLength, Stats.Memory, keyspace).WithDispatcher(_dispatcher), $"keyspace-{i}");
+        _partitions = keyspace;
         _broker = server.ActorOf(Props.Create(() => new PubSubBroker(Stats.PubSub, null)).WithDispatcher(_dispatcher), "pubsub");
         _metrics.ObserveGauge("akkatcp.resp.keyspace.keys", "{key}", "Keys the resp keyspace holds (expired ones until swept)", _size.Total);
         _scheduler = server.System.Scheduler;

@@ -23,17 +23,17 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
 
     private readonly MemoryLimit _memory;
 
-    // Every partition of the server, filled before any command arrives: a move forwards to the destination's.
-    private readonly IActorRef[] _partitions;
+    // Every partition of the server: a move forwards to the destination's.
+    private readonly IKeyspace _partitions;
 
-    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory, IActorRef[] partitions)
+    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory, IKeyspace partitions)
     {
         _size = size;
         _index = index;
         _stats = stats;
         _memory = memory;
         _partitions = partitions;
-        _store = new KeyspaceStore(maxStringLength, partitions.Length);
+        _store = new KeyspaceStore(maxStringLength, partitions.Count);
         _waiters = new ListWaiters(_store, Context);
     }
 
@@ -50,7 +50,7 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
                 for (var i = 0; i < replies.Length; i++)
                     replies[i] = Run(batch.Requests[i]);
                 if (replies is [ForwardValue forward])
-                    _partitions[forward.Partition].Tell(new KeyspaceBatch(batch.Tag, [forward.Next]), Sender); // that partition answers the client
+                    _partitions.Tell(forward.Partition, new KeyspaceBatch(batch.Tag, [forward.Next]), Sender); // that partition answers the client
                 else
                     Sender.Tell(new KeyspaceResults(batch.Tag, Array.ConvertAll(replies, NotForwarded)));
                 break;

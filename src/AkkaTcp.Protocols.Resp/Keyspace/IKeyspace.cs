@@ -1,0 +1,24 @@
+using Akka.Actor;
+
+namespace AkkaTcp.Keyspace;
+
+/// <summary>
+/// Where a server's keyspace partitions are: actors of this node (<see cref="LocalKeyspace"/>, the
+/// default) or entities of Cluster.Sharding spread over a cluster (<see cref="Protocols.Resp.Cluster.ShardedKeyspace"/>).
+/// Connections and partitions reach a partition only through this, by its number.
+/// </summary>
+internal interface IKeyspace
+{
+    /// <summary>How many partitions there are; a key's is <see cref="ByteKeyComparer.Partition"/> of it.</summary>
+    int Count { get; }
+
+    void Tell(int partition, object message, IActorRef sender);
+}
+
+/// <summary>Partitions that are children of the server's supervisor on this node.</summary>
+internal sealed class LocalKeyspace(IActorRef[] partitions) : IKeyspace
+{
+    public int Count => partitions.Length;
+
+    public void Tell(int partition, object message, IActorRef sender) => partitions[partition].Tell(message, sender);
+}
