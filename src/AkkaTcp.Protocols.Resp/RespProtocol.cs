@@ -1,6 +1,8 @@
 using System.Buffers;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using AkkaTcp.Keyspace;
+using AkkaTcp.Protocols.Resp.Cluster;
 using AkkaTcp.Protocols.Resp.PubSub;
 
 namespace AkkaTcp.Protocols.Resp;
@@ -16,6 +18,8 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     private readonly int _maxBulkLength;
     private readonly int _maxArrayLength;
     private readonly string _dispatcher;
+    private readonly string _clusterMode;
+    private readonly string _serverName;
     private IKeyspace _partitions = new LocalKeyspace([]);
     private IActorRef _broker = ActorRefs.Nobody;
     private IScheduler _scheduler = null!;
@@ -31,6 +35,8 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         _maxBulkLength = resp.ByteSize("max-bulk-length", 1, int.MaxValue);
         _maxArrayLength = resp.Int("max-array-length", 1, int.MaxValue);
         _maxQueryBuffer = resp.LongByteSize("max-query-buffer", 1, 1L << 30);
+        _clusterMode = resp.OneOf("cluster", ["auto", "off"]);
+        _serverName = context.ServerName;
         _size = new KeyspaceSize(_partitionCount);
         var maxMemory = resp.LongByteSize("maxmemory", 0, long.MaxValue);
         var policy = MemoryLimit.Policies[resp.OneOf("maxmemory-policy", [.. MemoryLimit.Policies.Keys])];
@@ -45,17 +51,63 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
 
     public override void Start(IActorContext server)
     {
+        _scheduler = server.System.Scheduler;
+        var inCluster = _clusterMode == "auto" && server.System is ExtendedActorSystem { Provider: Akka.Cluster.ClusterActorRefProvider };
+        _partitions = inCluster ? StartSharded(server.System) : StartLocal(server);
+        _broker = server.ActorOf(Props.Create(() => new PubSubBroker(Stats.PubSub, inCluster ? new DistributedPubSubCluster(server.System, _serverName) : null))
+            .WithDispatcher(_dispatcher), "pubsub");
+        _metrics.ObserveGauge("akkatcp.resp.keyspace.keys", "{key}", "Keys the resp keyspace holds on this node (expired ones until swept)", _size.Total);
+    }
+
+    private LocalKeyspace StartLocal(IActorContext server)
+    {
         var partitions = new IActorRef[_partitionCount];
         var keyspace = new LocalKeyspace(partitions); // filled below, before any command is sent
         for (var i = 0; i < partitions.Length; i++)
             // On the connections' dispatcher: a partition's messages then rarely wake a thread of
             // another pool (measured: src/AkkaTcp.Bench/README.md).
-            partitions[i] = server.ActorOf(Props.Create<KeyspacePartition>(_size, i, Stats.Partitions[i], (long)_maxBulkLength, Stats.Memory, keyspace).WithDispatcher(_dispatcher), $"keyspace-{i}");
-        _partitions = keyspace;
-        _broker = server.ActorOf(Props.Create(() => new PubSubBroker(Stats.PubSub, null)).WithDispatcher(_dispatcher), "pubsub");
-        _metrics.ObserveGauge("akkatcp.resp.keyspace.keys", "{key}", "Keys the resp keyspace holds (expired ones until swept)", _size.Total);
-        _scheduler = server.System.Scheduler;
+            partitions[i] = server.ActorOf(PartitionProps(i, keyspace, null), $"keyspace-{i}");
+        return keyspace;
     }
+
+    /// <summary>
+    /// The partitions as Sharding entities of a region named after the server, each node starting
+    /// its own region; a node's <see cref="HandOffStore"/> (a top-level actor, so it outlives the
+    /// server through the cluster's part of CoordinatedShutdown) keeps handed-off partitions until
+    /// they are collected, and a leaving node waits for that before it exits.
+    /// </summary>
+    private ShardedKeyspace StartSharded(ActorSystem system)
+    {
+        var keyspace = new ShardedKeyspace(_partitionCount);
+        var storeName = PartitionHandOffs.StoreName(_serverName);
+        var store = system.ActorOf(Props.Create(() => new HandOffStore(() => keyspace.Region, storeName)), storeName);
+        var handOffs = new PartitionHandOffs(storeName, store, HandOffCollectTimeout);
+        var sharding = ClusterSharding.Get(system);
+        // Never passivated: a partition that stopped for being idle would have to move its keys to itself.
+        var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero);
+        keyspace.Region = sharding.Start("resp-keyspace-" + _serverName,
+            id => PartitionProps(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture), keyspace, handOffs),
+            settings, new ShardedKeyspace.Extractor(), sharding.DefaultShardAllocationStrategy(settings), HandOffPartition.Instance);
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseClusterExiting, "resp-handoffs-collected-" + _serverName, async () =>
+        {
+            try
+            {
+                await store.Ask<HandOffStore.Empty>(HandOffStore.WhenEmpty.Instance, HandOffCollectTimeout * 3).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                // Nobody collected them in time (no member left up): their keys go with this node.
+            }
+            return Akka.Done.Instance;
+        });
+        return keyspace;
+    }
+
+    /// <summary>How long a starting partition waits for the members' stores (within resp's request-timeout of the requests it holds).</summary>
+    private static readonly TimeSpan HandOffCollectTimeout = TimeSpan.FromSeconds(3);
+
+    private Props PartitionProps(int index, IKeyspace keyspace, PartitionHandOffs? handOffs) =>
+        Props.Create<KeyspacePartition>(_size, index, Stats.Partitions[index], (long)_maxBulkLength, Stats.Memory, keyspace, handOffs).WithDispatcher(_dispatcher);
 
     protected override IFrameDecoder<RespCommand> CreateDecoder() => new RespDecoder(_maxQueryBuffer, _maxArrayLength, _maxBulkLength);
 

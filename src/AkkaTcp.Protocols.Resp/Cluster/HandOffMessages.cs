@@ -18,19 +18,19 @@ internal sealed class HandOffPartition
 internal sealed record HandedOff(int Partition, PartitionState State);
 
 /// <summary>A starting partition asks a member's store for what its previous incarnation left there.</summary>
-internal sealed record TakeHandedOff(int Partition);
+internal sealed record TakeHandedOff(int Partition) : IClusterMessage;
 
 /// <summary>
 /// A store's answer, in order: chunks of a partition's state (so no remoting frame is too large),
 /// the last with <paramref name="Last"/> set; a store holding nothing answers one empty last chunk.
 /// </summary>
-internal sealed record HandedOffChunk(int Partition, PartitionState State, bool Last);
+internal sealed record HandedOffChunk(int Partition, PartitionState State, bool Last) : IClusterMessage;
 
 /// <summary>Asks a member's store to start partitions through its node's region (they then collect their state).</summary>
-internal sealed record WakePartitions(int[] Partitions);
+internal sealed record WakePartitions(int[] Partitions) : IClusterMessage;
 
 /// <summary>A message that only makes Sharding start a partition.</summary>
-internal sealed class WakeUp
+internal sealed class WakeUp : IClusterMessage
 {
     public static readonly WakeUp Instance = new();
 }

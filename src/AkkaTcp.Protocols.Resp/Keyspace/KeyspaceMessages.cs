@@ -1,3 +1,4 @@
+using AkkaTcp.Protocols.Resp.Cluster;
 using AkkaTcp.Protocols.Resp.Commands;
 
 namespace AkkaTcp.Keyspace;
@@ -14,7 +15,7 @@ namespace AkkaTcp.Keyspace;
 /// a part or step of a client's command that the connection counts itself (INFO commandstats
 /// counts the client's command once, not its parts).
 /// </summary>
-internal sealed record KeyCommand(int Command, byte[][] Args, object? Payload = null, bool NoTouch = false, bool Part = false);
+internal sealed record KeyCommand(int Command, byte[][] Args, object? Payload = null, bool NoTouch = false, bool Part = false) : IClusterMessage;
 
 /// <summary>
 /// Commands handled in order and answered with one <see cref="KeyspaceResults"/> holding their
@@ -22,9 +23,9 @@ internal sealed record KeyCommand(int Command, byte[][] Args, object? Payload = 
 /// asker's own mark): a connection asks many things at once by plain messages, with no Ask and no
 /// id per request.
 /// </summary>
-internal sealed record KeyspaceBatch(int Tag, KeyCommand[] Requests);
+internal sealed record KeyspaceBatch(int Tag, KeyCommand[] Requests) : IClusterMessage;
 
-internal sealed record KeyspaceResults(int Tag, RespValue[] Replies);
+internal sealed record KeyspaceResults(int Tag, RespValue[] Replies) : IClusterMessage;
 
 // Blocking pops (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH). The connection asks each partition holding
 // some of the keys; a partition pops at once if it can, else queues the client on those keys,
@@ -33,22 +34,22 @@ internal sealed record KeyspaceResults(int Tag, RespValue[] Replies);
 // served the client first, or it timed out) — and given back too if the client's actor dies.
 
 /// <summary>Pop from the first non-empty of <paramref name="Keys"/> (this partition's, in request order), or wait for a push.</summary>
-internal sealed record WaitForList(long WaitId, byte[][] Keys, bool Left);
+internal sealed record WaitForList(long WaitId, byte[][] Keys, bool Left) : IClusterMessage;
 
 /// <summary>Nothing to pop yet: the client waits on its keys here.</summary>
-internal sealed record WaitRegistered(long WaitId);
+internal sealed record WaitRegistered(long WaitId) : IClusterMessage;
 
 /// <summary>
 /// A value popped for the client from <paramref name="Key"/>; the partition awaits <see cref="WaitSettled"/>.
 /// <paramref name="First"/>: this is the partition's first answer (popped at once, not after a wait).
 /// </summary>
-internal sealed record WaitServed(long WaitId, byte[] Key, byte[] Value, bool First);
+internal sealed record WaitServed(long WaitId, byte[] Key, byte[] Value, bool First) : IClusterMessage;
 
 /// <summary><paramref name="Key"/> holds another type (WRONGTYPE): the client is not queued.</summary>
-internal sealed record WaitFailed(long WaitId, byte[] Key, RespValue Error);
+internal sealed record WaitFailed(long WaitId, byte[] Key, RespValue Error) : IClusterMessage;
 
 /// <summary>The client keeps the value served to it, or gives it back to the end it came from.</summary>
-internal sealed record WaitSettled(long WaitId, bool Keep);
+internal sealed record WaitSettled(long WaitId, bool Keep) : IClusterMessage;
 
 /// <summary>The client stops waiting (served elsewhere, timed out, closed, draining).</summary>
-internal sealed record WaitCancelled(long WaitId);
+internal sealed record WaitCancelled(long WaitId) : IClusterMessage;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using AkkaTcp.Protocols.Resp.Cluster;
 using AkkaTcp.Protocols.Resp.Commands;
 
 namespace AkkaTcp.Keyspace;
@@ -10,7 +11,7 @@ namespace AkkaTcp.Keyspace;
 /// and the clients blocked on its lists. Runs the commands of the <see cref="CommandTable"/> sent to
 /// it; expired keys are dropped on access and by a periodic sweep.
 /// </summary>
-internal sealed class KeyspacePartition : UntypedActor, IWithTimers
+internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
@@ -26,8 +27,9 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
     // Every partition of the server: a move forwards to the destination's.
     private readonly IKeyspace _partitions;
 
-    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory, IKeyspace partitions)
+    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory, IKeyspace partitions, PartitionHandOffs? handOffs = null)
     {
+        _handOffs = handOffs;
         _size = size;
         _index = index;
         _stats = stats;
@@ -39,7 +41,12 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => Timers.StartPeriodicTimer(Sweep.Instance, Sweep.Instance, SweepInterval);
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer(Sweep.Instance, Sweep.Instance, SweepInterval);
+        if (_handOffs is not null)
+            StartCollecting(_handOffs);
+    }
 
     protected override void OnReceive(object message)
     {
@@ -71,6 +78,11 @@ internal sealed class KeyspacePartition : UntypedActor, IWithTimers
                 break;
             case Terminated terminated:
                 _waiters.OnClientGone(terminated.ActorRef);
+                break;
+            case HandOffPartition when _handOffs is not null:
+                HandOff();
+                return;
+            case WakeUp:
                 break;
             default:
                 Unhandled(message);

@@ -12,6 +12,8 @@ internal sealed class ListWaiters(KeyspaceStore store, IActorContext context)
 {
     private sealed class Waiter(IActorRef client, long id, byte[][] keys, bool left)
     {
+        /// <summary>Arrival order across keys, kept when the partition is handed off.</summary>
+        public long Arrived { get; } = Interlocked.Increment(ref _arrivals);
         public IActorRef Client { get; } = client;
         public long Id { get; } = id;
         public byte[][] Keys { get; } = keys;
@@ -19,6 +21,8 @@ internal sealed class ListWaiters(KeyspaceStore store, IActorContext context)
     }
 
     private readonly record struct Popped(byte[] Key, byte[] Value, bool Left);
+
+    private static long _arrivals;
 
     private readonly Dictionary<byte[], LinkedList<Waiter>> _byKey = new(ByteKeyComparer.Instance);
     private readonly Dictionary<(IActorRef, long), Waiter> _waiting = [];
@@ -41,16 +45,38 @@ internal sealed class ListWaiters(KeyspaceStore store, IActorContext context)
             Serve(new Waiter(client, wait.WaitId, wait.Keys, wait.Left), key, list, first: true);
             return;
         }
+        Enqueue(client, wait.WaitId, wait.Keys, wait.Left);
+        client.Tell(new WaitRegistered(wait.WaitId));
+    }
+
+    private void Enqueue(IActorRef client, long waitId, byte[][] keys, bool left)
+    {
         Watch(client);
-        var waiter = new Waiter(client, wait.WaitId, wait.Keys, wait.Left);
-        _waiting[(client, wait.WaitId)] = waiter;
-        foreach (var key in wait.Keys)
+        var waiter = new Waiter(client, waitId, keys, left);
+        _waiting[(client, waitId)] = waiter;
+        foreach (var key in keys)
         {
             if (!_byKey.TryGetValue(key, out var queue))
                 _byKey[key] = queue = new LinkedList<Waiter>();
             queue.AddLast(waiter);
         }
-        client.Tell(new WaitRegistered(wait.WaitId));
+    }
+
+    /// <summary>The blocked clients in arrival order, and the values popped for clients that have not settled them (a hand-off).</summary>
+    public (Protocols.Resp.Cluster.ExportedWaiter[] Waiters, Protocols.Resp.Cluster.ExportedPop[] Unsettled) Export() =>
+        ([.. _waiting.Values.OrderBy(w => w.Arrived).Select(w => new Protocols.Resp.Cluster.ExportedWaiter(w.Client, w.Id, w.Keys, w.Left))],
+         [.. _unsettled.Select(u => new Protocols.Resp.Cluster.ExportedPop(u.Key.Item1, u.Key.Item2, u.Value.Key, u.Value.Value, u.Value.Left))]);
+
+    /// <summary>Takes over what a previous incarnation exported, behind any client that is waiting here already.</summary>
+    public void Import(Protocols.Resp.Cluster.ExportedWaiter[] waiters, Protocols.Resp.Cluster.ExportedPop[] unsettled)
+    {
+        foreach (var waiter in waiters)
+            Enqueue(waiter.Client, waiter.WaitId, waiter.Keys, waiter.Left);
+        foreach (var pop in unsettled)
+        {
+            Watch(pop.Client);
+            _unsettled[(pop.Client, pop.WaitId)] = new Popped(pop.Key, pop.Value, pop.Left);
+        }
     }
 
     /// <summary>After a command pushed to lists: their first waiters get a value each while values last.</summary>

@@ -1,3 +1,4 @@
+using AkkaTcp.Protocols.Resp.Cluster;
 namespace AkkaTcp.Protocols.Resp.PubSub;
 
 // The pub/sub protocol between connections and their node's broker. Channel names, patterns and
@@ -15,7 +16,7 @@ internal sealed record Unsubscribe(byte[][] Names, bool Patterns);
 internal sealed record Publish(int Tag, byte[] Channel, byte[] Message);
 
 /// <summary>A PUBLISH made on another node, passed on by that node's broker through DistributedPubSub.</summary>
-internal sealed record ClusterPublish(string Origin, byte[] Channel, byte[] Message);
+internal sealed record ClusterPublish(string Origin, byte[] Channel, byte[] Message) : IClusterMessage;
 
 /// <summary>PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT, answered from this node's subscriptions.</summary>
 internal sealed record PubSubQuery(int Tag, byte[][] Args);
