@@ -74,6 +74,29 @@ public static class HostConfig
           # Prometheus' registered default port for OpenTelemetry exporters.
           port = 9464
         }
+        akka-tcp.cluster {
+          # Join an Akka.Cluster: several hosts then serve one resp keyspace (sharded over them,
+          # resp.cluster = auto) and one pub/sub space, and survive losing a member. Off: one process.
+          enabled = off
+          # Akka.Remote's endpoint for the members' own traffic (not for clients). Each member on one
+          # machine needs its own port; 0 picks a free one (then it can only be a member that joins).
+          hostname = "127.0.0.1"
+          port = 4053
+          # The address other members reach this one by, when it differs from hostname (NAT, containers).
+          public-hostname = ""
+          # Members to join through, as "akka.tcp://akka-tcp@HOST:PORT", the same list on every member,
+          # the first one first to start. Empty: this member forms a cluster of its own (others may
+          # then name it as their seed).
+          seed-nodes = []
+          # Roles this member has (Akka.Cluster's roles), for deployments that give members different jobs.
+          roles = []
+          # The split-brain resolver (keep-majority) downs members that stayed unreachable this long
+          # with the membership stable; their sharded partitions then start again on the others. With
+          # acceptable-heartbeat-pause (how long a silent member counts as alive), this is the time a
+          # killed member's keys are unavailable: about their sum plus a few seconds.
+          down-unreachable-after = 10s
+          acceptable-heartbeat-pause = 3s
+        }
         akka-tcp.control {
           # A json-rpc endpoint for `akka-tcp ctl` and `akka-tcp top`: list and kick connections,
           # suspend, resume and drain servers, reload, stats. Off by default: it can close

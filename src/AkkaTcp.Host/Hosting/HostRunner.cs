@@ -63,9 +63,11 @@ internal static class HostRunner
                     options.Port = prometheus.Port;
                 }));
         }
-        builder.Services.AddAkka("akka-tcp", akka =>
+        builder.Services.AddAkka(ClusterSettings.SystemName, akka =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
+            if (hostSettings.Cluster.Enabled)
+                ClusterHosting.Configure(akka, hostSettings.Cluster);
             akka.ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();

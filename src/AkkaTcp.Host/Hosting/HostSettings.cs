@@ -3,8 +3,8 @@ using AkkaTcp.Host.Control;
 
 namespace AkkaTcp.Host.Hosting;
 
-/// <summary>The console host's own settings (<c>akka-tcp.host</c>, <c>akka-tcp.metrics</c>, <c>akka-tcp.control</c>), validated like the library's.</summary>
-internal sealed record HostSettings(int OpenFilesReserve, PrometheusSettings Prometheus, ControlSettings Control)
+/// <summary>The console host's own settings (<c>akka-tcp.host</c>, <c>akka-tcp.metrics</c>, <c>akka-tcp.control</c>, <c>akka-tcp.cluster</c>), validated like the library's.</summary>
+internal sealed record HostSettings(int OpenFilesReserve, PrometheusSettings Prometheus, ControlSettings Control, ClusterSettings Cluster)
 {
     public const string Path = "akka-tcp.host";
 
@@ -14,6 +14,7 @@ internal sealed record HostSettings(int OpenFilesReserve, PrometheusSettings Pro
         return new(
             root.Section(Path).Int("open-files-reserve", 0, 1_000_000),
             PrometheusSettings.Read(root.Section("akka-tcp.metrics.prometheus")),
-            ControlSettings.Read(root.Section("akka-tcp.control")));
+            ControlSettings.Read(root.Section("akka-tcp.control")),
+            ClusterSettings.Read(root.Section("akka-tcp.cluster")));
     }
 }

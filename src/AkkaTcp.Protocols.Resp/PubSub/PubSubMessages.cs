@@ -1,4 +1,5 @@
 using AkkaTcp.Protocols.Resp.Cluster;
+
 namespace AkkaTcp.Protocols.Resp.PubSub;
 
 // The pub/sub protocol between connections and their node's broker. Channel names, patterns and

@@ -8,7 +8,7 @@ namespace AkkaTcp.Configuration;
 /// otherwise be ignored while the default applies). A key is known when the reference
 /// configuration has it (a server block's keys are those of <c>server-defaults</c>) or when a
 /// server or its protocol read it (a third-party protocol's own keys). Blocks whose keys belong to
-/// others are not checked: protocol names, dispatchers (Akka's keys), the client's and the console host's blocks (host, metrics, control).
+/// others are not checked: protocol names, dispatchers (Akka's keys), the client's and the console host's blocks (host, metrics, control, cluster).
 /// </summary>
 internal static class UnknownKeys
 {
@@ -24,7 +24,7 @@ internal static class UnknownKeys
     {
         var serverKeys = Leaves(reference.GetValue("akka-tcp.server-defaults"), "").Select(l => l.Key).ToHashSet();
         var topKeys = Leaves(reference.GetValue(Root), Root).Select(l => l.Key).ToHashSet();
-        string[] foreign = [Root + ".protocols.", Root + ".client.", Root + ".host.", Root + ".metrics.", Root + ".control.", Root + ".connection-dispatcher.", dispatcherPath + "."];
+        string[] foreign = [Root + ".protocols.", Root + ".client.", Root + ".host.", Root + ".metrics.", Root + ".control.", Root + ".cluster.", Root + ".connection-dispatcher.", dispatcherPath + "."];
         foreach (var (key, value) in Leaves(full.GetValue(Root), Root))
         {
             if (topKeys.Contains(key) || read.Contains(key) || foreign.Any(key.StartsWith))
