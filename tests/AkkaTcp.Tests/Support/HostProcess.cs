@@ -101,6 +101,9 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// <summary>Sends SIGHUP: reload the configuration.</summary>
     public void Reload() => Process.Start("kill", ["-HUP", _process.Id.ToString()])!.WaitForExit();
 
+    /// <summary>SIGKILL: the process dies at once, as in a crash or an OOM kill.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     /// <summary>Sends SIGTERM, as a service manager would.</summary>
     public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
 

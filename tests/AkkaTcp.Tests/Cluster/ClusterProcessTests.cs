@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using AkkaTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Cluster;
+
+/// <summary>
+/// Three console hosts as separate processes on 127.0.0.1 forming one cluster, driven over real
+/// sockets: one keyspace and one pub/sub space whichever node a client talks to, a member killed
+/// with SIGKILL, a member joining (its partitions arrive with their keys) and one leaving (they go
+/// back with theirs). Answers are checked throughout: a value, nil for a lost key, or an error —
+/// never another key's value.
+/// </summary>
+[Collection(ClusterProcesses.Name)]
+public sealed class ClusterProcessTests(ITestOutputHelper output) : ServerSpec(output)
+{
+    private const int KeyCount = 120;
+
+    private static string Value(int i) => $"value-{i}";
+
+    private static string[] KeyNames => [.. Enumerable.Range(0, KeyCount).Select(i => $"key:{i}")];
+
+    private async Task WriteKeysAsync(ClusterNodes.Node node)
+    {
+        await using var client = await RawRespClient.ConnectAsync(node.Resp, Within());
+        var pipeline = new List<byte>();
+        for (var i = 0; i < KeyCount; i++)
+            pipeline.AddRange(RawRespClient.Encode(["SET", $"key:{i}", Value(i)]));
+        await client.SendRawAsync(pipeline.ToArray(), Within());
+        for (var i = 0; i < KeyCount; i++)
+            Assert.Equal("+OK\r\n", await client.ReadReplyAsync(Within(30)));
+    }
+
+    /// <summary>MGET of every key through <paramref name="node"/>: the values (null = nil), or null when the reply was an error.</summary>
+    private async Task<string?[]?> ReadKeysAsync(ClusterNodes.Node node)
+    {
+        await using var client = await RawRespClient.ConnectAsync(node.Resp, Within());
+        var reply = await client.AskAsync(Within(30), ["MGET", .. KeyNames]);
+        if (reply.StartsWith('-'))
+            return null;
+        var lines = reply.Split("\r\n");
+        Assert.Equal($"*{KeyCount}", lines[0]);
+        var values = new List<string?>();
+        for (var at = 1; values.Count < KeyCount; at++)
+            values.Add(lines[at] == "$-1" ? null : lines[++at]);
+        return [.. values];
+    }
+
+    /// <summary>Every value present is the one written under that key.</summary>
+    private static int CheckValues(string?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is not null)
+                Assert.Equal(Value(i), values[i]);
+        }
+        return values.Count(v => v is not null);
+    }
+
+    private async Task<List<string>> ReadLinesAsync(Process cli, int count)
+    {
+        var lines = new List<string>();
+        while (lines.Count < count)
+            lines.Add(await cli.StandardOutput.ReadLineAsync(Within()) ?? throw new EndOfStreamException("redis-cli ended"));
+        return lines;
+    }
+
+    [ToolFact(ExternalTools.RedisCli)]
+    public async Task Three_nodes_serve_one_keyspace_and_one_pubsub_space_and_survive_a_killed_member()
+    {
+        await using var cluster = new ClusterNodes(seeds: 3);
+        var a = await cluster.StartAsync(0, Within(60));
+        var b = await cluster.StartAsync(1, Within(60));
+        var c = await cluster.StartAsync(2, Within(60));
+        await ClusterNodes.WaitForMembersAsync(a, 3, Within(60));
+
+        // Keys written through A are read through B and C.
+        await WriteKeysAsync(a);
+        Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(b))!));
+        Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(c))!));
+        await using (var client = await RawRespClient.ConnectAsync(b.Resp, Within()))
+            Assert.Equal($":{KeyCount}\r\n", await client.AskAsync(Within(), "DBSIZE"));
+
+        // redis-cli subscribed on C receives what is published through A.
+        var info = new ProcessStartInfo("redis-cli", ["-p", c.Resp.Port.ToString(), "subscribe", "alerts"]) { RedirectStandardOutput = true };
+        using (var cli = Process.Start(info)!)
+        {
+            try
+            {
+                Assert.Equal(["subscribe", "alerts", "1"], await ReadLinesAsync(cli, 3));
+                await using var publisher = await RawRespClient.ConnectAsync(a.Resp, Within());
+                Assert.Equal(":0\r\n", await publisher.AskAsync(Within(), "PUBLISH", "alerts", "from A")); // receivers on A itself, as Redis Cluster counts
+                Assert.Equal(["message", "alerts", "from A"], await ReadLinesAsync(cli, 3));
+            }
+            finally
+            {
+                cli.Kill();
+            }
+        }
+
+        // A client blocked on C is served by a push through A.
+        await using (var waiter = await RawRespClient.ConnectAsync(c.Resp, Within()))
+        await using (var observer = await RawRespClient.ConnectAsync(c.Resp, Within()))
+        await using (var pusher = await RawRespClient.ConnectAsync(a.Resp, Within()))
+        {
+            await waiter.SendAsync(Within(), "BLPOP", "jobs", "0");
+            await AwaitAssertAsync(async () => Assert.Contains("blocked_clients:1\r\n", await observer.AskAsync(Within(), "INFO", "clients")), Dilated(TimeSpan.FromSeconds(10)));
+            Assert.Equal(":1\r\n", await pusher.AskAsync(Within(), "RPUSH", "jobs", "j1"));
+            Assert.Equal("*2\r\n$4\r\njobs\r\n$2\r\nj1\r\n", await waiter.ReadReplyAsync(Within()));
+        }
+
+        // B is killed: after the failure detector and the split-brain resolver, its partitions start
+        // again on A and C; every answer meanwhile is a value, nil or an error.
+        b.Host.Kill();
+        var killed = Stopwatch.StartNew();
+        string?[]? afterLoss = null;
+        while (afterLoss is null)
+        {
+            Assert.True(killed.Elapsed < Dilated(TimeSpan.FromSeconds(60)), "the keyspace did not answer whole within 60 s of losing a member");
+            afterLoss = await ReadKeysAsync(a); // an error until the killed member's partitions have started elsewhere
+        }
+        var available = killed.Elapsed;
+        var survivors = CheckValues(afterLoss);
+        Output.WriteLine($"answering again {available.TotalSeconds:F1} s after the kill; {survivors} of {KeyCount} keys kept (the rest lived on the killed member)");
+        Assert.InRange(survivors, 1, KeyCount);
+        Assert.Equal(afterLoss, await ReadKeysAsync(c));
+        await a.Host.WaitForLineAsync(line => line.Contains($"Cluster member removed: {b.Address}") && line.Contains("members up: 2"), Within(60));
+        await using (var client = await RawRespClient.ConnectAsync(c.Resp, Within()))
+            Assert.Equal($":{survivors}\r\n", await client.AskAsync(Within(), "DBSIZE"));
+    }
+
+    [Fact]
+    public async Task A_joining_member_takes_partitions_with_their_keys_and_a_leaving_one_hands_them_back()
+    {
+        await using var cluster = new ClusterNodes(seeds: 2, "akka.cluster.sharding.rebalance-interval = 1s");
+        var a = await cluster.StartAsync(0, Within(60));
+        var b = await cluster.StartAsync(1, Within(60));
+        await ClusterNodes.WaitForMembersAsync(a, 2, Within(60));
+        await WriteKeysAsync(a);
+
+        var c = await cluster.StartAsync(2, Within(60));
+        var handedToC = a.Host.WaitForLineAsync(line => line.Contains($"keys handed to {c.Address}"), Within(60));
+        var reads = 0;
+        while (!handedToC.IsCompleted)
+        {
+            var values = await ReadKeysAsync(reads % 2 == 0 ? a : b);
+            if (values is not null)
+                Assert.Equal(KeyCount, CheckValues(values)); // a partition in hand-off holds its requests, never answers without its keys
+            reads++;
+        }
+        await handedToC;
+        Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(c))!));
+        Output.WriteLine($"{reads} full reads during the hand-over");
+
+        // C leaves (SIGTERM): its partitions go back to A and B with their keys.
+        c.Host.Terminate();
+        Assert.Equal(0, await c.Host.WaitForExitAsync(Within(60)));
+        Assert.Contains(c.Host.Output, line => line.Contains("handed off with"));
+        Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(a))!));
+        Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(b))!));
+    }
+}
+
+/// <summary>
+/// Cluster tests run alone, after the others: on a loaded 2-core machine other tests' load could
+/// make a member miss heartbeats long enough to be downed.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ClusterProcesses
+{
+    public const string Name = "cluster processes";
+}
