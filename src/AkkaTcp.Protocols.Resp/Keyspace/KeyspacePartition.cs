@@ -27,7 +27,7 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
     // Every partition of the server: a move forwards to the destination's.
     private readonly IKeyspace _partitions;
 
-    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory, IKeyspace partitions, PartitionHandOffs? handOffs = null)
+    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory, IKeyspace partitions, PartitionHandOffs? handOffs)
     {
         _handOffs = handOffs;
         _size = size;
