@@ -5,12 +5,17 @@ using Akka.Event;
 namespace AkkaTcp.Client;
 
 /// <summary>
-/// Multiplexed connections to one endpoint. A request goes to the open connection with the fewest
+/// Multiplexed connections to one endpoint, or to several (the members of a cluster), over which
+/// connections are spread and between which the pool fails over. A request goes to the open connection with the fewest
 /// requests in flight; when all are at max-in-flight a new one is dialled (up to
 /// max-connections), else the caller waits, first come first served, up to acquire-timeout.
 /// Connections idle past idle-timeout are redialled before use, ones past max-lifetime retired
 /// when idle, lost ones dropped at once (the pool never hands out a closed connection) and,
-/// below min-idle, redialled in the background with exponential backoff.
+/// below min-idle, redialled in the background with exponential backoff. With several endpoints,
+/// one that fails a dial is skipped (the dial goes on to the next at once) and retried after a
+/// backoff of its own (<see cref="EndpointRotation"/>); requests in flight on a lost connection
+/// fail with <see cref="ConnectionClosedException"/>, new ones go to the connections left and to
+/// endpoints that answer.
 /// </summary>
 public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoolGauges
 {
@@ -18,6 +23,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
     private readonly List<ClientConnection<TRequest, TResponse>> _connections = [];
     private readonly WaitingCallers<ClientConnection<TRequest, TResponse>> _waiters = new();
     private readonly ClientActorSystem _system;
+    private readonly EndpointRotation _endpoints;
     private readonly IClientProtocol<TRequest, TResponse> _protocol;
     private readonly ClientSettings _settings;
     private readonly PoolSettings _pool;
@@ -30,13 +36,23 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
     private Task? _disposal;
 
     /// <summary>Creates the pool; without <paramref name="system"/> it runs in an actor system of its own. Dials nothing until used or <see cref="WarmUpAsync"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "Its overload differs in the first parameter's type, not in optional ones: no call is ambiguous.")]
     public ConnectionPool(EndPoint endpoint, IClientProtocol<TRequest, TResponse> protocol, ClientSettings? settings = null, ActorSystem? system = null)
+        : this([endpoint], protocol, settings, system)
     {
-        EndPoint = endpoint;
-        EndPointName = endpoint.ToString() ?? "";
+    }
+
+    /// <summary>A pool over several endpoints (the members of a cluster that serve the same data); see the class remarks for failover.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "Its overload differs in the first parameter's type, not in optional ones: no call is ambiguous.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "Its overload differs in the first parameter's type, not in optional ones: no call is ambiguous.")]
+    public ConnectionPool(IReadOnlyList<EndPoint> endpoints, IClientProtocol<TRequest, TResponse> protocol, ClientSettings? settings = null, ActorSystem? system = null)
+    {
         _protocol = protocol;
         _settings = settings ?? ClientSettings.Default;
         _pool = _settings.Pool;
+        _endpoints = new EndpointRotation(endpoints, _pool.ReconnectMinBackoff, _pool.ReconnectMaxBackoff);
+        EndPoint = endpoints[0];
+        EndPointName = string.Join(",", endpoints);
         _system = system is null ? ClientActorSystem.CreateOwn() : ClientActorSystem.Borrow(system);
         _log = Logging.GetLogger(_system.System, "AkkaTcp.Client.ConnectionPool");
         _backoff = _pool.ReconnectMinBackoff;
@@ -49,7 +65,11 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         ClientMetrics.Register(this);
     }
 
+    /// <summary>The first endpoint (the only one of a single-endpoint pool).</summary>
     public EndPoint EndPoint { get; }
+
+    /// <summary>Every endpoint the pool dials.</summary>
+    public IReadOnlyList<EndPoint> EndPoints => _endpoints.EndPoints;
 
     public string EndPointName { get; }
 
@@ -236,21 +256,44 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         return await connection.PingAsync(_settings.ConnectTimeout).ConfigureAwait(false);
     }
 
-    /// <summary>Dials one connection (the caller has counted it in _dialing) and adds it; with <paramref name="takeSlot"/> returns it with a slot taken.</summary>
+    /// <summary>
+    /// Dials one connection (the caller has counted it in _dialing) and adds it; with
+    /// <paramref name="takeSlot"/> returns it with a slot taken. An endpoint that cannot be dialled
+    /// is marked down and the next one tried at once; the last failure is thrown when none worked.
+    /// </summary>
     private async Task<ClientConnection<TRequest, TResponse>?> DialAsync(bool takeSlot, CancellationToken cancellationToken)
     {
-        ClientConnection<TRequest, TResponse> connection;
-        try
+        ClientConnection<TRequest, TResponse>? connection = null;
+        var tried = new bool[_endpoints.Count];
+        while (connection is null)
         {
-            connection = await ClientConnection<TRequest, TResponse>.OpenAsync(_system, ownsSystem: false, EndPoint, _protocol, _settings, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
+            int index;
             lock (_lock)
-                _dialing--;
-            if (e is ConnectionFailedException)
-                _log.Warning("Pool {0}: {1}", EndPointName, e.Message);
-            throw;
+                index = _endpoints.Pick(tried, ConnectionsTo, Environment.TickCount64);
+            tried[index] = true;
+            try
+            {
+                connection = await ClientConnection<TRequest, TResponse>.OpenAsync(_system, ownsSystem: false, _endpoints.EndPoints[index], _protocol, _settings, cancellationToken).ConfigureAwait(false);
+                lock (_lock)
+                    _endpoints.MarkUp(index);
+            }
+            catch (Exception e)
+            {
+                var last = Array.IndexOf(tried, false) < 0;
+                lock (_lock)
+                {
+                    if (e is ConnectionFailedException)
+                        _endpoints.MarkDown(index, Environment.TickCount64);
+                    else
+                        _endpoints.DialEnded(index);
+                    if (last || e is not ConnectionFailedException)
+                        _dialing--;
+                }
+                if (e is ConnectionFailedException)
+                    _log.Warning("Pool {0}: {1}{2}", EndPointName, e.Message, last ? "" : "; trying the next endpoint");
+                if (last || e is not ConnectionFailedException)
+                    throw;
+            }
         }
         var slotTaken = takeSlot && connection.TryTakeSlot();
         // Only a connection already closed refuses the first slot (the server closed it at accept).
@@ -280,6 +323,15 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         if (closedAtOnce)
             throw new ConnectionClosedException(EndPoint, connection.Closed.IsCompleted ? connection.Closed.Result : "closed as soon as it was opened");
         return slotTaken ? connection : null;
+    }
+
+    /// <summary>Under the lock: the pool's open connections to <paramref name="endpoint"/>.</summary>
+    private int ConnectionsTo(EndPoint endpoint)
+    {
+        var count = 0;
+        foreach (var connection in _connections)
+            count += connection.RemoteEndPoint.Equals(endpoint) ? 1 : 0;
+        return count;
     }
 
     private void OnSlotFreed(ClientConnection<TRequest, TResponse> connection)

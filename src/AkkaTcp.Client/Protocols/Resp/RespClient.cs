@@ -3,10 +3,25 @@ using Akka.Actor;
 
 namespace AkkaTcp.Client;
 
-/// <summary>A minimal pooled Redis (RESP2) client: GET, SET, INCR, and any command through <see cref="ExecuteAsync"/>.</summary>
-public sealed class RespClient(EndPoint endpoint, ClientSettings? settings = null, ActorSystem? system = null) : IAsyncDisposable
+/// <summary>
+/// A minimal pooled Redis (RESP2) client: GET, SET, INCR, and any command through
+/// <see cref="ExecuteAsync"/>; over one server, or over the members of an AkkaTcp cluster, which
+/// all serve the same keys (the pool fails over between them).
+/// </summary>
+public sealed class RespClient : IAsyncDisposable
 {
-    public ConnectionPool<string[], RespValue> Pool { get; } = new(endpoint, RespClientProtocol.Instance, settings, system);
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "Its overload differs in the first parameter's type, not in optional ones: no call is ambiguous.")]
+    public RespClient(EndPoint endpoint, ClientSettings? settings = null, ActorSystem? system = null)
+        : this([endpoint], settings, system)
+    {
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "Its overload differs in the first parameter's type, not in optional ones: no call is ambiguous.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "Its overload differs in the first parameter's type, not in optional ones: no call is ambiguous.")]
+    public RespClient(IReadOnlyList<EndPoint> endpoints, ClientSettings? settings = null, ActorSystem? system = null) =>
+        Pool = new(endpoints, RespClientProtocol.Instance, settings, system);
+
+    public ConnectionPool<string[], RespValue> Pool { get; }
 
     /// <summary>Sends a command (e.g. "HSET", "k", "f", "v") and returns the raw reply; an error reply is returned, not thrown.</summary>
     public Task<RespValue> ExecuteAsync(string[] command, CancellationToken cancellationToken = default) =>
