@@ -138,6 +138,7 @@ internal static class HostCommands
         ctl.Subcommands.Add(Simple("suspend", "turn new clients away (busy reply); served connections go on"));
         ctl.Subcommands.Add(Simple("resume", "take new clients again"));
         ctl.Subcommands.Add(Simple("reload", "reload the configuration, as SIGHUP does, and print what changed"));
+        ctl.Subcommands.Add(Simple("cluster", "the cluster's members as this host sees them: address, status, reachable, leader"));
 
         var who = new Argument<string>("ID|ADDRESS") { Description = "a connection id, or an IP address whose every connection goes" };
         who.Validators.Add(result =>

@@ -8,11 +8,11 @@ using AkkaTcp.Protocols.JsonRpc;
 namespace AkkaTcp.Host.Control;
 
 /// <summary>
-/// The control endpoint's methods: stats, connections, kick, suspend, resume, drain, reload. A
+/// The control endpoint's methods: stats, connections, kick, suspend, resume, drain, reload, cluster. A
 /// server is named by <c>server</c> (every server when absent, where that makes sense); bad
 /// arguments are json-rpc errors, never a dropped connection.
 /// </summary>
-internal sealed class ControlMethods(RunningServers servers, ConfigReload reload)
+internal sealed class ControlMethods(RunningServers servers, ConfigReload reload, Akka.Actor.ActorSystem system, HostSettings host)
 {
     public void Register(JsonRpcMethods methods)
     {
@@ -23,6 +23,29 @@ internal sealed class ControlMethods(RunningServers servers, ConfigReload reload
         methods.Add("resume", async p => await SuspendAsync(OptionalServer(p), suspend: false));
         methods.Add("drain", async p => await DrainAsync(RequiredServer(p)));
         methods.Add("reload", async _ => await ReloadAsync());
+        methods.Add("cluster", _ => ValueTask.FromResult<JsonNode?>(Cluster()));
+    }
+
+    /// <summary>The cluster's members as this node sees them (an empty list when the host is not in a cluster).</summary>
+    private JsonNode Cluster()
+    {
+        var members = new JsonArray();
+        if (host.Cluster.Enabled)
+        {
+            foreach (var (address, status, reachable, leader, self, roles) in ClusterGauge.Members(system))
+            {
+                members.Add(new JsonObject
+                {
+                    ["address"] = address,
+                    ["status"] = status,
+                    ["reachable"] = reachable,
+                    ["leader"] = leader,
+                    ["self"] = self,
+                    ["roles"] = roles,
+                });
+            }
+        }
+        return new JsonObject { ["enabled"] = host.Cluster.Enabled, ["members"] = members };
     }
 
     private async Task<JsonNode> StatsAsync()

@@ -11,6 +11,7 @@ internal static class ControlText
     {
         "stats" => Stats(answer.AsArray()),
         "connections" => Connections(answer.AsArray()),
+        "cluster" => Cluster(answer),
         "reload" => answer["changes"]!.AsArray().Count == 0 ? "nothing changed" : string.Join('\n', answer["changes"]!.AsArray().Select(c => (string)c!)),
         _ => string.Join('\n', answer.AsObject().Select(p => $"{p.Key}: {Plain(p.Value)}")),
     };
@@ -31,6 +32,14 @@ internal static class ControlText
         {
             Plain(c!["id"]), (string)c["server"]!, (string)c["remote"]!, Plain(c["ageSeconds"]), Plain(c["bytesReceived"]),
             Plain(c["bytesSent"]), Plain(c["pendingWriteBytes"]), (string)c["state"]!,
+        }));
+
+    public static string Cluster(JsonNode answer) => !(bool)answer["enabled"]! ? "not in a cluster (akka-tcp.cluster.enabled = off)" : Table(
+        ["member", "status", "reachable", "leader", "self", "roles"],
+        answer["members"]!.AsArray().Select(m => new[]
+        {
+            (string)m!["address"]!, (string)m["status"]!, (bool)m["reachable"]! ? "yes" : "NO", (bool)m["leader"]! ? "leader" : "",
+            (bool)m["self"]! ? "*" : "", (string)m["roles"]!,
         }));
 
     private static string CloseReasons(JsonArray servers)

@@ -39,6 +39,9 @@ internal static class ClusterHosting
               failure-detector.acceptable-heartbeat-pause = {{(long)cluster.AcceptableHeartbeatPause.TotalMilliseconds}}ms
               # The resolver decides who is downed; membership changes are logged by ClusterMembershipLog.
               log-info = off
+              # A rebalance waits this long at most for every region's acknowledgement: a member
+              # killed while partitions were moving holds them no longer than this (Akka's default: 60s).
+              sharding.handoff-timeout = 10s
             }
             """, HoconAddMode.Prepend);
         akka.AddStartup((system, _) =>

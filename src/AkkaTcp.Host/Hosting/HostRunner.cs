@@ -74,6 +74,8 @@ internal static class HostRunner
                 loggers.AddLoggerFactory();
             });
         });
+        if (hostSettings.Cluster.Enabled)
+            builder.Services.AddSingleton(services => new ClusterGauge(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), services.GetRequiredService<ActorSystem>()));
         builder.Services.AddHostedService<ServersHostedService>();
         builder.Services.AddHostedService<ControlHostedService>();
 
@@ -93,6 +95,7 @@ internal static class HostRunner
             return ExitCodes.StartFailed;
         }
         await app.StartAsync();
+        app.Services.GetService<ClusterGauge>(); // registers the gauge, when in a cluster
         await app.WaitForShutdownAsync();
 
         var exitCode = Environment.ExitCode;

@@ -24,7 +24,7 @@ public sealed class ClusterNodes : IAsyncDisposable
     public sealed record Node(int Index, HostProcess Host, IPEndPoint Resp, string Address);
 
     /// <summary>Starts node <paramref name="index"/> (a seed node's port if it is one, else a new one) and waits until its resp server listens.</summary>
-    public async Task<Node> StartAsync(int index, CancellationToken cancel)
+    public async Task<Node> StartAsync(int index, CancellationToken cancel, string nodeHocon = "")
     {
         while (_remotingPorts.Count <= index)
             _remotingPorts.Add(PrometheusScrape.FreePort());
@@ -42,6 +42,7 @@ public sealed class ClusterNodes : IAsyncDisposable
             akka.loglevel = INFO
             akka.log-dead-letters = off
             {{_extraHocon}}
+            {{nodeHocon}}
             """, cancel);
         var host = HostProcess.Start("--config", config);
         var node = new Node(index, host, await host.WaitUntilListeningAsync(cancel), $"akka.tcp://akka-tcp@127.0.0.1:{_remotingPorts[index]}");
