@@ -83,8 +83,12 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         var store = system.ActorOf(Props.Create(() => new HandOffStore(() => keyspace.Region, storeName)), storeName);
         var handOffs = new PartitionHandOffs(storeName, store, HandOffCollectTimeout);
         var sharding = ClusterSharding.Get(system);
-        // Never passivated: a partition that stopped for being idle would have to move its keys to itself.
-        var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero);
+        // Never passivated: a partition that stopped for being idle would have to move its keys to
+        // itself. The coordinator's state in Distributed Data, replicated to every member: Akka.NET's
+        // default (persistence) keeps it in the coordinator's member's in-memory journal, so a new
+        // coordinator after that member died knew nothing and never placed the dead member's
+        // partitions again (found by the SIGKILL test when the killed member was the oldest).
+        var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero).WithStateStoreMode(StateStoreMode.DData);
         keyspace.Region = sharding.Start("resp-keyspace-" + _serverName,
             id => PartitionProps(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture), keyspace, handOffs),
             settings, new ShardedKeyspace.Extractor(), sharding.DefaultShardAllocationStrategy(settings), HandOffPartition.Instance);

@@ -7,8 +7,8 @@ namespace AkkaTcp.Protocols.Resp.PubSub;
 /// The channels and patterns of one resp server's subscribers on this node, and their delivery.
 /// A PUBLISH is delivered here, answered with the number of receivers on this node (as Redis
 /// Cluster counts), and in cluster mode passed to every other node's broker through the
-/// DistributedPubSub topic all brokers subscribe to when they start — so a subscription confirmed
-/// to a client is already reachable from every node. Subscribers are watched: a connection that
+/// DistributedPubSub topic all brokers subscribe to when they start — so a client's SUBSCRIBE
+/// needs no cluster round: once confirmed, it receives what any node publishes. Subscribers are watched: a connection that
 /// dies loses its subscriptions.
 /// </summary>
 internal sealed class PubSubBroker : UntypedActor

@@ -54,6 +54,16 @@ public sealed class ClusterNodes : IAsyncDisposable
     public static Task WaitForMembersAsync(Node node, int up, CancellationToken cancel) =>
         node.Host.WaitForLineAsync(line => line.Contains($"(members up: {up})") || line.Contains($"; members up: {up})"), cancel);
 
+    /// <summary>Every node's output, for the test's log when it failed.</summary>
+    public void WriteOutput(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        foreach (var node in Nodes)
+        {
+            foreach (var line in node.Host.Output)
+                output.WriteLine($"node {node.Index}: {line}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes)
