@@ -27,7 +27,7 @@ public class KeyspaceSerializerBenchmarks
     {
         _system = ActorSystem.Create("serializers", AkkaTcpConfig.Reference);
         _binary = _system.Serialization.FindSerializerForType(typeof(KeyspaceBatch));
-        _json = _system.Serialization.GetSerializerById(1);
+        _json = _system.Serialization.FindSerializerForType(typeof(object)); // the default for anything unbound: Newtonsoft JSON
         var get = Protocols.Resp.Commands.CommandTable.Named("GET");
         var set = Protocols.Resp.Commands.CommandTable.Named("SET");
         _get = new KeyspaceBatch(1, [new KeyCommand(get.Index, [get.NameBytes, Encoding.ASCII.GetBytes("key:000001")])]);
