@@ -13,7 +13,7 @@ namespace AkkaTcp.Tests.Cluster;
 /// never another key's value.
 /// </summary>
 [Collection(ClusterProcesses.Name)]
-public sealed class ClusterProcessTests(ITestOutputHelper output) : ServerSpec(output)
+public sealed partial class ClusterProcessTests(ITestOutputHelper output) : ServerSpec(output)
 {
     private const int KeyCount = 120;
 
@@ -185,6 +185,12 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : ServerSpec(o
         var b = await cluster.StartAsync(1, Within(60));
         await ClusterNodes.WaitForMembersAsync(a, 2, Within(60));
         await WriteKeysAsync(a);
+        // A client blocked on a list in every partition: moved partitions take it along.
+        var queues = Enumerable.Range(0, Partitions).Select(QueueIn).ToArray();
+        await using var waiter = await RawRespClient.ConnectAsync(b.Resp, Within());
+        await using var observer = await RawRespClient.ConnectAsync(b.Resp, Within());
+        await waiter.SendAsync(Within(), ["BLPOP", .. queues, "0"]);
+        await AwaitAssertAsync(async () => Assert.Contains("blocked_clients:1\r\n", await observer.AskAsync(Within(), "INFO", "clients")), Dilated(TimeSpan.FromSeconds(10)));
 
         var c = await cluster.StartAsync(2, Within(60));
         var handedToC = a.Host.WaitForLineAsync(line => line.Contains($"keys handed to {c.Address}"), Within(60));
@@ -203,10 +209,28 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : ServerSpec(o
         // C leaves (SIGTERM): its partitions go back to A and B with their keys.
         c.Host.Terminate();
         Assert.Equal(0, await c.Host.WaitForExitAsync(Within(60)));
-        Assert.Contains(c.Host.Output, line => line.Contains("handed off with"));
+        var handedBack = c.Host.Output.Select(line => HandedOffLine().Match(line)).First(match => match.Success);
         Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(a))!));
         Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(b))!));
+
+        // The blocked client moved to C with that partition and back: a push there serves it, once.
+        var moved = queues[int.Parse(handedBack.Groups[1].Value)];
+        await using (var pusher = await RawRespClient.ConnectAsync(a.Resp, Within()))
+            Assert.Equal(":1\r\n", await pusher.AskAsync(Within(), "RPUSH", moved, "twice-moved"));
+        Assert.Equal($"*2\r\n${moved.Length}\r\n{moved}\r\n$11\r\ntwice-moved\r\n", await waiter.ReadReplyAsync(Within()));
+        Assert.Contains("blocked_clients:0\r\n", await observer.AskAsync(Within(), "INFO", "clients"));
+        Assert.Equal(":0\r\n", await observer.AskAsync(Within(), "LLEN", moved));
     }
+
+    /// <summary>The partition count ClusterNodes configures.</summary>
+    private const int Partitions = 12;
+
+    /// <summary>A list key in partition <paramref name="partition"/>.</summary>
+    private static string QueueIn(int partition) =>
+        Enumerable.Range(0, 10_000).Select(i => $"queue:{i}").First(key => global::AkkaTcp.Keyspace.ByteKeyComparer.Partition(System.Text.Encoding.UTF8.GetBytes(key), Partitions) == partition);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Keyspace partition (\d+) handed off with \d+ keys and 1 blocked clients")]
+    private static partial System.Text.RegularExpressions.Regex HandedOffLine();
 }
 
 /// <summary>
