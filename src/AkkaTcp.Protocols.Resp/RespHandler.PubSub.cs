@@ -55,13 +55,10 @@ internal sealed partial class RespHandler
         }
         if (added is not null)
             _broker.Tell(new PubSub.Subscribe([.. added], patterns), _self);
+        // The pub/sub limits replace max-pending-write-bytes for a subscriber (a class of its own,
+        // as in Redis), checked on each delivery, where its output grows, and counted there.
         if (!wasSubscribed)
-        {
-            // The pub/sub hard limit replaces max-pending-write-bytes for a subscriber (a class of
-            // its own, as in Redis); 0 = no limit.
-            var hard = _stats.PubSubLimits.HardLimit;
-            c.MaxPendingOutputBytes = hard > 0 ? hard : int.MaxValue;
-        }
+            c.MaxPendingOutputBytes = int.MaxValue;
         UpdateClient();
     }
 
