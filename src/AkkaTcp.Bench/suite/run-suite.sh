@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The benchmark suite, one command: AkkaTcp against the Go reference server (echo, raw-socket load
-# from akka-tcp-bench) and AkkaTcp's resp against redis-server and Garnet (redis-benchmark), plus
+# The benchmark suite, one command: AkkaTcp against the Go reference server and Kestrel's
+# connection layer (kestrel-echo/: a ConnectionHandler with Kestrel's defaults) on echo (raw-socket
+# load from akka-tcp-bench) and AkkaTcp's resp against redis-server and Garnet (redis-benchmark), plus
 # 10,000 idle connections. Servers alternate A B A B for --rounds rounds; the server is pinned to
 # core 0 and the load to core 1; server CPU time (utime+stime from /proc) per reply and peak RSS
 # are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
@@ -46,6 +47,7 @@ need redis-benchmark redis-tools
 need nc netcat-openbsd
 command -v garnet-server >/dev/null || dotnet tool install -g garnet-server --version 2.2.8 >/dev/null
 [ -x "$OUT/refserver" ] || "$HERE/build-refserver.sh" "$OUT/refserver" >/dev/null
+dotnet build "$HERE/kestrel-echo" -c Release -o "$OUT/kestrel-echo" -v q -nologo >/dev/null
 dotnet build "$ROOT/AkkaTcp.sln" -c Release -v q -nologo >/dev/null
 HOST="$ROOT/src/AkkaTcp.Host/bin/Release/net10.0/akka-tcp.dll"
 BENCH="$ROOT/src/AkkaTcp.Bench/bin/Release/net10.0/akka-tcp-bench.dll"
@@ -71,6 +73,7 @@ start() { # start NAME PORT: the server pinned to core 0, waits until it listens
     go-tls) taskset -c 0 "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m -tls-cert "$CERT" -tls-key "$KEY" >"$OUT/server.log" 2>&1 & ;;
     redis-tls) taskset -c 0 redis-server --port 0 --tls-port "$port" --tls-cert-file "$CERT" --tls-key-file "$KEY" --tls-auth-clients no \
             --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$OUT/server.log" 2>&1 & ;;
+    kestrel) taskset -c 0 dotnet "$OUT/kestrel-echo/kestrel-echo.dll" --port "$port" >"$OUT/server.log" 2>&1 & ;;
     go) taskset -c 0 "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m >"$OUT/server.log" 2>&1 & ;;
     redis) taskset -c 0 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$OUT/server.log" 2>&1 & ;;
     garnet) taskset -c 0 garnet-server --port "$port" --bind 127.0.0.1 >"$OUT/server.log" 2>&1 & ;;
@@ -89,7 +92,7 @@ echo_suite() {
   for shape in "50 1" "1000 1" "50 16"; do
     set -- $shape
     for round in $(seq 1 "$ROUNDS"); do
-      for server in akka go; do
+      for server in akka go kestrel; do
         start "$server" 7100
         local before; before=$(cpu)
         local json; json=$(taskset -c 1 dotnet "$BENCH" --target 127.0.0.1:7100 --workload echo --connections "$1" \

@@ -49,6 +49,18 @@ for suite, title in (("echo", "echo: AkkaTcp vs the Go reference server"),
     table(f"{title} (medians; ratios are medians of per-round AkkaTcp/Go)",
           ["workload", "AkkaTcp req/s", "Go req/s", "req/s ratio", "AkkaTcp CPU µs/req", "Go CPU µs/req", "CPU ratio",
            "AkkaTcp p99 µs", "Go p99 µs", "p99 ratio", "peak RSS MiB (AkkaTcp / Go)", "errors", "rounds"], lines)
+    # The .NET peer, when the run had it: AkkaTcp against Kestrel's connection layer.
+    kestrel = []
+    for shape, rounds in echo.items():
+        pair = [m for m in rounds.values() if "akka" in m and "kestrel" in m]
+        if pair:
+            kestrel.append([f"echo 32 B, {shape.replace('x', ' conns x ')} in flight",
+                            f"{median(m['kestrel']['rps'] for m in pair):,.0f}", f"{median(m['akka']['rps'] / m['kestrel']['rps'] for m in pair):.2f}",
+                            f"{median(m['kestrel']['cpu'] for m in pair):.1f}", f"{median(m['akka']['cpu'] / m['kestrel']['cpu'] for m in pair):.2f}",
+                            f"{median(m['kestrel']['rps'] / m['go']['rps'] for m in pair if 'go' in m):.2f}", len(pair)])
+    if kestrel:
+        table(f"{title.split(':')[0]}: AkkaTcp vs Kestrel's connection layer (medians of per-round ratios)",
+              ["workload", "Kestrel req/s", "AkkaTcp/Kestrel req/s", "Kestrel CPU µs/req", "AkkaTcp/Kestrel CPU", "Kestrel/Go req/s", "rounds"], kestrel)
 
 # resp (ping, set, get) against redis-server and Garnet; resp-commands (lists, hashes, sets, ...) against redis-server
 for suite, others, title in (
