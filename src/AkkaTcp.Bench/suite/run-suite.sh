@@ -3,10 +3,10 @@
 # connection layer (kestrel-echo/: a ConnectionHandler with Kestrel's defaults) on echo (raw-socket
 # load from akka-tcp-bench) and AkkaTcp's resp against redis-server and Garnet (redis-benchmark), plus
 # 10,000 idle connections. Servers alternate A B A B for --rounds rounds; the server is pinned to
-# core 0 and the load to core 1; server CPU time (utime+stime from /proc) per reply and peak RSS
+# core 0 and the load to core 1 (--both-cores: both share cores 0 and 1); server CPU time (utime+stime from /proc) per reply and peak RSS
 # are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
 #
-#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--out DIR]
+#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--both-cores] [--out DIR]
 #
 # resp-commands: the list, hash, set, counter and MSET commands (redis-benchmark -t
 # lpush,lpop,hset,sadd,incr,mset) against redis-server; not part of "all".
@@ -20,7 +20,7 @@
 # garnet-server dotnet tool when missing. Everything listens on 127.0.0.1 only and stops by itself.
 set -euo pipefail
 
-ROUNDS=3 DURATION=10 WARMUP=2 ONLY=all
+ROUNDS=3 DURATION=10 WARMUP=2 ONLY=all SERVER_CORES=0 LOAD_CORES=1 REDIS_THREADS=()
 OUT=${TMPDIR:-/tmp}/akka-tcp-suite
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,6 +28,9 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    # Server and load share both cores (neither pinned): what a 2-core machine gives a server that
+    # uses both, with the load generator competing for them. redis-server gets --io-threads 2.
+    --both-cores) SERVER_CORES=0,1 LOAD_CORES=0,1 REDIS_THREADS=(--io-threads 2 --io-threads-do-reads yes); shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -61,22 +64,22 @@ make_certificate() {
 TLS_SET=(--set akka-tcp.servers.main.tls.enabled=on --set "akka-tcp.servers.main.tls.certificate=$CERT" --set "akka-tcp.servers.main.tls.key=$KEY")
 
 SERVER_PID=
-start() { # start NAME PORT: the server pinned to core 0, waits until it listens
+start() { # start NAME PORT: the server pinned to SERVER_CORES, waits until it listens
   local name=$1 port=$2
   case "$name" in
-    akka) taskset -c 0 dotnet "$HOST" --port "$port" --set akka-tcp.servers.main.idle-timeout=10m \
+    akka) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" --set akka-tcp.servers.main.idle-timeout=10m \
             --set akka-tcp.servers.main.max-connections=20000 --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
-    akka-resp) taskset -c 0 dotnet "$HOST" --port "$port" --protocol resp --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
-    akka-tls) taskset -c 0 dotnet "$HOST" --port "$port" --set akka-tcp.servers.main.idle-timeout=10m "${TLS_SET[@]}" \
+    akka-resp) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" --protocol resp --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
+    akka-tls) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" --set akka-tcp.servers.main.idle-timeout=10m "${TLS_SET[@]}" \
             --set akka-tcp.servers.main.max-connections=20000 --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
-    akka-resp-tls) taskset -c 0 dotnet "$HOST" --port "$port" --protocol resp "${TLS_SET[@]}" --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
-    go-tls) taskset -c 0 "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m -tls-cert "$CERT" -tls-key "$KEY" >"$OUT/server.log" 2>&1 & ;;
-    redis-tls) taskset -c 0 redis-server --port 0 --tls-port "$port" --tls-cert-file "$CERT" --tls-key-file "$KEY" --tls-auth-clients no \
+    akka-resp-tls) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" --protocol resp "${TLS_SET[@]}" --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
+    go-tls) taskset -c "$SERVER_CORES" "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m -tls-cert "$CERT" -tls-key "$KEY" >"$OUT/server.log" 2>&1 & ;;
+    redis-tls) taskset -c "$SERVER_CORES" redis-server --port 0 --tls-port "$port" --tls-cert-file "$CERT" --tls-key-file "$KEY" --tls-auth-clients no \
             --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$OUT/server.log" 2>&1 & ;;
-    kestrel) taskset -c 0 dotnet "$OUT/kestrel-echo/kestrel-echo.dll" --port "$port" >"$OUT/server.log" 2>&1 & ;;
-    go) taskset -c 0 "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m >"$OUT/server.log" 2>&1 & ;;
-    redis) taskset -c 0 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$OUT/server.log" 2>&1 & ;;
-    garnet) taskset -c 0 garnet-server --port "$port" --bind 127.0.0.1 >"$OUT/server.log" 2>&1 & ;;
+    kestrel) taskset -c "$SERVER_CORES" dotnet "$OUT/kestrel-echo/kestrel-echo.dll" --port "$port" >"$OUT/server.log" 2>&1 & ;;
+    go) taskset -c "$SERVER_CORES" "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m >"$OUT/server.log" 2>&1 & ;;
+    redis) taskset -c "$SERVER_CORES" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 "${REDIS_THREADS[@]}" >"$OUT/server.log" 2>&1 & ;;
+    garnet) taskset -c "$SERVER_CORES" garnet-server --port "$port" --bind 127.0.0.1 >"$OUT/server.log" 2>&1 & ;;
   esac
   SERVER_PID=$!
   for _ in $(seq 1 300); do nc -z 127.0.0.1 "$port" 2>/dev/null && return 0; sleep 0.1; done
@@ -95,7 +98,7 @@ echo_suite() {
       for server in akka go kestrel; do
         start "$server" 7100
         local before; before=$(cpu)
-        local json; json=$(taskset -c 1 dotnet "$BENCH" --target 127.0.0.1:7100 --workload echo --connections "$1" \
+        local json; json=$(taskset -c "$LOAD_CORES" dotnet "$BENCH" --target 127.0.0.1:7100 --workload echo --connections "$1" \
           --pipeline "$2" --payload 32 --duration "$DURATION" --warmup "$WARMUP" 2>/dev/null | tail -1)
         local after; after=$(cpu)
         record "{\"suite\":\"echo\",\"shape\":\"$1x$2\",\"round\":$round,\"server\":\"$server\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"hwmKib\":$(kib VmHWM),\"bench\":$json}"
@@ -112,7 +115,7 @@ resp_suite() {
       for server in akka-resp redis garnet; do
         start "$server" 7200
         local before; before=$(cpu)
-        local csv; csv=$(timeout 300 taskset -c 1 redis-benchmark -p 7200 -c 50 -n "$requests" -P "$pipeline" -t ping_inline,set,get --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
+        local csv; csv=$(timeout 300 taskset -c "$LOAD_CORES" redis-benchmark -p 7200 -c 50 -n "$requests" -P "$pipeline" -t ping_inline,set,get --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
         local after; after=$(cpu)
         record "{\"suite\":\"resp\",\"shape\":\"P$pipeline\",\"round\":$round,\"server\":\"${server%-resp}\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"requests\":$((requests * 3)),\"hwmKib\":$(kib VmHWM),\"csv\":\"$csv\"}"
         stop
@@ -128,7 +131,7 @@ commands_suite() {
       for server in akka-resp redis; do
         start "$server" 7200
         local before; before=$(cpu)
-        local csv; csv=$(timeout 600 taskset -c 1 redis-benchmark -p 7200 -c 50 -n "$requests" -P "$pipeline" -t lpush,lpop,hset,sadd,incr,mset --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
+        local csv; csv=$(timeout 600 taskset -c "$LOAD_CORES" redis-benchmark -p 7200 -c 50 -n "$requests" -P "$pipeline" -t lpush,lpop,hset,sadd,incr,mset --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
         local after; after=$(cpu)
         record "{\"suite\":\"resp-commands\",\"shape\":\"P$pipeline\",\"round\":$round,\"server\":\"${server%-resp}\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"requests\":$((requests * 6)),\"hwmKib\":$(kib VmHWM),\"csv\":\"$csv\"}"
         stop
@@ -147,7 +150,7 @@ tls_suite() {
       for server in akka go; do
         start "$server-tls" 7400
         local before; before=$(cpu)
-        local json; json=$(taskset -c 1 dotnet "$BENCH" --target 127.0.0.1:7400 --tls "${args[@]}" \
+        local json; json=$(taskset -c "$LOAD_CORES" dotnet "$BENCH" --target 127.0.0.1:7400 --tls "${args[@]}" \
           --payload 32 --duration "$DURATION" --warmup "$WARMUP" 2>/dev/null | tail -1)
         local after; after=$(cpu)
         record "{\"suite\":\"echo-tls\",\"shape\":\"$name\",\"round\":$round,\"server\":\"$server\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"hwmKib\":$(kib VmHWM),\"bench\":$json}"
@@ -165,7 +168,7 @@ resp_tls_suite() {
       for server in akka-resp-tls redis-tls; do
         start "$server" 7500
         local before; before=$(cpu)
-        local csv; csv=$(timeout 300 taskset -c 1 redis-benchmark -p 7500 --tls --cacert "$CERT" -c 50 -n "$requests" -P "$pipeline" -t ping_inline,set,get --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
+        local csv; csv=$(timeout 300 taskset -c "$LOAD_CORES" redis-benchmark -p 7500 --tls --cacert "$CERT" -c 50 -n "$requests" -P "$pipeline" -t ping_inline,set,get --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
         local after; after=$(cpu)
         local who=${server%-tls}
         record "{\"suite\":\"resp-tls\",\"shape\":\"P$pipeline\",\"round\":$round,\"server\":\"${who%-resp}\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"requests\":$((requests * 3)),\"hwmKib\":$(kib VmHWM),\"csv\":\"$csv\"}"
@@ -181,7 +184,7 @@ idle_suite() { # idle_suite [tls]: 10,000 idle connections, plaintext or with --
   for server in akka go; do
     start "$server$suffix" 7300
     local before; before=$(kib VmRSS)
-    taskset -c 1 dotnet "$BENCH" --target 127.0.0.1:7300 --idle 10000 --hold 30 --connect-rate 2000 "${flag[@]}" >"$OUT/idle.log" 2>&1 &
+    taskset -c "$LOAD_CORES" dotnet "$BENCH" --target 127.0.0.1:7300 --idle 10000 --hold 30 --connect-rate 2000 "${flag[@]}" >"$OUT/idle.log" 2>&1 &
     local bench=$!
     for _ in $(seq 1 600); do grep -q '^holding' "$OUT/idle.log" && break; sleep 0.1; done
     sleep 15 # halfway through the hold
