@@ -80,7 +80,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     {
         var keyspace = new ShardedKeyspace(_partitionCount);
         var storeName = PartitionHandOffs.StoreName(_serverName);
-        var store = system.ActorOf(Props.Create(() => new HandOffStore(() => keyspace.Region, storeName)), storeName);
+        var store = system.ActorOf(Props.Create(() => new HandOffStore(keyspace, storeName)), storeName);
         var handOffs = new PartitionHandOffs(storeName, store, HandOffCollectTimeout);
         var sharding = ClusterSharding.Get(system);
         // Never passivated: a partition that stopped for being idle would have to move its keys to

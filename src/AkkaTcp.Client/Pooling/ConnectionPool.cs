@@ -279,19 +279,20 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
             }
             catch (Exception e)
             {
-                var last = Array.IndexOf(tried, false) < 0;
+                var failed = e is ConnectionFailedException;
+                var giveUp = !failed || Array.IndexOf(tried, false) < 0; // not a dial failure, or no endpoint left
                 lock (_lock)
                 {
-                    if (e is ConnectionFailedException)
+                    if (failed)
                         _endpoints.MarkDown(index, Environment.TickCount64);
                     else
                         _endpoints.DialEnded(index);
-                    if (last || e is not ConnectionFailedException)
+                    if (giveUp)
                         _dialing--;
                 }
-                if (e is ConnectionFailedException)
-                    _log.Warning("Pool {0}: {1}{2}", EndPointName, e.Message, last ? "" : "; trying the next endpoint");
-                if (last || e is not ConnectionFailedException)
+                if (failed)
+                    _log.Warning("Pool {0}: {1}{2}", EndPointName, e.Message, giveUp ? "" : "; trying the next endpoint");
+                if (giveUp)
                     throw;
             }
         }

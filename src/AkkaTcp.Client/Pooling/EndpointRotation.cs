@@ -43,6 +43,16 @@ internal sealed class EndpointRotation
     /// </summary>
     public int Pick(bool[] tried, Func<EndPoint, int> connectionsTo, long now)
     {
+        var best = LeastBusyUp(tried, connectionsTo, now);
+        if (best < 0)
+            best = SoonestBack(tried);
+        if (best >= 0)
+            _dialing[best]++;
+        return best;
+    }
+
+    private int LeastBusyUp(bool[] tried, Func<EndPoint, int> connectionsTo, long now)
+    {
         var best = -1;
         var bestConnections = int.MaxValue;
         for (var i = 0; i < _endpoints.Length; i++)
@@ -56,18 +66,17 @@ internal sealed class EndpointRotation
                 bestConnections = connections;
             }
         }
-        if (best >= 0)
-        {
-            _dialing[best]++;
-            return best;
-        }
+        return best;
+    }
+
+    private int SoonestBack(bool[] tried)
+    {
+        var best = -1;
         for (var i = 0; i < _endpoints.Length; i++)
         {
             if (!tried[i] && (best < 0 || _downUntil[i] < _downUntil[best]))
                 best = i;
         }
-        if (best >= 0)
-            _dialing[best]++;
         return best;
     }
 

@@ -9,7 +9,7 @@ namespace AkkaTcp.Protocols.Resp.Cluster;
 /// stays up (this one when it is not leaving), so its keys move without waiting for a client to
 /// ask for one. Answers in chunks of about <see cref="ChunkBytes"/>, under Akka.Remote's frame size.
 /// </summary>
-internal sealed class HandOffStore(Func<IActorRef> region, string storeName) : UntypedActor
+internal sealed class HandOffStore(ShardedKeyspace keyspace, string storeName) : UntypedActor
 {
     public const int ChunkBytes = 256 * 1024;
 
@@ -44,7 +44,7 @@ internal sealed class HandOffStore(Func<IActorRef> region, string storeName) : U
                 break;
             case WakePartitions wake:
                 foreach (var partition in wake.Partitions)
-                    region().Tell(new Akka.Cluster.Sharding.ShardingEnvelope(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), WakeUp.Instance));
+                    keyspace.Tell(partition, WakeUp.Instance, ActorRefs.Nobody);
                 break;
             case WhenEmpty:
                 if (_held.Count == 0)
@@ -63,7 +63,7 @@ internal sealed class HandOffStore(Func<IActorRef> region, string storeName) : U
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         if (cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up)
         {
-            region().Tell(new Akka.Cluster.Sharding.ShardingEnvelope(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), WakeUp.Instance));
+            keyspace.Tell(partition, WakeUp.Instance, ActorRefs.Nobody);
             return;
         }
         // Leaving: ask a member that stays to start it (it then collects from here before this node exits).
@@ -73,7 +73,7 @@ internal sealed class HandOffStore(Func<IActorRef> region, string storeName) : U
             _log.Warning("Keyspace partition {Partition} was handed off but no other member is up to take it; its keys go when this node stops", partition);
             return;
         }
-        Context.ActorSelection(new RootActorPath(other.Address) / "user" / storeName).Tell(new WakePartitions([partition]));
+        Context.ActorSelection(PartitionHandOffs.StorePath(other.Address, storeName)).Tell(new WakePartitions([partition]));
     }
 
     private void Give(int partition, IActorRef to)

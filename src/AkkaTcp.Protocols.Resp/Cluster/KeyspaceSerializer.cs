@@ -124,17 +124,19 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
             "WC" => new WaitCancelled(r.Long()),
             "P" => new ClusterPublish(r.String(), r.Bytes(), r.Bytes()),
             "HT" => new TakeHandedOff(r.Int()),
-            "HC" => new HandedOffChunk(r.Int(), ReadStateAfterLast(r, out var last), last),
+            "HC" => ReadChunk(r),
             "HW" => new WakePartitions(r.Many(static r => r.Int())),
             "HU" => WakeUp.Instance,
             _ => throw new SerializationException($"unknown resp cluster message manifest '{manifest}'"),
         };
     }
 
-    private PartitionState ReadStateAfterLast(WireReader r, out bool last)
+    /// <summary>A chunk as written: partition, last, then the state.</summary>
+    private HandedOffChunk ReadChunk(WireReader r)
     {
-        last = r.Bool();
-        return ReadState(r);
+        var partition = r.Int();
+        var last = r.Bool();
+        return new HandedOffChunk(partition, ReadState(r), last);
     }
 
     private static void WriteCommand(WireWriter w, KeyCommand command)
@@ -226,7 +228,7 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
 
     private static RespValue ReadValue(WireReader r) => r.Byte() switch
     {
-        (byte)'+' => r.String() is "OK" ? RespValue.Ok : RespValue.Simple(r.LastString),
+        (byte)'+' => Simple(r.String()),
         (byte)'-' => RespValue.Error(r.String()),
         (byte)':' => RespValue.Integer(r.Long()),
         (byte)'$' => RespValue.Bulk(r.Bytes()),
@@ -236,6 +238,9 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
         (byte)'E' => ReadEntryValue(r),
         var kind => throw new SerializationException($"unknown reply kind {kind}"),
     };
+
+    /// <summary>+OK comes back as the shared instance, as partitions answer it.</summary>
+    private static RespValue Simple(string text) => text == "OK" ? RespValue.Ok : RespValue.Simple(text);
 
     private static void WriteStored(WireWriter w, object value, long expiresAt)
     {

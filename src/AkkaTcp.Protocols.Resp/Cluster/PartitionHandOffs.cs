@@ -22,9 +22,12 @@ internal sealed class PartitionHandOffs(string storeName, IActorRef localStore, 
         {
             if (member.Status is Akka.Cluster.MemberStatus.Down or Akka.Cluster.MemberStatus.Removed || state.Unreachable.Contains(member))
                 continue;
-            yield return system.ActorSelection(new RootActorPath(member.Address) / "user" / storeName);
+            yield return system.ActorSelection(StorePath(member.Address, storeName));
         }
     }
+
+    /// <summary>Where a member's store is: a top-level actor named the same on every member.</summary>
+    public static ActorPath StorePath(Address member, string storeName) => new RootActorPath(member) / "user" / storeName;
 
     public static string StoreName(string serverName) => "resp-handoffs-" + serverName;
 }

@@ -59,9 +59,6 @@ internal sealed class WireReader(byte[] bytes)
 {
     private int _at;
 
-    /// <summary>The last string read (to compare it and keep it without reading it twice).</summary>
-    public string LastString { get; private set; } = "";
-
     public byte Byte() => _at < bytes.Length ? bytes[_at++] : throw Short();
 
     public bool Bool() => Byte() != 0;
@@ -89,7 +86,7 @@ internal sealed class WireReader(byte[] bytes)
 
     public byte[][] Arrays() => Many(static r => r.Bytes());
 
-    public string String() => LastString = Encoding.UTF8.GetString(Take(Length()));
+    public string String() => Encoding.UTF8.GetString(Take(Length()));
 
     public T[] Many<T>(Func<WireReader, T> read)
     {

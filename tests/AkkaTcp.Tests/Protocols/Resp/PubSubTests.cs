@@ -214,25 +214,14 @@ public sealed class PubSubTests(ITestOutputHelper output) : ServerSpec(output)
         return socket;
     }
 
-    private async Task<long> PublishUntilClosedAsync(RawRespClient publisher, RawRespClient reader, Socket stalled, string channel, int messages, TimeSpan pause)
+    /// <summary>
+    /// Under <paramref name="limits"/>, a subscriber that never reads and one that reads: publishes
+    /// 64 KiB messages (with <paramref name="pause"/> between them) until only the reader is left,
+    /// checking that it got every one; then the cut is counted and the publisher still served.
+    /// </summary>
+    private async Task StalledSubscriberIsCutAsync(string limits, TimeSpan pause)
     {
-        var payload = new string('x', 64 * 1024);
-        for (var i = 0; i < messages; i++)
-        {
-            var receivers = long.Parse((await publisher.AskAsync(Within(), "PUBLISH", channel, payload)).AsSpan(1).TrimEnd("\r\n"));
-            Assert.Equal(Message(channel, payload), await reader.ReadReplyAsync(Within()));
-            if (receivers == 1)
-                return i; // only the reading subscriber is left
-            if (pause > TimeSpan.Zero)
-                await Task.Delay(pause, Within());
-        }
-        throw new Xunit.Sdk.XunitException($"the stalled subscriber was not cut after {messages} messages of 64 KiB");
-    }
-
-    [Fact]
-    public async Task A_subscriber_past_the_hard_limit_is_cut_and_counted_and_others_go_on()
-    {
-        var server = await StartServerAsync(Resp + "\nakka-tcp.servers.main.resp.pubsub { output-hard-limit = 512k, output-soft-limit = 0 }");
+        var server = await StartServerAsync(Resp + "\nakka-tcp.servers.main.resp.pubsub { " + limits + " }");
         await using var publisher = await ClientAsync(server);
         await using var reader = await ClientAsync(server);
         Assert.Equal(Push("subscribe", "feed", 1), await reader.AskAsync(Within(), "SUBSCRIBE", "feed"));
@@ -240,27 +229,33 @@ public sealed class PubSubTests(ITestOutputHelper output) : ServerSpec(output)
         await AwaitAssertAsync(async () =>
             Assert.Equal($"*2\r\n{Bulk("feed")}:2\r\n", await publisher.AskAsync(Within(), "PUBSUB", "NUMSUB", "feed")), Dilated(TimeSpan.FromSeconds(10)));
 
-        var sent = await PublishUntilClosedAsync(publisher, reader, stalled, "feed", 2000, TimeSpan.Zero);
-        Output.WriteLine($"cut after {sent} messages of 64 KiB");
+        var payload = new string('x', 64 * 1024);
+        for (var i = 0; ; i++)
+        {
+            Assert.True(i < 2000, "the stalled subscriber was not cut after 2000 messages of 64 KiB");
+            var receivers = long.Parse((await publisher.AskAsync(Within(), "PUBLISH", "feed", payload)).AsSpan(1).TrimEnd("\r\n"));
+            Assert.Equal(Message("feed", payload), await reader.ReadReplyAsync(Within()));
+            if (receivers == 1)
+            {
+                Output.WriteLine($"cut after {i} messages of 64 KiB");
+                break; // only the reading subscriber is left
+            }
+            if (pause > TimeSpan.Zero)
+                await Task.Delay(pause, Within());
+        }
         await AwaitInfoAsync(publisher, "client_output_buffer_limit_disconnections:1");
         Assert.Equal("+PONG\r\n", await publisher.AskAsync(Within(), "PING"));
     }
 
     [Fact]
-    public async Task A_subscriber_above_the_soft_limit_for_its_time_is_cut()
-    {
-        var server = await StartServerAsync(Resp + "\nakka-tcp.servers.main.resp.pubsub { output-hard-limit = 0, output-soft-limit = 256k, output-soft-time = 300ms }");
-        await using var publisher = await ClientAsync(server);
-        await using var reader = await ClientAsync(server);
-        Assert.Equal(Push("subscribe", "feed", 1), await reader.AskAsync(Within(), "SUBSCRIBE", "feed"));
-        using var stalled = await StalledSubscriberAsync(server, "feed");
-        await AwaitAssertAsync(async () =>
-            Assert.Equal($"*2\r\n{Bulk("feed")}:2\r\n", await publisher.AskAsync(Within(), "PUBSUB", "NUMSUB", "feed")), Dilated(TimeSpan.FromSeconds(10)));
+    public Task A_subscriber_past_the_hard_limit_is_cut_and_counted_and_others_go_on() =>
+        StalledSubscriberIsCutAsync("output-hard-limit = 512k, output-soft-limit = 0", TimeSpan.Zero);
 
-        // No hard limit: the subscriber outlives any amount for a moment, and is cut once it has
-        // stayed above the soft limit for its time (a message every 50 ms keeps checking).
-        var sent = await PublishUntilClosedAsync(publisher, reader, stalled, "feed", 2000, TimeSpan.FromMilliseconds(50));
-        Output.WriteLine($"cut after {sent} messages of 64 KiB");
-        await AwaitInfoAsync(publisher, "client_output_buffer_limit_disconnections:1");
-    }
+    /// <summary>
+    /// No hard limit: the subscriber outlives any amount for a moment, and is cut once it has
+    /// stayed above the soft limit for its time (a message every 50 ms keeps checking).
+    /// </summary>
+    [Fact]
+    public Task A_subscriber_above_the_soft_limit_for_its_time_is_cut() =>
+        StalledSubscriberIsCutAsync("output-hard-limit = 0, output-soft-limit = 256k, output-soft-time = 300ms", TimeSpan.FromMilliseconds(50));
 }
