@@ -38,7 +38,10 @@ public sealed class EarlyClientTests(ITestOutputHelper output) : ServerSpec(outp
                     }
                 }
             });
-            var server = await StartServerAsync($"akka-tcp.servers.main.port = {port}");
+            // A name of its own per start: Stopped completes when the supervisor is dead, a moment
+            // before the user guardian frees its name, and name reuse is not what this test is about.
+            var name = $"early{start}";
+            var server = await AkkaTcpServer.StartAsync(Sys, LoadSettings($"akka-tcp.servers.{name}.port = {port}").Servers.Single(s => s.Name == name));
             Assert.Equal("first", await early.WaitAsync(Within(20)));
             await server.UnbindAsync();
             Sys.Stop(server.Supervisor);
