@@ -18,6 +18,8 @@ internal sealed partial class RespHandler
     private HashSet<byte[]>? _channels;
     private HashSet<byte[]>? _patterns;
     private long _aboveSoftLimitSince;
+    // Set when this subscriber is cut: deliveries already in its mailbox are dropped, not counted again.
+    private bool _cutForOutput;
 
     /// <summary>Channels and patterns this connection is subscribed to; above zero it is in subscribed mode.</summary>
     internal int Subscriptions => (_channels?.Count ?? 0) + (_patterns?.Count ?? 0);
@@ -200,6 +202,8 @@ internal sealed partial class RespHandler
     /// <summary>A published message: written if this connection is still subscribed to what it matched.</summary>
     private void OnDelivery(Delivery delivery, IConnectionContext<RespReply> c)
     {
+        if (_cutForOutput)
+            return;
         if (delivery.Pattern is null)
         {
             if (_channels?.Contains(delivery.Channel) != true)
@@ -237,6 +241,7 @@ internal sealed partial class RespHandler
             _aboveSoftLimitSince = 0;
         if (cut)
         {
+            _cutForOutput = true;
             _stats.PubSub.OnCut();
             c.Abort(CloseReason.SlowReader);
         }

@@ -252,6 +252,30 @@ public sealed class PubSubTests(ITestOutputHelper output) : ServerSpec(output)
         StalledSubscriberIsCutAsync("output-hard-limit = 512k, output-soft-limit = 0", TimeSpan.Zero);
 
     /// <summary>
+    /// Deliveries already on their way to a subscriber when it is cut (a burst of pipelined
+    /// PUBLISHes) neither write nor count again: one subscriber cut is one disconnection.
+    /// </summary>
+    [Fact]
+    public async Task A_subscriber_cut_during_a_burst_is_counted_once()
+    {
+        var server = await StartServerAsync(Resp + "\nakka-tcp.servers.main.resp.pubsub { output-hard-limit = 256k, output-soft-limit = 0 }");
+        await using var publisher = await ClientAsync(server);
+        using var stalled = await StalledSubscriberAsync(server, "feed");
+        await AwaitAssertAsync(async () =>
+            Assert.Equal($"*2\r\n{Bulk("feed")}:1\r\n", await publisher.AskAsync(Within(), "PUBSUB", "NUMSUB", "feed")), Dilated(TimeSpan.FromSeconds(10)));
+
+        const int burst = 200;
+        var publish = RawRespClient.Encode(["PUBLISH", "feed", new string('x', 64 * 1024)]);
+        await publisher.SendRawAsync([.. Enumerable.Range(0, burst).SelectMany(_ => publish)], Within());
+        for (var i = 0; i < burst; i++)
+            Assert.StartsWith(":", await publisher.ReadReplyAsync(Within()));
+        // Once the broker has let the subscriber go its connection is gone: nothing can count after.
+        await AwaitAssertAsync(async () =>
+            Assert.Equal($"*2\r\n{Bulk("feed")}:0\r\n", await publisher.AskAsync(Within(), "PUBSUB", "NUMSUB", "feed")), Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Contains("client_output_buffer_limit_disconnections:1\r\n", await publisher.AskAsync(Within(), "INFO", "stats"));
+    }
+
+    /// <summary>
     /// No hard limit: the subscriber outlives any amount for a moment, and is cut once it has
     /// stayed above the soft limit for its time (a message every 50 ms keeps checking).
     /// </summary>
