@@ -41,23 +41,49 @@ public static class HostConfig
             var hocon = $"akka-tcp.servers.{MainServer} {{ {string.Join(", ", main)} }}";
             config = AkkaTcpConfig.Parse(hocon, "--port/--host/--protocol").WithFallback(config);
         }
-        return AkkaTcpConfig.WithDefaults(config.WithFallback(HostDefaults()));
+        config = config.WithFallback(HostDefaults());
+        var inline = config.GetBoolean("akka-tcp.host.inline-execution");
+        return AkkaTcpConfig.WithDefaults(config.WithFallback(DefaultDispatcher(inline)));
     }
 
     /// <summary>
-    /// The host runs nothing but AkkaTcp servers, so all its actors share one dedicated pool:
-    /// Akka.IO's socket actors (always on the default dispatcher) and the connection actors, so
-    /// hand-offs between them rarely wake another pool's thread (measured: src/AkkaTcp.Bench/README.md).
-    /// A library user whose own actors block should keep the library's separate connection pool.
+    /// The host runs nothing but AkkaTcp servers, so all its actors share one dispatcher, the
+    /// default one, where Akka.IO's socket actors always run. Inline (the default): a mailbox runs
+    /// on the socket engine thread that scheduled it, so a request goes from the socket through
+    /// Akka.IO's connection actor, ours and the protocol back to the socket on one thread.
+    /// Otherwise one dedicated pool, so hand-offs between them rarely wake another pool's thread
+    /// (measured: src/AkkaTcp.Bench/README.md). Akka's loggers run on its internal dispatcher either
+    /// way: a log sink writes to a console or a file, which a socket thread must not wait for.
     /// </summary>
-    private static Config HostDefaults() => AkkaTcpConfig.Parse($$"""
-        akka.actor.default-dispatcher {
-          type = ForkJoinDispatcher
-          throughput = 100
-          dedicated-thread-pool.thread-count = {{AkkaTcpConfig.ConnectionPoolThreads}}
-        }
+    private static Config DefaultDispatcher(bool inline) => AkkaTcpConfig.Parse(inline
+        ? """
+          akka.actor.default-dispatcher {
+            type = Dispatcher
+            executor = "AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp"
+            throughput = 100
+          }
+          akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
+          """
+        : $$"""
+          akka.actor.default-dispatcher {
+            type = ForkJoinDispatcher
+            throughput = 100
+            dedicated-thread-pool.thread-count = {{AkkaTcpConfig.ConnectionPoolThreads}}
+          }
+          akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
+          """, "host dispatcher");
+
+    /// <summary>The host's own keys and defaults (the dispatcher: <see cref="DefaultDispatcher"/>).</summary>
+    private static Config HostDefaults() => AkkaTcpConfig.Parse("""
         akka-tcp.use-dispatcher = "akka.actor.default-dispatcher"
         akka-tcp.host {
+          # Run each actor's mailbox on the socket engine thread where its bytes arrived (the
+          # inline executor, with .NET's inline socket completions) instead of a dedicated pool:
+          # fewer thread hand-offs per request (src/AkkaTcp.Bench/README.md). A protocol must then
+          # not block in its handler: slow work (disk, databases, locks) goes to a Task whose result
+          # comes back as a message, or to actors on a dispatcher of their own. off: one dedicated
+          # pool of a thread per core.
+          inline-execution = on
           # Open files the process needs besides its connections (the .NET runtime, loaded
           # assemblies, logs: about 190 at start). The host warns at start when the servers'
           # max-connections plus max-queued-connections exceed the open-file limit minus this.
