@@ -14,12 +14,32 @@ public sealed class AkkaTcpServer
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private AkkaTcpServer(ServerSettings settings, IPEndPoint localEndPoint, IActorRef supervisor)
+    private AkkaTcpServer(ActorSystem system, ServerSettings settings, IPEndPoint localEndPoint, IActorRef supervisor)
     {
         Settings = settings;
         LocalEndPoint = localEndPoint;
         Supervisor = supervisor;
-        Stopped = supervisor.WatchAsync();
+        Stopped = WhenNameFreedAsync(system, supervisor);
+    }
+
+    /// <summary>
+    /// Completes once the supervisor has stopped and its name can be used again. A watcher hears of
+    /// the death a moment before the user guardian has removed the name (both are told at once);
+    /// any ordinary message the guardian then handles comes after it has, since an actor handles
+    /// its pending system messages first, so an Identify answered by the guardian marks the moment.
+    /// </summary>
+    private static async Task WhenNameFreedAsync(ActorSystem system, IActorRef supervisor)
+    {
+        await supervisor.WatchAsync().ConfigureAwait(false);
+        try
+        {
+            var identified = system.ActorSelection("/user").Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+            await Task.WhenAny(identified, system.WhenTerminated).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or InvalidOperationException)
+        {
+            // The actor system is ending: no name will be reused.
+        }
     }
 
     /// <summary>The settings it runs with: those it started with, then those of its last <see cref="UpdateSettingsAsync"/>.</summary>
@@ -47,7 +67,7 @@ public sealed class AkkaTcpServer
         var outcome = await supervisor.Ask<object>(ServerSupervisor.WhenStarted.Instance, StartTimeout).ConfigureAwait(false);
         return outcome switch
         {
-            ServerSupervisor.ServerStarted started => AkkaTcpShutdown.Get(system).Register(new AkkaTcpServer(settings, (IPEndPoint)started.LocalEndPoint, supervisor)),
+            ServerSupervisor.ServerStarted started => AkkaTcpShutdown.Get(system).Register(new AkkaTcpServer(system, settings, (IPEndPoint)started.LocalEndPoint, supervisor)),
             ServerSupervisor.ServerStartFailed failed => throw new ServerStartException(failed.Error),
             _ => throw new ServerStartException($"server '{settings.Name}': unexpected answer {outcome}"),
         };

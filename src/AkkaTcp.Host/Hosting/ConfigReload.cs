@@ -39,19 +39,28 @@ internal sealed class ConfigReload(
                 throw;
             }
             var changes = new List<string>();
-            foreach (var running in servers.All)
+            try
             {
-                if (next.Servers.All(s => s.Name != running.Settings.Name))
+                foreach (var running in servers.All)
                 {
-                    var drained = await running.StopAsync().ConfigureAwait(false);
-                    servers.Remove(running.Settings.Name);
-                    changes.Add($"server {running.Settings.Name} removed: stopped after draining {drained.Drained} connections");
+                    if (next.Servers.All(s => s.Name != running.Settings.Name))
+                    {
+                        var drained = await running.StopAsync().ConfigureAwait(false);
+                        servers.Remove(running.Settings.Name);
+                        changes.Add($"server {running.Settings.Name} removed: stopped after draining {drained.Drained} connections");
+                    }
+                }
+                foreach (var settings in next.Servers)
+                {
+                    if (await ApplyAsync(settings).ConfigureAwait(false) is { } change)
+                        changes.Add(change);
                 }
             }
-            foreach (var settings in next.Servers)
+            catch (Exception e)
             {
-                if (await ApplyAsync(settings).ConfigureAwait(false) is { } change)
-                    changes.Add(change);
+                // Not a configuration error: a SIGHUP's caller has no one to tell but the log.
+                logger.LogError(e, "Reload failed part way ({Done} changes applied: {Changes})", changes.Count, string.Join("; ", changes));
+                throw;
             }
             if (changes.Count == 0)
                 logger.LogInformation("Reload: nothing changed");

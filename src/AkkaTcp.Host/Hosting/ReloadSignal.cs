@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using AkkaTcp.Configuration;
-
 namespace AkkaTcp.Host.Hosting;
 
 /// <summary>SIGHUP reloads the configuration (see <see cref="ConfigReload"/>), as nginx and HAProxy do; the process keeps running.</summary>
@@ -18,9 +16,9 @@ internal sealed class ReloadSignal : IDisposable
                 {
                     await reload.ReloadAsync().ConfigureAwait(false);
                 }
-                catch (InvalidConfigException)
+                catch (Exception)
                 {
-                    // logged by the reload; the servers run on as they were
+                    // logged by the reload
                 }
             });
         });

@@ -137,13 +137,18 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
-    public void The_console_host_puts_connections_on_its_default_dispatcher_a_dedicated_pool_unless_configured()
+    public void The_console_host_puts_connections_on_its_default_dispatcher_inline_or_a_dedicated_pool_unless_configured()
     {
         var host = HostConfig.Build(new HostCommandLine());
         Assert.Equal("akka.actor.default-dispatcher", host.GetString("akka-tcp.use-dispatcher"));
-        Assert.Equal("ForkJoinDispatcher", host.GetString("akka.actor.default-dispatcher.type"));
-        Assert.Equal(Math.Max(2, Environment.ProcessorCount), host.GetInt("akka.actor.default-dispatcher.dedicated-thread-pool.thread-count"));
+        Assert.Equal("AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp", host.GetString("akka.actor.default-dispatcher.executor"));
+        Assert.Equal("akka.actor.internal-dispatcher", host.GetString("akka.loggers-dispatcher"));
         Assert.Equal("akka.actor.default-dispatcher", Assert.Single(AkkaTcpSettings.Load(host).Servers).Dispatcher);
+
+        var pool = HostConfig.Build(new HostCommandLine { Sets = ["akka-tcp.host.inline-execution=off"] });
+        Assert.Equal("ForkJoinDispatcher", pool.GetString("akka.actor.default-dispatcher.type"));
+        Assert.Equal(Math.Max(2, Environment.ProcessorCount), pool.GetInt("akka.actor.default-dispatcher.dedicated-thread-pool.thread-count"));
+        Assert.NotEqual("AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp", pool.GetString("akka.actor.default-dispatcher.executor"));
 
         var own = HostConfig.Build(new HostCommandLine { Sets = ["akka-tcp.use-dispatcher=akka-tcp.connection-dispatcher"] });
         Assert.Equal("akka-tcp.connection-dispatcher", Assert.Single(AkkaTcpSettings.Load(own).Servers).Dispatcher);

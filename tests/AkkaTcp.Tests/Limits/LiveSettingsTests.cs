@@ -97,6 +97,22 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
         await using var next = await EchoingClientAsync(again, "after");
     }
 
+    /// <summary>
+    /// Stopped completes only once the name is free again: a start right after it never finds the
+    /// name taken (the user guardian removes it a moment after the supervisor's watchers hear).
+    /// </summary>
+    [Fact]
+    public async Task A_name_starts_again_at_once_after_a_stop_every_time()
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var server = await AkkaTcpServer.StartAsync(Sys, With("akka-tcp.servers.main.port = 0"));
+            await server.StopAsync();
+            Assert.True(server.Stopped.IsCompleted);
+        }
+        await using var client = await EchoingClientAsync(await AkkaTcpServer.StartAsync(Sys, With("akka-tcp.servers.main.port = 0")), "last");
+    }
+
     [Fact]
     public async Task Only_the_live_keys_may_change_without_a_restart_and_the_protocol_block_is_not_one_of_them()
     {

@@ -17,8 +17,25 @@ public abstract class ServerSpec : Akka.TestKit.Xunit2.TestKit
         akka.test.timefactor = 2
         """);
 
+    /// <summary>
+    /// AKKATCP_TEST_EXECUTOR=inline runs every spec's actors as the console host runs them: on the
+    /// default dispatcher with the inline executor (with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+    /// in the environment too, mailboxes run on the socket engine threads). Unset: the library's defaults.
+    /// </summary>
+    private static readonly Config ExecutorConfig = Environment.GetEnvironmentVariable("AKKATCP_TEST_EXECUTOR") == "inline"
+        ? ConfigurationFactory.ParseString("""
+            akka.actor.default-dispatcher {
+              type = Dispatcher
+              executor = "AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp"
+              throughput = 100
+            }
+            akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
+            akka-tcp.use-dispatcher = "akka.actor.default-dispatcher"
+            """)
+        : Config.Empty;
+
     protected ServerSpec(ITestOutputHelper output, string hocon = "")
-        : base(ConfigurationFactory.ParseString(hocon).WithFallback(TestConfig).WithFallback(AkkaTcpConfig.Reference), output: output)
+        : base(ConfigurationFactory.ParseString(hocon).WithFallback(ExecutorConfig).WithFallback(TestConfig).WithFallback(AkkaTcpConfig.Reference), output: output)
     {
     }
 
