@@ -6,7 +6,7 @@
 # core 0 and the load to core 1 (--both-cores: both share cores 0 and 1); server CPU time (utime+stime from /proc) per reply and peak RSS
 # are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
 #
-#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--both-cores] [--out DIR]
+#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--both-cores] [--akka-set KEY=VALUE]... [--out DIR]
 #
 # resp-commands: the list, hash, set, counter and MSET commands (redis-benchmark -t
 # lpush,lpop,hset,sadd,incr,mset) against redis-server; not part of "all".
@@ -20,7 +20,7 @@
 # garnet-server dotnet tool when missing. Everything listens on 127.0.0.1 only and stops by itself.
 set -euo pipefail
 
-ROUNDS=3 DURATION=10 WARMUP=2 ONLY=all SERVER_CORES=0 LOAD_CORES=1 REDIS_THREADS=()
+ROUNDS=3 DURATION=10 WARMUP=2 ONLY=all SERVER_CORES=0 LOAD_CORES=1 REDIS_THREADS=() AKKA_SET=()
 OUT=${TMPDIR:-/tmp}/akka-tcp-suite
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,6 +31,8 @@ while [ $# -gt 0 ]; do
     # Server and load share both cores (neither pinned): what a 2-core machine gives a server that
     # uses both, with the load generator competing for them. redis-server gets --io-threads 2.
     --both-cores) SERVER_CORES=0,1 LOAD_CORES=0,1 REDIS_THREADS=(--io-threads 2 --io-threads-do-reads yes); shift ;;
+    # A setting for every AkkaTcp server of the run (repeatable), e.g. akka-tcp.host.inline-execution=off.
+    --akka-set) AKKA_SET+=(--set "$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -67,12 +69,12 @@ SERVER_PID=
 start() { # start NAME PORT: the server pinned to SERVER_CORES, waits until it listens
   local name=$1 port=$2
   case "$name" in
-    akka) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" --set akka-tcp.servers.main.idle-timeout=10m \
+    akka) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" "${AKKA_SET[@]}" --set akka-tcp.servers.main.idle-timeout=10m \
             --set akka-tcp.servers.main.max-connections=20000 --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
-    akka-resp) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" --protocol resp --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
-    akka-tls) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" --set akka-tcp.servers.main.idle-timeout=10m "${TLS_SET[@]}" \
+    akka-resp) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" "${AKKA_SET[@]}" --protocol resp --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
+    akka-tls) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" "${AKKA_SET[@]}" --set akka-tcp.servers.main.idle-timeout=10m "${TLS_SET[@]}" \
             --set akka-tcp.servers.main.max-connections=20000 --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
-    akka-resp-tls) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" --protocol resp "${TLS_SET[@]}" --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
+    akka-resp-tls) taskset -c "$SERVER_CORES" dotnet "$HOST" --port "$port" "${AKKA_SET[@]}" --protocol resp "${TLS_SET[@]}" --set akka.loglevel=WARNING >"$OUT/server.log" 2>&1 & ;;
     go-tls) taskset -c "$SERVER_CORES" "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m -tls-cert "$CERT" -tls-key "$KEY" >"$OUT/server.log" 2>&1 & ;;
     redis-tls) taskset -c "$SERVER_CORES" redis-server --port 0 --tls-port "$port" --tls-cert-file "$CERT" --tls-key-file "$KEY" --tls-auth-clients no \
             --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$OUT/server.log" 2>&1 & ;;
