@@ -62,6 +62,7 @@ public static class HostConfig
             executor = "AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp"
             throughput = 100
           }
+          akka.actor.default-mailbox.mailbox-type = "AkkaTcp.Runtime.CompactMailbox, AkkaTcp"
           akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
           """
         : $$"""

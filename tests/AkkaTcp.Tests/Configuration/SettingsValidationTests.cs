@@ -143,6 +143,7 @@ public sealed class SettingsValidationTests
         Assert.Equal("akka.actor.default-dispatcher", host.GetString("akka-tcp.use-dispatcher"));
         Assert.Equal("AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp", host.GetString("akka.actor.default-dispatcher.executor"));
         Assert.Equal("akka.actor.internal-dispatcher", host.GetString("akka.loggers-dispatcher"));
+        Assert.Equal("AkkaTcp.Runtime.CompactMailbox, AkkaTcp", host.GetString("akka.actor.default-mailbox.mailbox-type"));
         Assert.Equal("akka.actor.default-dispatcher", Assert.Single(AkkaTcpSettings.Load(host).Servers).Dispatcher);
 
         var pool = HostConfig.Build(new HostCommandLine { Sets = ["akka-tcp.host.inline-execution=off"] });

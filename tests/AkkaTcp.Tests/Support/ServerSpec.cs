@@ -19,7 +19,7 @@ public abstract class ServerSpec : Akka.TestKit.Xunit2.TestKit
 
     /// <summary>
     /// AKKATCP_TEST_EXECUTOR=inline runs every spec's actors as the console host runs them: on the
-    /// default dispatcher with the inline executor (with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+    /// default dispatcher with the inline executor and the compact mailbox (with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
     /// in the environment too, mailboxes run on the socket engine threads). Unset: the library's defaults.
     /// </summary>
     private static readonly Config ExecutorConfig = Environment.GetEnvironmentVariable("AKKATCP_TEST_EXECUTOR") == "inline"
@@ -29,6 +29,7 @@ public abstract class ServerSpec : Akka.TestKit.Xunit2.TestKit
               executor = "AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp"
               throughput = 100
             }
+            akka.actor.default-mailbox.mailbox-type = "AkkaTcp.Runtime.CompactMailbox, AkkaTcp"
             akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
             akka-tcp.use-dispatcher = "akka.actor.default-dispatcher"
             """)
