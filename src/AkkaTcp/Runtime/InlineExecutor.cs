@@ -19,9 +19,13 @@ namespace AkkaTcp.Runtime;
 /// </summary>
 internal sealed class InlineExecutor(string id, int maxRunsPerTurn, bool fromThreadPool) : ExecutorService(id)
 {
+    // The name .NET gives its epoll threads (SocketAsyncEngine). Were it to change, nothing would
+    // run inline any more and every mailbox would go to the thread pool: slower, still correct.
     private const string SocketEngineThreadName = ".NET Sockets";
 
-    // The mailboxes waiting in this thread's current turn; null outside a turn.
+    // The mailboxes waiting in this thread's current turn; null outside a turn. One turn per
+    // thread, shared by every inline executor (another dispatcher's mailbox scheduled during a
+    // turn joins it): a thread never runs two turns nested.
     [ThreadStatic]
     private static Queue<IRunnable>? _turn;
 
