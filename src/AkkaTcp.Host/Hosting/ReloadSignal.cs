@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+
 namespace AkkaTcp.Host.Hosting;
 
 /// <summary>SIGHUP reloads the configuration (see <see cref="ConfigReload"/>), as nginx and HAProxy do; the process keeps running.</summary>
