@@ -55,24 +55,16 @@ public static class HostConfig
     /// (measured: src/AkkaTcp.Bench/README.md). Akka's loggers run on its internal dispatcher either
     /// way: a log sink writes to a console or a file, which a socket thread must not wait for.
     /// </summary>
-    private static Config DefaultDispatcher(bool inline) => AkkaTcpConfig.Parse(inline
-        ? """
-          akka.actor.default-dispatcher {
-            type = Dispatcher
-            executor = "AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp"
-            throughput = 100
-          }
-          akka.actor.default-mailbox.mailbox-type = "AkkaTcp.Runtime.CompactMailbox, AkkaTcp"
-          akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
-          """
-        : $$"""
-          akka.actor.default-dispatcher {
-            type = ForkJoinDispatcher
-            throughput = 100
-            dedicated-thread-pool.thread-count = {{AkkaTcpConfig.ConnectionPoolThreads}}
-          }
-          akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
-          """, "host dispatcher");
+    private static Config DefaultDispatcher(bool inline) => inline
+        ? AkkaTcpConfig.InlineExecution
+        : AkkaTcpConfig.Parse($$"""
+            akka.actor.default-dispatcher {
+              type = ForkJoinDispatcher
+              throughput = 100
+              dedicated-thread-pool.thread-count = {{AkkaTcpConfig.ConnectionPoolThreads}}
+            }
+            akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
+            """, "host dispatcher");
 
     /// <summary>The host's own keys and defaults (the dispatcher: <see cref="DefaultDispatcher"/>).</summary>
     private static Config HostDefaults() => AkkaTcpConfig.Parse("""

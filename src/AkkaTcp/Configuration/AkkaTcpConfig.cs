@@ -18,6 +18,24 @@ public static class AkkaTcpConfig
     /// </summary>
     public static Config Reference => ReferenceConfig.Value;
 
+    /// <summary>
+    /// Runs the actor system as the console host does (library README, "Where actors run"): the
+    /// default dispatcher, where Akka.IO's actors always are, with the inline executor and the
+    /// compact mailbox; the connection actors on it; Akka's loggers on its internal dispatcher.
+    /// Use as a fallback below the application's own settings, with
+    /// <see cref="InlineSocketCompletions.EnableUnlessSet"/> called first.
+    /// </summary>
+    public static Config InlineExecution { get; } = ConfigurationFactory.ParseString("""
+        akka.actor.default-dispatcher {
+          type = Dispatcher
+          executor = "AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp"
+          throughput = 100
+        }
+        akka.actor.default-mailbox.mailbox-type = "AkkaTcp.Runtime.CompactMailbox, AkkaTcp"
+        akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
+        akka-tcp.use-dispatcher = "akka.actor.default-dispatcher"
+        """);
+
     /// <summary>The user's configuration with the reference configuration as fallback, that of any protocol the user adds included.</summary>
     public static Config WithDefaults(Config user) => user.WithFallback(ReferenceFor(user));
 

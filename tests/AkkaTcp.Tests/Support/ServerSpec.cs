@@ -23,16 +23,7 @@ public abstract class ServerSpec : Akka.TestKit.Xunit2.TestKit
     /// in the environment too, mailboxes run on the socket engine threads). Unset: the library's defaults.
     /// </summary>
     private static readonly Config ExecutorConfig = Environment.GetEnvironmentVariable("AKKATCP_TEST_EXECUTOR") == "inline"
-        ? ConfigurationFactory.ParseString("""
-            akka.actor.default-dispatcher {
-              type = Dispatcher
-              executor = "AkkaTcp.Runtime.InlineExecutorConfigurator, AkkaTcp"
-              throughput = 100
-            }
-            akka.actor.default-mailbox.mailbox-type = "AkkaTcp.Runtime.CompactMailbox, AkkaTcp"
-            akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
-            akka-tcp.use-dispatcher = "akka.actor.default-dispatcher"
-            """)
+        ? AkkaTcpConfig.InlineExecution
         : Config.Empty;
 
     protected ServerSpec(ITestOutputHelper output, string hocon = "")
