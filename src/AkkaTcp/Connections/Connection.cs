@@ -235,6 +235,12 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
             case WriteAck:
                 OnWriteAck();
                 break;
+            case FinSent or Tcp.CommandFailed { Cmd: Tcp.Write { Ack: FinSent } }:
+                // After the client's FIN Akka.IO forgets the ConfirmedClose and takes the probe as
+                // a plain write; the Close re-sent then reports itself (Closed).
+                if (!Has(ConnectionFlags.PeerClosed))
+                    OnFinSent();
+                break;
             case DeferredDone done:
                 OnDeferredDone(done);
                 Flush();
@@ -278,6 +284,8 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
         {
             case Tcp.ConnectionClosed closed:
                 _flags |= ConnectionFlags.SocketClosed;
+                if (Has(ConnectionFlags.CloseSent) && closed is not (Tcp.ErrorClosed or Tcp.Aborted))
+                    OnFinSent(); // closed as we asked (a plain Close, or the client's FIN before the probe's answer)
                 if (closed is Tcp.ErrorClosed error && _log.IsDebugEnabled)
                     _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: socket error {Cause}", _info.Id, _info.RemoteEndPoint, error.Cause);
                 _closeReason ??= _tls is { IsOpen: false } ? CloseReason.TlsHandshake // reset mid-handshake: it refused our certificate
@@ -652,8 +660,29 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
         }
         SendCloseNotify();
         _flags |= ConnectionFlags.CloseSent;
-        // After the client's FIN a plain Close: Akka.IO would otherwise wait for a second EOF.
-        _socket.Tell(Has(ConnectionFlags.PeerClosed) ? Tcp.Close.Instance : Tcp.ConfirmedClose.Instance);
+        // After the client's FIN a plain Close: Akka.IO would otherwise wait for a second EOF. It
+        // reports that close done (Closed); a ConfirmedClose it reports only at the client's FIN,
+        // so a write follows it as a probe: Akka.IO refuses a write once its FIN is out (or acks
+        // it just before sending the FIN, when an unacknowledged close_notify was still queued).
+        if (Has(ConnectionFlags.PeerClosed))
+        {
+            _socket.Tell(Tcp.Close.Instance);
+            return;
+        }
+        _socket.Tell(Tcp.ConfirmedClose.Instance);
+        _socket.Tell(Tcp.Write.Create(ByteString.Empty, FinSent.Instance));
+    }
+
+    /// <summary>
+    /// Our FIN is out: tells the listener this connection owes nothing, so a drain need not wait for
+    /// the client's FIN. Not earlier: an unbind stops Akka.IO's connection actors at once, overtaking
+    /// a close they have not performed yet, and the client would be reset instead of reading its end.
+    /// </summary>
+    private void OnFinSent()
+    {
+        if (Has(ConnectionFlags.Finished))
+            return;
+        _flags |= ConnectionFlags.Finished;
         Context.Parent.Tell(ConnectionFinished.Instance);
     }
 
@@ -749,6 +778,12 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
     private sealed class WriteAck : Tcp.Event
     {
         public static readonly WriteAck Instance = new();
+    }
+
+    /// <summary>The ack of the write sent after our ConfirmedClose (see <see cref="SendCloseWhenFlushed"/>).</summary>
+    private sealed class FinSent : Tcp.Event
+    {
+        public static readonly FinSent Instance = new();
     }
 
     private enum TimerKind

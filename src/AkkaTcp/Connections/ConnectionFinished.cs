@@ -2,7 +2,7 @@ namespace AkkaTcp.Connections;
 
 /// <summary>
 /// Sent by a connection actor to its listener once it owes nothing: every reply has been handed to
-/// the socket and its FIN sent. It may still wait (up to close-timeout) for the client's FIN, but a
+/// the socket and Akka.IO has sent its FIN. It may still wait (up to close-timeout) for the client's FIN, but a
 /// drain counts it as drained.
 /// </summary>
 internal sealed class ConnectionFinished

@@ -28,4 +28,6 @@ internal enum ConnectionFlags
     InputSinceHeartbeat = 1 << 8,
     /// <summary>The protocol session was given its sink (after the TLS handshake, with TLS).</summary>
     SessionStarted = 1 << 9,
+    /// <summary>Akka.IO has sent our FIN and the listener was told this connection owes nothing.</summary>
+    Finished = 1 << 10,
 }

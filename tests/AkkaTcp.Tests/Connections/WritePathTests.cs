@@ -150,6 +150,7 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
 
         connection.Tell(write.Ack, socket.Ref);
         socket.ExpectMsg<Tcp.ConfirmedClose>();
+        ExpectProbeAfterClose(socket);
         connection.Tell(Received("more input is discarded\n"), socket.Ref);
         connection.Tell(Tcp.ConfirmedClosed.Instance, socket.Ref);
         ExpectTerminated(connection);
@@ -165,6 +166,7 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
         connection.Tell(Received("overlong\n"), socket.Ref);
         connection.Tell(socket.ExpectMsg<Tcp.Write>().Ack, socket.Ref);
         socket.ExpectMsg<Tcp.ConfirmedClose>();
+        ExpectProbeAfterClose(socket);
         socket.ExpectMsg<Tcp.Abort>(Dilated(TimeSpan.FromSeconds(3)));
     }
 
@@ -252,14 +254,54 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     public void A_client_FIN_that_crosses_our_close_gets_a_Close_that_Akka_IO_cannot_forget()
     {
         var (connection, socket) = StartConnection();
+        Watch(connection);
         connection.Tell(Received("bye\n"), socket.Ref);
         var write = socket.ExpectMsg<Tcp.Write>();
         connection.Tell(AkkaTcp.Connections.Connection.Drain.Instance);
         connection.Tell(write.Ack, socket.Ref);
         socket.ExpectMsg<Tcp.ConfirmedClose>();
+        var probe = ExpectProbeAfterClose(socket);
         // Akka.IO, still flushing, saw the client's EOF first: it reports PeerClosed and drops our close.
         connection.Tell(Tcp.PeerClosed.Instance, socket.Ref);
         socket.ExpectMsg<Tcp.Close>();
+        connection.Tell(probe.Ack, socket.Ref); // it took the probe as a plain write: that says nothing of a FIN
+        connection.Tell(Tcp.Closed.Instance, socket.Ref);
+        ExpectTerminated(connection);
+    }
+
+    /// <summary>
+    /// The drain counts a connection finished only once Akka.IO has sent its FIN (it refuses the
+    /// write that follows our close): an unbind right after it would otherwise reset the client.
+    /// </summary>
+    [Fact]
+    public void A_drained_connection_is_finished_only_once_Akka_IO_refused_the_write_after_its_close()
+    {
+        var settings = LoadSettings("akka-tcp.servers.main.ack-every-writes = 1").Servers[0];
+        var socket = CreateTestProbe();
+        var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 40000), settings.EndPoint);
+        var connection = ChildActorOf(Props.Create<Connection>(info, socket.Ref, settings, Admission.Serve, AkkaTcpMetrics.Shared.ForServer(settings.Name)));
+        socket.ExpectMsg<Tcp.Register>();
+        connection.Tell(Received("bye\n"), socket.Ref);
+        var write = socket.ExpectMsg<Tcp.Write>();
+        connection.Tell(AkkaTcp.Connections.Connection.Drain.Instance);
+        connection.Tell(write.Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.ConfirmedClose>();
+        var probe = ExpectProbeAfterClose(socket);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // the close is only asked for yet
+
+        connection.Tell(probe.FailureMessage, socket.Ref);
+        ExpectMsg<ConnectionFinished>();
+        connection.Tell(Tcp.ConfirmedClosed.Instance, socket.Ref);
+        Assert.Equal(CloseReason.Shutdown, ExpectMsg<ConnectionEnded>().Reason);
+    }
+
+    /// <summary>The empty acknowledged write a connection sends right after its ConfirmedClose.</summary>
+    private static Tcp.Write ExpectProbeAfterClose(TestProbe socket)
+    {
+        var probe = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal(0, probe.Data.Count);
+        Assert.True(probe.WantsAck);
+        return probe;
     }
 
     [Fact]
@@ -276,5 +318,6 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
         socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no FIN before Akka.IO has taken every byte
         connection.Tell(confirmation.Ack, socket.Ref);
         socket.ExpectMsg<Tcp.ConfirmedClose>();
+        ExpectProbeAfterClose(socket);
     }
 }

@@ -98,6 +98,27 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
     }
 
     /// <summary>
+    /// The drain reports a connection finished only once Akka.IO has sent its FIN: the unbind right
+    /// after it stops Akka.IO's connection actors at once and would otherwise reset the client.
+    /// </summary>
+    [Fact]
+    public async Task A_client_of_a_server_stopped_at_once_always_reads_a_clean_end()
+    {
+        var port = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            var server = await AkkaTcpServer.StartAsync(Sys, With("akka-tcp.servers.main.port = " + port));
+            port = server.LocalEndPoint.Port;
+            var client = await EchoingClientAsync(server, "before");
+            var stopping = server.StopAsync();
+            var (rest, clean) = await client.ReadToEndAsync(Within());
+            Assert.True(clean, $"stop {i}: the client was reset");
+            Assert.Empty(rest);
+            Assert.Equal(1, (await stopping).Drained);
+        }
+    }
+
+    /// <summary>
     /// Stopped completes only once the name is free again: a start right after it never finds the
     /// name taken (the user guardian removes it a moment after the supervisor's watchers hear).
     /// </summary>
