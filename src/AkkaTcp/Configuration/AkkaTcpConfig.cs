@@ -21,7 +21,8 @@ public static class AkkaTcpConfig
     /// <summary>
     /// Runs the actor system as the console host does (library README, "Where actors run"): the
     /// default dispatcher, where Akka.IO's actors always are, with the inline executor and the
-    /// compact mailbox; the connection actors on it; Akka's loggers on its internal dispatcher.
+    /// compact mailbox (Akka.IO's connection actors too); the connection actors on it; Akka's
+    /// loggers on its internal dispatcher.
     /// Use as a fallback below the application's own settings, with
     /// <see cref="InlineSocketCompletions.EnableUnlessSet"/> called first.
     /// </summary>
@@ -32,6 +33,9 @@ public static class AkkaTcpConfig
           throughput = 100
         }
         akka.actor.default-mailbox.mailbox-type = "AkkaTcp.Runtime.CompactMailbox, AkkaTcp"
+        # Akka.IO's connection actors require unbounded semantics, which Akka would meet with its
+        # ConcurrentQueue mailbox (1 KiB per idle connection); the compact mailbox is unbounded too.
+        akka.actor.mailbox.requirements."Akka.Dispatch.IUnboundedMessageQueueSemantics" = akka.actor.default-mailbox
         akka.loggers-dispatcher = "akka.actor.internal-dispatcher"
         akka-tcp.use-dispatcher = "akka.actor.default-dispatcher"
         """);

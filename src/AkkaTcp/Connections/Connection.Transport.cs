@@ -138,8 +138,7 @@ internal sealed partial class Connection
 
     private void CloseForProxyProtocol(string why)
     {
-        if (_log.IsDebugEnabled)
-            _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: {Reason}", _info.Id, _info.RemoteEndPoint, why);
+        DebugLog?.Debug("Connection {ConnectionId} from {RemoteEndPoint}: {Reason}", _info.Id, _info.RemoteEndPoint, why);
         _metrics.OnRejected(RefusalReasons.ProxyProtocol);
         BeginClose(CloseReason.ProxyProtocol);
     }
@@ -186,8 +185,7 @@ internal sealed partial class Connection
             if (tls.Failure is { } failure)
             {
                 _metrics.OnTlsHandshake(_tlsStartedAt, null);
-                if (_log.IsDebugEnabled)
-                    _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: TLS handshake failed: {Reason}", _info.Id, _info.RemoteEndPoint, failure);
+                DebugLog?.Debug("Connection {ConnectionId} from {RemoteEndPoint}: TLS handshake failed: {Reason}", _info.Id, _info.RemoteEndPoint, failure);
                 BeginClose(CloseReason.TlsHandshake);
             }
             return;
@@ -211,8 +209,8 @@ internal sealed partial class Connection
         if (tls.Ended && _closeReason is null)
         {
             // close_notify (or a record TLS could not open): the client sends nothing more.
-            if (tls.Failure is not null && _log.IsDebugEnabled)
-                _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: TLS failed: {Reason}", _info.Id, _info.RemoteEndPoint, tls.Failure);
+            if (tls.Failure is not null)
+                DebugLog?.Debug("Connection {ConnectionId} from {RemoteEndPoint}: TLS failed: {Reason}", _info.Id, _info.RemoteEndPoint, tls.Failure);
             _session.OnPeerClosed();
             BeginClose(tls.Failure is null ? CloseReason.PeerClosed : CloseReason.ProtocolError);
             return;

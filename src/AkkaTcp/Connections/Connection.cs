@@ -27,7 +27,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
     private readonly OutputBuffer _output;
     private readonly ReplyOrder _replies;
     private ConnectionSink _sink = null!;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ILoggingAdapter? _log; // made at the first Debug line: idle connections hold none
     private readonly ServerMetrics _metrics;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private long _reportedPendingBytes;
@@ -72,8 +72,9 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         // keepOpenOnPeerClosed: after the client's FIN we still owe replies to what it sent before.
+        // The listener watches the socket for us (SocketGone): an actor that watches nothing keeps
+        // Akka's small cell state, where watching would cost every idle connection half a KiB.
         _socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
-        Context.Watch(_socket);
         Start(_admission);
     }
 
@@ -194,7 +195,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
             case Tick tick:
                 OnTick(tick);
                 break;
-            case Tcp.Event or Terminated:
+            case Tcp.Event:
                 OnSocketEvent(message);
                 break;
             default:
@@ -246,7 +247,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
                 Flush();
                 SendCloseWhenFlushed();
                 break;
-            case not (Tcp.Event or Terminated) when _session.OnMessage(message):
+            case not Tcp.Event when _session.OnMessage(message):
                 Flush();
                 SendCloseWhenFlushed();
                 break;
@@ -286,8 +287,8 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
                 _flags |= ConnectionFlags.SocketClosed;
                 if (Has(ConnectionFlags.CloseSent) && closed is not (Tcp.ErrorClosed or Tcp.Aborted))
                     OnFinSent(); // closed as we asked (a plain Close, or the client's FIN before the probe's answer)
-                if (closed is Tcp.ErrorClosed error && _log.IsDebugEnabled)
-                    _log.Debug("Connection {ConnectionId} from {RemoteEndPoint}: socket error {Cause}", _info.Id, _info.RemoteEndPoint, error.Cause);
+                if (closed is Tcp.ErrorClosed error)
+                    DebugLog?.Debug("Connection {ConnectionId} from {RemoteEndPoint}: socket error {Cause}", _info.Id, _info.RemoteEndPoint, error.Cause);
                 _closeReason ??= _tls is { IsOpen: false } ? CloseReason.TlsHandshake // reset mid-handshake: it refused our certificate
                     : closed is Tcp.ErrorClosed or Tcp.Aborted ? CloseReason.Error : CloseReason.PeerClosed;
                 Context.Stop(Self);
@@ -297,7 +298,9 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
                 _closeReason ??= CloseReason.Error;
                 Context.Stop(Self);
                 break;
-            case Terminated terminated when terminated.ActorRef.Equals(_socket):
+            case SocketGone:
+                // Akka.IO's actor stopped without a close event: once it has our Register it sends
+                // Aborted when stopped for any reason, but not before (its listener died meanwhile).
                 _flags |= ConnectionFlags.SocketClosed;
                 _closeReason ??= CloseReason.Error;
                 Context.Stop(Self);
@@ -706,6 +709,10 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
             Timers.StartSingleTimer(tick, tick, after);
     }
 
+    /// <summary>The connection's logger when Debug is on, else null (a logger per connection would cost every idle one its memory).</summary>
+    private ILoggingAdapter? DebugLog =>
+        Context.System.EventStream.LogLevel <= LogLevel.DebugLevel ? _log ??= Context.GetLogger() : null;
+
     protected override void PostStop()
     {
         if (!Has(ConnectionFlags.SocketClosed))
@@ -717,8 +724,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
         var reason = _closeReason ?? CloseReason.Error;
         _metrics.TrackPending(ref _reportedPendingBytes, 0);
         _metrics.OnConnectionEnded(reason, _startedAt);
-        if (_log.IsDebugEnabled)
-            _log.Debug("Connection {ConnectionId} from {RemoteEndPoint} closed: {CloseReason}", _info.Id, _info.RemoteEndPoint, reason.Name());
+        DebugLog?.Debug("Connection {ConnectionId} from {RemoteEndPoint} closed: {CloseReason}", _info.Id, _info.RemoteEndPoint, reason.Name());
         Context.Parent.Tell(new ConnectionEnded(_info.Id, reason));
     }
 
@@ -758,6 +764,16 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
 
     /// <summary>New live settings from the listener; a connection waiting to be served keeps them for when it is.</summary>
     internal sealed record SettingsChanged(ServerSettings Settings);
+
+    /// <summary>
+    /// From the listener, which watches Akka.IO's actor for this connection: it has stopped. Its
+    /// close event, if it sent one, came first and this connection has stopped; the message then
+    /// dies quietly.
+    /// </summary>
+    internal sealed class SocketGone(IActorRef connection) : Tcp.Event, IDeadLetterSuppression
+    {
+        public IActorRef Connection { get; } = connection;
+    }
 
     /// <summary>From the listener at shutdown: send what is owed, then close gracefully.</summary>
     internal sealed class Drain

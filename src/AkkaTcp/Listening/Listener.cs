@@ -34,6 +34,8 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private bool _suspended;
     private bool _unbinding;
     private readonly DrainProgress _drain = new();
+    // One for every connection (the dispatcher is not a live setting): Props.WithDispatcher would copy it per connection.
+    private readonly Deploy _connectionDeploy;
     private IActorRef? _unbindRequester;
 
     public Listener(ServerSettings settings, ServerMetrics metrics)
@@ -44,11 +46,16 @@ internal sealed class Listener : UntypedActor, IWithTimers
         _admission = new AdmissionControl(settings, metrics);
         _counters = new ConnectionCounters(metrics);
         _alarms = new Alarms(_log);
+        _connectionDeploy = new Deploy().WithDispatcher(settings.Dispatcher);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override SupervisorStrategy SupervisorStrategy() => new ConnectionFailureStrategy(_admission.Describe);
+    protected override SupervisorStrategy SupervisorStrategy()
+    {
+        var self = Self;
+        return new ConnectionFailureStrategy(_admission.Describe, failed => self.Tell(new ConnectionDied(failed)));
+    }
 
     protected override void PreStart()
     {
@@ -74,9 +81,11 @@ internal sealed class Listener : UntypedActor, IWithTimers
     {
         Become(Binding);
         // After a re-bind the port must be the one clients already know, even if it was 0 at first.
+        // No ReuseAddress: on Linux .NET sets SO_REUSEPORT with it, and a second server would share
+        // this port. .NET already lets a listener bind over connections in TIME_WAIT.
         var chunk = _settings.SocketChunkSize;
         Context.System.Tcp().Tell(new Tcp.Bind(Self, _endPoint, _settings.Backlog,
-            [new Inet.SO.ReuseAddress(true), new SocketSettingsOption(_settings.Socket)])
+            [new SocketSettingsOption(_settings.Socket)])
         {
             // Per server: each connection holds a receive buffer of this size. Akka.IO wants its
             // (otherwise unused) buffer-size settings at least twice the frame size.
@@ -178,16 +187,11 @@ internal sealed class Listener : UntypedActor, IWithTimers
                     CompleteDrainIfDone();
                 }
                 break;
-            case Terminated terminated when !terminated.ActorRef.Equals(_tcpListener):
-                // A connection actor stopped. Its ConnectionEnded (sent from PostStop) may still be
-                // behind this system message; the re-sent note is queued after it, so it only
-                // releases a connection that died without one (it failed while starting).
-                Self.Tell(new ConnectionDied(terminated.ActorRef));
-                break;
             case ConnectionDied died:
-                // It died without reporting its end (it failed while starting, perhaps before it
-                // registered with its socket): reset the socket now rather than leave the client
-                // hanging until Akka.IO's register-timeout.
+                // It failed and is being stopped. Its ConnectionEnded, if it gets to send one, comes
+                // later and finds it forgotten; one that failed while starting (perhaps before it
+                // registered with its socket) sends none: reset the socket now rather than leave the
+                // client hanging until Akka.IO's register-timeout.
                 _admission.SocketOf(died.Connection)?.Tell(Tcp.Abort.Instance);
                 OnConnectionGone(died.Connection, CloseReason.Error);
                 break;
@@ -323,9 +327,11 @@ internal sealed class Listener : UntypedActor, IWithTimers
             : _admission.Decide(address, out refusal);
         if (refusal is not null)
             _metrics.OnRejected(refusal);
-        var props = Props.Create<Connection>(info, socket, _settings, admission, _metrics).WithDispatcher(_settings.Dispatcher);
+        var props = new Props(_connectionDeploy, typeof(Connection), info, socket, _settings, admission, _metrics);
         var connection = Context.ActorOf(props, "conn-" + id);
-        Context.Watch(connection);
+        // Not watched: a watched actor escalates to Akka's larger cell state (half a KiB per idle
+        // connection). Its end comes as ConnectionEnded, or, if it fails, from the supervisor strategy.
+        Context.WatchWith(socket, new Connection.SocketGone(connection));
         _admission.Add(connection, socket, info, address, admission);
         _counters.OnAccepted();
         _alarms.Check(_settings, _admission.Active, _admission.Queued);
@@ -358,7 +364,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
         return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
     }
 
-    /// <summary>A watched connection actor has stopped (see the Terminated case).</summary>
+    /// <summary>A connection actor failed and is stopped (see <see cref="ConnectionFailureStrategy"/>).</summary>
     private sealed record ConnectionDied(IActorRef Connection);
 
     private sealed class RetryBind

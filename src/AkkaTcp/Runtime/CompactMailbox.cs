@@ -8,9 +8,10 @@ namespace AkkaTcp.Runtime;
 /// <summary>
 /// An unbounded mailbox that costs an idle actor next to nothing: Akka's default keeps a
 /// ConcurrentQueue whose first segment (32 slots, about 1 KiB) stays allocated for the actor's
-/// life, two per connection (Akka.IO's connection actor and ours). This one holds a Queue that
-/// grows from empty and is let go once drained after a burst. Enqueue and dequeue take a lock,
-/// uncontended when producer and consumer share a thread (the inline executor).
+/// life, two per connection (Akka.IO's connection actor and ours). This one holds a lone message
+/// in a field and a ring of slots only while messages queue up (a small ring is kept, one grown by
+/// a burst is let go once drained). Enqueue and dequeue lock the queue itself, uncontended when
+/// producer and consumer share a thread (the inline executor).
 /// <c>akka.actor.default-mailbox.mailbox-type = "AkkaTcp.Runtime.CompactMailbox, AkkaTcp"</c>.
 /// </summary>
 public sealed class CompactMailbox(Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<CompactMailbox.CompactQueue>
@@ -21,11 +22,14 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
     /// <summary>The queue behind <see cref="CompactMailbox"/>.</summary>
     public sealed class CompactQueue : IMessageQueue, IUnboundedMessageQueueSemantics
     {
-        // A drained queue that grew past this many slots is dropped rather than kept for the actor's life.
-        private const int KeptCapacity = 16;
+        private const int FirstRingSize = 4;
 
-        private readonly Lock _lock = new();
-        private Queue<Envelope>? _queue;
+        // A drained ring larger than this is dropped rather than kept for the actor's life.
+        private const int KeptRingSize = 16;
+
+        private Envelope _lone; // the only message, while there is no ring
+        private Envelope[]? _ring;
+        private int _head;
         private int _count;
 
         /// <inheritdoc />
@@ -37,9 +41,29 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
         /// <inheritdoc />
         public void Enqueue(IActorRef receiver, Envelope envelope)
         {
-            lock (_lock)
+            // Locks itself: no other code ever sees a mailbox's queue, and a lock object of its own
+            // would cost every idle actor 80 bytes.
+            lock (this)
             {
-                (_queue ??= new Queue<Envelope>(4)).Enqueue(envelope);
+                if (_ring is null && _count == 0)
+                {
+                    _lone = envelope;
+                }
+                else
+                {
+                    if (_ring is null)
+                    {
+                        _ring = new Envelope[FirstRingSize];
+                        _ring[0] = _lone;
+                        _lone = default;
+                        _head = 0;
+                    }
+                    else if (_count == _ring.Length)
+                    {
+                        Grow();
+                    }
+                    _ring[(_head + _count) % _ring.Length] = envelope;
+                }
                 Volatile.Write(ref _count, _count + 1);
             }
         }
@@ -47,16 +71,27 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
         /// <inheritdoc />
         public bool TryDequeue(out Envelope envelope)
         {
-            lock (_lock)
+            lock (this)
             {
-                if (_queue is null || !_queue.TryDequeue(out envelope))
+                if (_count == 0)
                 {
                     envelope = default;
                     return false;
                 }
+                if (_ring is null)
+                {
+                    envelope = _lone;
+                    _lone = default;
+                }
+                else
+                {
+                    envelope = _ring[_head];
+                    _ring[_head] = default;
+                    _head = (_head + 1) % _ring.Length;
+                    if (_count == 1 && _ring.Length > KeptRingSize)
+                        _ring = null;
+                }
                 Volatile.Write(ref _count, _count - 1);
-                if (_count == 0 && _queue.EnsureCapacity(0) > KeptCapacity)
-                    _queue = null;
                 return true;
             }
         }
@@ -66,6 +101,16 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
         {
             while (TryDequeue(out var envelope))
                 deadletters.Enqueue(owner, envelope);
+        }
+
+        private void Grow()
+        {
+            var ring = _ring!;
+            var bigger = new Envelope[ring.Length * 2];
+            for (var i = 0; i < _count; i++)
+                bigger[i] = ring[(_head + i) % ring.Length];
+            _ring = bigger;
+            _head = 0;
         }
     }
 }

@@ -48,6 +48,25 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
         await AwaitAssertAsync(async () => Assert.Equal(0, (await server.GetStatsAsync()).Active));
     }
 
+    /// <summary>
+    /// Two servers never share a port: .NET's ReuseAddress on Linux also sets SO_REUSEPORT, which
+    /// let a second server bind a live server's port and take half its clients.
+    /// </summary>
+    [Fact]
+    public async Task A_port_another_server_listens_on_is_refused()
+    {
+        var first = await StartServerAsync();
+        var port = first.LocalEndPoint.Port;
+        var second = LoadSettings($"akka-tcp.servers.second.port = {port}").Servers.Single(s => s.Name == "second");
+
+        var error = await Assert.ThrowsAsync<ServerStartException>(() => AkkaTcpServer.StartAsync(Sys, second));
+        Assert.Equal($"server 'second' cannot listen on 127.0.0.1:{port}: Address already in use", error.Message);
+        for (var i = 0; i < 5; i++)
+        {
+            await using var client = await EchoingClientAsync(first, "still the first's " + i);
+        }
+    }
+
     [Fact]
     public async Task Binding_a_taken_port_fails_with_a_clear_error()
     {
@@ -87,6 +106,48 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
             Assert.Equal(1, stats.ClosedWith(CloseReason.Error));
             Assert.Equal(2, stats.Active);
         });
+    }
+
+    /// <summary>
+    /// Akka.IO's actor for a socket stopped from outside (as a failure stops it): the client is
+    /// reset, and the connection ends and frees its slot.
+    /// </summary>
+    [Fact]
+    public async Task A_connection_whose_akka_io_actor_is_stopped_ends_and_frees_its_slot()
+    {
+        var server = await StartServerAsync("akka-tcp.servers.main.max-connections = 1");
+        await using var doomed = await EchoingClientAsync(server, "first");
+        var tcpListener = (await server.Supervisor.Ask<Listener.TcpListenerRef>(Listener.GetTcpListener.Instance, Dilated(TimeSpan.FromSeconds(5)))).Listener!;
+        var socket = await Sys.ActorSelection(tcpListener.Path / "*").ResolveOne(Dilated(TimeSpan.FromSeconds(5)));
+        Sys.Stop(socket);
+
+        var (_, clean) = await doomed.ReadToEndAsync(Within());
+        Assert.False(clean); // Akka.IO resets a socket whose actor stops
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await server.GetStatsAsync()).ClosedWith(CloseReason.Error)));
+        await using var next = await EchoingClientAsync(server, "the slot is free");
+    }
+
+    /// <summary>When Akka.IO's listener dies, its socket actors die with it: their connections end too.</summary>
+    [Fact]
+    public async Task Connections_end_with_akka_io_listener_and_the_new_one_serves()
+    {
+        var server = await StartServerAsync();
+        await using var served = await EchoingClientAsync(server, "before");
+        var tcpListener = (await server.Supervisor.Ask<Listener.TcpListenerRef>(Listener.GetTcpListener.Instance, Dilated(TimeSpan.FromSeconds(5)))).Listener!;
+        tcpListener.Tell(PoisonPill.Instance);
+
+        var (_, clean) = await served.ReadToEndAsync(Within());
+        Assert.False(clean);
+        await AwaitAssertAsync(async () =>
+        {
+            var stats = await server.GetStatsAsync();
+            Assert.Equal(0, stats.Active);
+            Assert.Equal(1, stats.ClosedWith(CloseReason.Error));
+        });
+        await AwaitAssertAsync(async () =>
+        {
+            await using var after = await EchoingClientAsync(server, "after");
+        }, Dilated(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

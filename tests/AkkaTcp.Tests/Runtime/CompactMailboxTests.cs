@@ -38,6 +38,38 @@ public sealed class CompactMailboxTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Every path between the lone slot, a small ring, a grown ring and back, in any interleaving of
+    /// enqueues and dequeues, against .NET's Queue as the model.
+    /// </summary>
+    [Fact]
+    public void Any_interleaving_of_enqueues_and_dequeues_matches_a_plain_queue()
+    {
+        var random = new Random(19);
+        var queue = new CompactMailbox.CompactQueue();
+        var model = new Queue<int>();
+        var next = 0;
+        for (var step = 0; step < 200_000; step++)
+        {
+            // Phases that mostly fill, then mostly drain, so the queue passes every size from 0 to about 40.
+            var filling = step / 500 % 2 == 0;
+            if (random.Next(100) < (filling ? 65 : 35))
+            {
+                queue.Enqueue(ActorRefs.Nobody, Message(next));
+                model.Enqueue(next++);
+            }
+            else
+            {
+                var got = queue.TryDequeue(out var envelope);
+                Assert.Equal(model.TryDequeue(out var expected), got);
+                if (got)
+                    Assert.Equal(expected, envelope.Message);
+            }
+            Assert.Equal(model.Count, queue.Count);
+            Assert.Equal(model.Count > 0, queue.HasMessages);
+        }
+    }
+
     [Fact]
     public async Task Concurrent_producers_lose_nothing_and_keep_each_ones_order()
     {
