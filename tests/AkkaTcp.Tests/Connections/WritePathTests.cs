@@ -18,12 +18,14 @@ namespace AkkaTcp.Tests.Connections;
 public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output)
 {
     // Most tests watch the acknowledged path: every write asks for an ack.
-    private (IActorRef Connection, TestProbe Socket) StartConnection(string hocon = "")
+    // As a child of the test actor, what the connection tells its listener arrives at the test actor.
+    private (IActorRef Connection, TestProbe Socket) StartConnection(string hocon = "", bool childOfTestActor = false)
     {
         var settings = LoadSettings("akka-tcp.servers.main.ack-every-writes = 1\n" + hocon).Servers[0];
         var socket = CreateTestProbe();
         var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 40000), settings.EndPoint);
-        var connection = Sys.ActorOf(Props.Create<Connection>(info, socket.Ref, settings, Admission.Serve, AkkaTcpMetrics.Shared.ForServer(settings.Name)));
+        var props = Props.Create<Connection>(info, socket.Ref, settings, Admission.Serve, AkkaTcpMetrics.Shared.ForServer(settings.Name));
+        var connection = childOfTestActor ? ChildActorOf(props) : Sys.ActorOf(props);
         var register = socket.ExpectMsg<Tcp.Register>();
         Assert.Equal(connection, register.Handler);
         Assert.True(register.KeepOpenOnPeerClosed, "half-closed clients must still get their replies");
@@ -255,12 +257,7 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     {
         var (connection, socket) = StartConnection();
         Watch(connection);
-        connection.Tell(Received("bye\n"), socket.Ref);
-        var write = socket.ExpectMsg<Tcp.Write>();
-        connection.Tell(AkkaTcp.Connections.Connection.Drain.Instance);
-        connection.Tell(write.Ack, socket.Ref);
-        socket.ExpectMsg<Tcp.ConfirmedClose>();
-        var probe = ExpectProbeAfterClose(socket);
+        var probe = DrainAfterOneReply(connection, socket);
         // Akka.IO, still flushing, saw the client's EOF first: it reports PeerClosed and drops our close.
         connection.Tell(Tcp.PeerClosed.Instance, socket.Ref);
         socket.ExpectMsg<Tcp.Close>();
@@ -276,23 +273,25 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     [Fact]
     public void A_drained_connection_is_finished_only_once_Akka_IO_refused_the_write_after_its_close()
     {
-        var settings = LoadSettings("akka-tcp.servers.main.ack-every-writes = 1").Servers[0];
-        var socket = CreateTestProbe();
-        var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 40000), settings.EndPoint);
-        var connection = ChildActorOf(Props.Create<Connection>(info, socket.Ref, settings, Admission.Serve, AkkaTcpMetrics.Shared.ForServer(settings.Name)));
-        socket.ExpectMsg<Tcp.Register>();
-        connection.Tell(Received("bye\n"), socket.Ref);
-        var write = socket.ExpectMsg<Tcp.Write>();
-        connection.Tell(AkkaTcp.Connections.Connection.Drain.Instance);
-        connection.Tell(write.Ack, socket.Ref);
-        socket.ExpectMsg<Tcp.ConfirmedClose>();
-        var probe = ExpectProbeAfterClose(socket);
+        var (connection, socket) = StartConnection(childOfTestActor: true);
+        var probe = DrainAfterOneReply(connection, socket);
         ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // the close is only asked for yet
 
         connection.Tell(probe.FailureMessage, socket.Ref);
         ExpectMsg<ConnectionFinished>();
         connection.Tell(Tcp.ConfirmedClosed.Instance, socket.Ref);
         Assert.Equal(CloseReason.Shutdown, ExpectMsg<ConnectionEnded>().Reason);
+    }
+
+    /// <summary>One request answered, then a drain: the reply's ack lets the connection close. Returns the probe after its ConfirmedClose.</summary>
+    private static Tcp.Write DrainAfterOneReply(IActorRef connection, TestProbe socket)
+    {
+        connection.Tell(Received("bye\n"), socket.Ref);
+        var write = socket.ExpectMsg<Tcp.Write>();
+        connection.Tell(AkkaTcp.Connections.Connection.Drain.Instance);
+        connection.Tell(write.Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.ConfirmedClose>();
+        return ExpectProbeAfterClose(socket);
     }
 
     /// <summary>The empty acknowledged write a connection sends right after its ConfirmedClose.</summary>

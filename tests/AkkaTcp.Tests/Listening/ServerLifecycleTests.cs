@@ -117,7 +117,7 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
     {
         var server = await StartServerAsync("akka-tcp.servers.main.max-connections = 1");
         await using var doomed = await EchoingClientAsync(server, "first");
-        var tcpListener = (await server.Supervisor.Ask<Listener.TcpListenerRef>(Listener.GetTcpListener.Instance, Dilated(TimeSpan.FromSeconds(5)))).Listener!;
+        var tcpListener = (await AkkaIoListenerOfAsync(server))!;
         var socket = await Sys.ActorSelection(tcpListener.Path / "*").ResolveOne(Dilated(TimeSpan.FromSeconds(5)));
         Sys.Stop(socket);
 
@@ -133,7 +133,7 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
     {
         var server = await StartServerAsync();
         await using var served = await EchoingClientAsync(server, "before");
-        var tcpListener = (await server.Supervisor.Ask<Listener.TcpListenerRef>(Listener.GetTcpListener.Instance, Dilated(TimeSpan.FromSeconds(5)))).Listener!;
+        var tcpListener = (await AkkaIoListenerOfAsync(server))!;
         tcpListener.Tell(PoisonPill.Instance);
 
         var (_, clean) = await served.ReadToEndAsync(Within());
@@ -154,7 +154,7 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
     public async Task The_listener_binds_again_when_akka_io_listener_dies()
     {
         var server = await StartServerAsync();
-        var before = (await server.Supervisor.Ask<Listener.TcpListenerRef>(Listener.GetTcpListener.Instance, Dilated(TimeSpan.FromSeconds(5)))).Listener;
+        var before = await AkkaIoListenerOfAsync(server);
         Assert.NotNull(before);
         Watch(before);
         before.Tell(PoisonPill.Instance);
@@ -162,7 +162,7 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
 
         await AwaitAssertAsync(async () =>
         {
-            var after = (await server.Supervisor.Ask<Listener.TcpListenerRef>(Listener.GetTcpListener.Instance, Dilated(TimeSpan.FromSeconds(5)))).Listener;
+            var after = await AkkaIoListenerOfAsync(server);
             Assert.NotNull(after);
             Assert.NotEqual(before, after);
         }, Dilated(TimeSpan.FromSeconds(10)));
@@ -171,4 +171,8 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
         await client.SendAsync("after re-bind\n", Within());
         Assert.Equal("after re-bind", await client.ReadLineAsync(Within()));
     }
+
+    /// <summary>Akka.IO's internal listener actor of <paramref name="server"/> (null between re-binds).</summary>
+    private async Task<IActorRef?> AkkaIoListenerOfAsync(AkkaTcpServer server) =>
+        (await server.Supervisor.Ask<Listener.TcpListenerRef>(Listener.GetTcpListener.Instance, Dilated(TimeSpan.FromSeconds(5)))).Listener;
 }
