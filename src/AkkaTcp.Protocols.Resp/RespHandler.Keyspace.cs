@@ -38,6 +38,8 @@ internal sealed partial class RespHandler
 
     private readonly Outbox?[] _outbox;
     private readonly Dictionary<int, SentBatch> _sent = new();
+    private readonly Queue<(SentBatch Batch, RespValue[] Replies)> _ran = new();
+    private bool _delivering;
     private int _queued;
     private int _nextTag;
     private bool _deadlineCheckScheduled;
@@ -215,14 +217,62 @@ internal sealed partial class RespHandler
         {
             if (_outbox[i] is not { Requests.Count: > 0 } outbox)
                 continue;
-            var tag = unchecked(_nextTag++);
-            _sent[tag] = new SentBatch([.. outbox.Replies], deadline);
-            _partitions.Tell(i, new KeyspaceBatch(tag, [.. outbox.Requests]), _self);
+            KeyCommand[] requests = [.. outbox.Requests];
+            var batch = new SentBatch([.. outbox.Replies], deadline);
             outbox.Requests.Clear();
             outbox.Replies.Clear();
+            RunOrSend(i, requests, batch);
         }
         _queued = 0;
         ScheduleDeadlineCheck(_stats.RequestTimeout);
+        DeliverRan();
+    }
+
+    /// <summary>
+    /// Runs a batch in its partition, on this thread, when nothing of this connection's is on its
+    /// way to a partition (a later batch must not overtake it) and the partition's gate lets it;
+    /// otherwise sends it. A move's reply is its next step, in the destination partition: that
+    /// runs (or is sent) at once, in the batch's place.
+    /// </summary>
+    private void RunOrSend(int partition, KeyCommand[] requests, SentBatch batch)
+    {
+        while (_sent.Count == 0 && _partitions.TryRun(partition, requests) is { } replies)
+        {
+            if (replies is not [ForwardValue forward])
+            {
+                _ran.Enqueue((batch, replies));
+                return;
+            }
+            partition = forward.Partition;
+            requests = [forward.Next];
+        }
+        var tag = unchecked(_nextTag++);
+        _sent[tag] = batch;
+        _partitions.Tell(partition, new KeyspaceBatch(tag, requests), _self);
+    }
+
+    /// <summary>
+    /// Hands on the replies of the batches run in their partitions. A reply's step may queue and
+    /// send more (SendQueued again); what that runs joins this loop instead of nesting in it, so
+    /// a long pipeline of commands in steps keeps the stack flat.
+    /// </summary>
+    private void DeliverRan()
+    {
+        if (_delivering)
+            return;
+        _delivering = true;
+        try
+        {
+            while (_ran.TryDequeue(out var ran))
+            {
+                Deliver(ran.Batch, ran.Replies, NoReply);
+                SendQueued(); // what the replies' steps asked for
+            }
+        }
+        finally
+        {
+            _delivering = false;
+        }
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     private readonly string _dispatcher;
     private readonly string _clusterMode;
     private readonly string _serverName;
-    private IKeyspace _partitions = new LocalKeyspace([]);
+    private IKeyspace _partitions = new LocalKeyspace([], []);
     private IActorRef _broker = ActorRefs.Nobody;
     private IScheduler _scheduler = null!;
     private readonly ProtocolMetrics _metrics;
@@ -62,11 +62,15 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     private LocalKeyspace StartLocal(IActorContext server)
     {
         var partitions = new IActorRef[_partitionCount];
-        var keyspace = new LocalKeyspace(partitions); // filled below, before any command is sent
+        var gates = new PartitionGate[_partitionCount];
+        var keyspace = new LocalKeyspace(partitions, gates); // filled below, before any command is sent
         for (var i = 0; i < partitions.Length; i++)
+        {
+            gates[i] = new PartitionGate();
             // On the connections' dispatcher: a partition's messages then rarely wake a thread of
             // another pool (measured: src/AkkaTcp.Bench/README.md).
-            partitions[i] = server.ActorOf(PartitionProps(i, keyspace, null), $"keyspace-{i}");
+            partitions[i] = server.ActorOf(PartitionProps(i, keyspace, null, gates[i]), $"keyspace-{i}");
+        }
         return keyspace;
     }
 
@@ -90,7 +94,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         // partitions again (found by the SIGKILL test when the killed member was the oldest).
         var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero).WithStateStoreMode(StateStoreMode.DData);
         keyspace.Region = sharding.Start("resp-keyspace-" + _serverName,
-            id => PartitionProps(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture), keyspace, handOffs),
+            id => PartitionProps(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture), keyspace, handOffs, null),
             settings, new ShardedKeyspace.Extractor(), sharding.DefaultShardAllocationStrategy(settings), HandOffPartition.Instance);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseClusterExiting, "resp-handoffs-collected-" + _serverName, async () =>
         {
@@ -110,8 +114,8 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     /// <summary>How long a starting partition waits for the members' stores (within resp's request-timeout of the requests it holds).</summary>
     private static readonly TimeSpan HandOffCollectTimeout = TimeSpan.FromSeconds(3);
 
-    private Props PartitionProps(int index, IKeyspace keyspace, PartitionHandOffs? handOffs) =>
-        Props.Create<KeyspacePartition>(_size, index, Stats.Partitions[index], (long)_maxBulkLength, Stats.Memory, keyspace, handOffs).WithDispatcher(_dispatcher);
+    private Props PartitionProps(int index, IKeyspace keyspace, PartitionHandOffs? handOffs, PartitionGate? gate) =>
+        Props.Create<KeyspacePartition>(_size, index, Stats.Partitions[index], (long)_maxBulkLength, Stats.Memory, keyspace, handOffs, gate).WithDispatcher(_dispatcher);
 
     protected override IFrameDecoder<RespCommand> CreateDecoder() => new RespDecoder(_maxQueryBuffer, _maxArrayLength, _maxBulkLength);
 

@@ -21,6 +21,9 @@ internal sealed class ShardedKeyspace(int count) : IKeyspace
 
     public void Tell(int partition, object message, IActorRef sender) => Region.Tell(new ShardingEnvelope(_ids[partition], message), sender);
 
+    /// <summary>A partition may be on another member or moving: always by message.</summary>
+    public RespValue[]? TryRun(int partition, KeyCommand[] requests) => null;
+
     /// <summary>
     /// A partition is its own shard: Sharding's hand-off moves partitions, and keys move with them.
     /// Every message comes in a <see cref="ShardingEnvelope"/>, which the region unwraps itself,

@@ -13,12 +13,22 @@ internal interface IKeyspace
     int Count { get; }
 
     void Tell(int partition, object message, IActorRef sender);
+
+    /// <summary>Runs a batch in the partition on the caller's thread and answers its replies, or null when it must be sent.</summary>
+    RespValue[]? TryRun(int partition, KeyCommand[] requests);
 }
 
-/// <summary>Partitions that are children of the server's supervisor on this node.</summary>
-internal sealed class LocalKeyspace(IActorRef[] partitions) : IKeyspace
+/// <summary>Partitions that are children of the server's supervisor on this node, each behind its <see cref="PartitionGate"/>.</summary>
+internal sealed class LocalKeyspace(IActorRef[] partitions, PartitionGate[] gates) : IKeyspace
 {
     public int Count => partitions.Length;
 
-    public void Tell(int partition, object message, IActorRef sender) => partitions[partition].Tell(message, sender);
+    public void Tell(int partition, object message, IActorRef sender)
+    {
+        if (message is IPartitionRequest)
+            gates[partition].Sent();
+        partitions[partition].Tell(message, sender);
+    }
+
+    public RespValue[]? TryRun(int partition, KeyCommand[] requests) => gates[partition].TryRun(requests);
 }

@@ -9,13 +9,19 @@ namespace AkkaTcp.Keyspace;
 // any node. A command is named by its place in the command table, which every node shares.
 
 /// <summary>
+/// A message a connection (or a partition) sends to a partition through <see cref="IKeyspace.Tell"/>:
+/// a local partition's <see cref="PartitionGate"/> counts these in and out.
+/// </summary>
+internal interface IPartitionRequest : IClusterMessage;
+
+/// <summary>
 /// One command for a partition: <see cref="CommandTable.All"/>[<paramref name="Command"/>] run with
 /// <paramref name="Args"/> (args[0] its name); <paramref name="Payload"/> is a value moved between
 /// partitions (RENAME, COPY); <paramref name="NoTouch"/> is CLIENT NO-TOUCH. <paramref name="Part"/>:
 /// a part or step of a client's command that the connection counts itself (INFO commandstats
 /// counts the client's command once, not its parts).
 /// </summary>
-internal sealed record KeyCommand(int Command, byte[][] Args, object? Payload = null, bool NoTouch = false, bool Part = false) : IClusterMessage;
+internal sealed record KeyCommand(int Command, byte[][] Args, object? Payload = null, bool NoTouch = false, bool Part = false) : IPartitionRequest;
 
 /// <summary>
 /// Commands handled in order and answered with one <see cref="KeyspaceResults"/> holding their
@@ -23,7 +29,7 @@ internal sealed record KeyCommand(int Command, byte[][] Args, object? Payload = 
 /// asker's own mark): a connection asks many things at once by plain messages, with no Ask and no
 /// id per request.
 /// </summary>
-internal sealed record KeyspaceBatch(int Tag, KeyCommand[] Requests) : IClusterMessage;
+internal sealed record KeyspaceBatch(int Tag, KeyCommand[] Requests) : IPartitionRequest;
 
 internal sealed record KeyspaceResults(int Tag, RespValue[] Replies) : IClusterMessage;
 
@@ -34,7 +40,7 @@ internal sealed record KeyspaceResults(int Tag, RespValue[] Replies) : IClusterM
 // served the client first, or it timed out) — and given back too if the client's actor dies.
 
 /// <summary>Pop from the first non-empty of <paramref name="Keys"/> (this partition's, in request order), or wait for a push.</summary>
-internal sealed record WaitForList(long WaitId, byte[][] Keys, bool Left) : IClusterMessage;
+internal sealed record WaitForList(long WaitId, byte[][] Keys, bool Left) : IPartitionRequest;
 
 /// <summary>Nothing to pop yet: the client waits on its keys here.</summary>
 internal sealed record WaitRegistered(long WaitId) : IClusterMessage;
@@ -49,7 +55,7 @@ internal sealed record WaitServed(long WaitId, byte[] Key, byte[] Value, bool Fi
 internal sealed record WaitFailed(long WaitId, byte[] Key, RespValue Error) : IClusterMessage;
 
 /// <summary>The client keeps the value served to it, or gives it back to the end it came from.</summary>
-internal sealed record WaitSettled(long WaitId, bool Keep) : IClusterMessage;
+internal sealed record WaitSettled(long WaitId, bool Keep) : IPartitionRequest;
 
 /// <summary>The client stops waiting (served elsewhere, timed out, closed, draining).</summary>
-internal sealed record WaitCancelled(long WaitId) : IClusterMessage;
+internal sealed record WaitCancelled(long WaitId) : IPartitionRequest;

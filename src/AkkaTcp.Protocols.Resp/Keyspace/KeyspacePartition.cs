@@ -27,9 +27,13 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
     // Every partition of the server: a move forwards to the destination's.
     private readonly IKeyspace _partitions;
 
-    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory, IKeyspace partitions, PartitionHandOffs? handOffs)
+    // Local partitions only: every message is handled under it, and connections run batches through it.
+    private readonly PartitionGate? _gate;
+
+    public KeyspacePartition(KeyspaceSize size, int index, CommandStats stats, long maxStringLength, MemoryLimit memory, IKeyspace partitions, PartitionHandOffs? handOffs, PartitionGate? gate)
     {
         _handOffs = handOffs;
+        _gate = gate;
         _size = size;
         _index = index;
         _stats = stats;
@@ -46,6 +50,49 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
         Timers.StartPeriodicTimer(Sweep.Instance, Sweep.Instance, SweepInterval);
         if (_handOffs is not null)
             StartCollecting(_handOffs);
+        _gate?.Open(RunHere);
+    }
+
+    protected override void PostStop() => _gate?.Close();
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (_gate is null)
+            return base.AroundReceive(receive, message);
+        using (_gate.Enter())
+        {
+            if (message is IPartitionRequest)
+                _gate.Taken();
+            return base.AroundReceive(receive, message);
+        }
+    }
+
+    /// <summary>A batch a connection runs through the gate, on its own thread.</summary>
+    private RespValue[] RunHere(KeyCommand[] requests)
+    {
+        var replies = RunBatch(requests);
+        _size.Set(_index, _store.Keys.Count);
+        return replies;
+    }
+
+    /// <summary>
+    /// Runs a batch's commands in order. A move is sent alone in its batch, since its reply is its
+    /// next step in another partition; one that was not (a bug) is answered with an error, never lost silently.
+    /// </summary>
+    private RespValue[] RunBatch(KeyCommand[] requests)
+    {
+        var replies = new RespValue[requests.Length];
+        for (var i = 0; i < replies.Length; i++)
+            replies[i] = Run(requests[i]);
+        if (replies.Length > 1)
+        {
+            for (var i = 0; i < replies.Length; i++)
+            {
+                if (replies[i] is ForwardValue)
+                    replies[i] = NotAlone;
+            }
+        }
+        return replies;
     }
 
     protected override void OnReceive(object message)
@@ -53,13 +100,11 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
         switch (message)
         {
             case KeyspaceBatch batch:
-                var replies = new RespValue[batch.Requests.Length];
-                for (var i = 0; i < replies.Length; i++)
-                    replies[i] = Run(batch.Requests[i]);
+                var replies = RunBatch(batch.Requests);
                 if (replies is [ForwardValue forward])
                     _partitions.Tell(forward.Partition, new KeyspaceBatch(batch.Tag, [forward.Next]), Sender); // that partition answers the client
                 else
-                    Sender.Tell(new KeyspaceResults(batch.Tag, Array.ConvertAll(replies, NotForwarded)));
+                    Sender.Tell(new KeyspaceResults(batch.Tag, replies));
                 break;
             case KeyCommand command:
                 Sender.Tell(Run(command));
@@ -135,9 +180,7 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
         return reply;
     }
 
-    /// <summary>A move is sent alone in its batch; one that was not (a bug) is answered with an error, never lost silently.</summary>
-    private static RespValue NotForwarded(RespValue reply) =>
-        reply is ForwardValue ? RespValue.Error("ERR internal error: a move was not alone in its batch") : reply;
+    private static readonly RespValue NotAlone = RespValue.Error("ERR internal error: a move was not alone in its batch");
 
     private static readonly RespValue OutOfMemory = RespValue.Error("OOM command not allowed when used memory > 'maxmemory'.");
 

@@ -19,7 +19,7 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
     private IActorRef Partition()
     {
         var partitions = new IActorRef[1];
-        partitions[0] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 1), new LocalKeyspace(partitions), null));
+        partitions[0] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 1), new LocalKeyspace(partitions, [.. partitions.Select(_ => new PartitionGate())]), null, null));
         return partitions[0];
     }
 
@@ -163,7 +163,7 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
     {
         var partitions = new IActorRef[2];
         for (var i = 0; i < 2; i++)
-            partitions[i] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(2), i, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 2), new LocalKeyspace(partitions), null));
+            partitions[i] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(2), i, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 2), new LocalKeyspace(partitions, [.. partitions.Select(_ => new PartitionGate())]), null, null));
         static int P(string key) => ByteKeyComparer.Partition(Bytes(key), 2);
         var source = "src";
         var target = Enumerable.Range(0, 50).Select(i => $"dst{i}").First(key => P(key) != P(source));

@@ -1,0 +1,132 @@
+using System.Text;
+using Akka.Actor;
+using AkkaTcp.Keyspace;
+using AkkaTcp.Protocols.Resp.Commands;
+using AkkaTcp.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AkkaTcp.Tests.Keyspace;
+
+/// <summary>
+/// A local partition's gate: a connection runs a batch in the partition on its own thread only
+/// when that cannot overtake anything sent to the partition, never waits for a busy gate, and
+/// never holds two gates.
+/// </summary>
+public sealed class PartitionGateTests(ITestOutputHelper output) : ServerSpec(output)
+{
+    private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
+
+    private static KeyCommand Command(string name, params string[] args) =>
+        new(CommandTable.Named(name).Index, [Bytes(name), .. args.Select(Bytes)]);
+
+    private static string? Text(RespValue[]? replies) => replies switch
+    {
+        null => null,
+        [BulkValue bulk] => Encoding.ASCII.GetString(bulk.Value),
+        [NullValue] => "(nil)",
+        [SimpleValue simple] => simple.Text,
+        _ => string.Join(",", replies.Select(r => r.GetType().Name)),
+    };
+
+    private (LocalKeyspace Keyspace, IActorRef[] Partitions) Keyspace(int count)
+    {
+        var partitions = new IActorRef[count];
+        var gates = new PartitionGate[count];
+        var keyspace = new LocalKeyspace(partitions, gates);
+        for (var i = 0; i < count; i++)
+        {
+            gates[i] = new PartitionGate();
+            partitions[i] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(count), i, new CommandStats(false), 1L << 29,
+                new MemoryLimit(0, EvictionPolicy.NoEviction, count), keyspace, null, gates[i]));
+        }
+        return (keyspace, partitions);
+    }
+
+    private void AwaitOpen(LocalKeyspace keyspace, int partition) =>
+        AwaitAssert(() => Assert.NotNull(keyspace.TryRun(partition, [Command("PING")])));
+
+    [Fact]
+    public void A_batch_runs_in_the_partition_and_sees_what_was_sent_before_it_or_is_sent_behind_it()
+    {
+        var (keyspace, _) = Keyspace(1);
+        AwaitOpen(keyspace, 0);
+        var ran = 0;
+        for (var i = 0; i < 500; i++)
+        {
+            var value = i.ToString();
+            keyspace.Tell(0, new KeyspaceBatch(i, [Command("SET", "k", value)]), TestActor);
+            // Either the SET has run (the GET sees it) or it still waits in the mailbox and the
+            // GET must be sent behind it: never the value before it.
+            var replies = keyspace.TryRun(0, [Command("GET", "k")]);
+            if (replies is not null)
+            {
+                Assert.Equal(value, Text(replies));
+                ran++;
+            }
+            Assert.Equal(i, ExpectMsg<KeyspaceResults>().Tag);
+        }
+        AwaitAssert(() => Assert.Equal("499", Text(keyspace.TryRun(0, [Command("GET", "k")]))));
+        Output.WriteLine($"{ran} of 500 GETs ran at once");
+    }
+
+    [Fact]
+    public async Task A_busy_gate_is_not_waited_for()
+    {
+        var gate = new PartitionGate();
+        gate.Open(requests => [RespValue.Ok]);
+        Assert.Equal("OK", Text(gate.TryRun([Command("PING")])));
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = Task.Run(() =>
+        {
+            using (gate.Enter())
+            {
+                entered.Set();
+                release.Wait(Within());
+            }
+        });
+        entered.Wait(Within());
+        Assert.Null(gate.TryRun([Command("PING")]));
+        release.Set();
+        await holder.WaitAsync(Within());
+        Assert.Equal("OK", Text(gate.TryRun([Command("PING")])));
+    }
+
+    [Fact]
+    public void A_thread_in_a_gate_runs_nothing_in_another_nor_in_the_same_one_again()
+    {
+        var outer = new PartitionGate();
+        var inner = new PartitionGate();
+        RespValue[]? nested = [RespValue.Ok];
+        outer.Open(requests =>
+        {
+            nested = inner.TryRun(requests);
+            return [RespValue.Ok];
+        });
+        inner.Open(requests => [RespValue.Ok]);
+        Assert.Equal("OK", Text(outer.TryRun([Command("PING")])));
+        Assert.Null(nested);
+        using (outer.Enter())
+            Assert.Null(outer.TryRun([Command("PING")]));
+        Assert.Equal("OK", Text(inner.TryRun([Command("PING")])));
+    }
+
+    [Fact]
+    public void A_gate_with_a_message_on_its_way_or_a_stopped_partition_runs_nothing()
+    {
+        var (keyspace, partitions) = Keyspace(1);
+        AwaitOpen(keyspace, 0);
+        var gate = new PartitionGate();
+        gate.Open(requests => [RespValue.Ok]);
+        gate.Sent();
+        Assert.Null(gate.TryRun([Command("PING")]));
+        gate.Taken();
+        Assert.Equal("OK", Text(gate.TryRun([Command("PING")])));
+
+        Watch(partitions[0]);
+        Sys.Stop(partitions[0]);
+        ExpectTerminated(partitions[0]);
+        Assert.Null(keyspace.TryRun(0, [Command("PING")]));
+    }
+}
