@@ -5,9 +5,10 @@ using AkkaTcp.Protocols.Resp.Commands;
 
 namespace AkkaTcp.Protocols.Resp;
 
-// Keyspace work: commands for partitions are collected while one received chunk is handled and
-// sent at its end (OnFramesEnd), one KeyspaceBatch per partition, so a pipelined batch costs one
-// message per partition each way instead of one per command. A batch's replies are matched to its
+// Keyspace work: commands for partitions are collected while one received chunk is handled and,
+// at its end (OnFramesEnd), run in each partition through its gate (PartitionGate) or sent to it,
+// one KeyspaceBatch per partition, so a pipelined batch costs at most one message per partition
+// each way instead of one per command. A sent batch's replies are matched to its
 // commands by its tag and their count, never by arrival order; a batch not answered within
 // request-timeout gets an error for each of its commands, and its late answer is dropped.
 internal sealed partial class RespHandler
@@ -60,11 +61,23 @@ internal sealed partial class RespHandler
             _metrics.RecordRequest(reply.Operation, reply.Started);
     }
 
-    /// <summary>A single-key command (or a multi-key one whose keys share a partition): to its partition.</summary>
+    /// <summary>
+    /// A single-key command (or a multi-key one whose keys share a partition): to its partition.
+    /// When nothing of this connection's is queued for that partition or on its way to any, it runs
+    /// at once through the partition's gate and is answered in place, with no reply kept for later.
+    /// (Only the connection's own steps are moves, never a client's command.)
+    /// </summary>
     private void Key(CommandSpec spec, RespCommand command, IConnectionContext<RespReply> c)
     {
         var args = Copy(command, spec);
-        Enqueue(PartitionOf(args[spec.FirstKey]), new KeyCommand(spec.Index, args, null, Client.NoTouch), new Pending(Begin(c), null));
+        var partition = PartitionOf(args[spec.FirstKey]);
+        var request = new KeyCommand(spec.Index, args, null, Client.NoTouch);
+        if (_outbox[partition] is not { Requests.Count: > 0 } && _sent.Count == 0 && _partitions.TryRun(partition, request) is { } reply)
+        {
+            reply.Write(c);
+            return;
+        }
+        Enqueue(partition, request, new Pending(Begin(c), null));
     }
 
     /// <summary>

@@ -24,6 +24,8 @@ internal sealed class ShardedKeyspace(int count) : IKeyspace
     /// <summary>A partition may be on another member or moving: always by message.</summary>
     public RespValue[]? TryRun(int partition, KeyCommand[] requests) => null;
 
+    public RespValue? TryRun(int partition, KeyCommand request) => null;
+
     /// <summary>
     /// A partition is its own shard: Sharding's hand-off moves partitions, and keys move with them.
     /// Every message comes in a <see cref="ShardingEnvelope"/>, which the region unwraps itself,

@@ -50,7 +50,7 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
         Timers.StartPeriodicTimer(Sweep.Instance, Sweep.Instance, SweepInterval);
         if (_handOffs is not null)
             StartCollecting(_handOffs);
-        _gate?.Open(RunHere);
+        _gate?.Open(RunHere, RunHere);
     }
 
     protected override void PostStop() => _gate?.Close();
@@ -73,6 +73,14 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
         var replies = RunBatch(requests);
         _size.Set(_index, _store.Keys.Count);
         return replies;
+    }
+
+    /// <summary>A single command a connection runs through the gate (a move's reply is its next step, for the connection to run).</summary>
+    private RespValue RunHere(KeyCommand request)
+    {
+        var reply = Run(request);
+        _size.Set(_index, _store.Keys.Count);
+        return reply;
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace AkkaTcp.Keyspace;
 /// <summary>
 /// The lock a local partition handles every message under, which lets a connection run a batch
 /// in the partition on its own thread instead of sending it: no message to the partition and none
-/// back, no mailbox run on either side (see the resp README, "Keyspace partitions").
+/// back, no mailbox run on either side (see the resp README, "Keyspace partitions: a batch usually runs on the connection's thread").
 /// <para>
 /// A connection runs a batch here only when nothing sent to the partition waits in its mailbox
 /// (<see cref="Sent"/> counts them in, the partition <see cref="Taken"/> out), so everything a
@@ -15,7 +15,8 @@ namespace AkkaTcp.Keyspace;
 internal sealed class PartitionGate
 {
     private readonly Lock _lock = new();
-    private Func<KeyCommand[], RespValue[]>? _run;
+    private Func<KeyCommand[], RespValue[]>? _runBatch;
+    private Func<KeyCommand, RespValue>? _runOne;
     private int _queued;
 
     // Gates this thread holds (a partition's message can only nest in another's where mailboxes
@@ -23,18 +24,18 @@ internal sealed class PartitionGate
     [ThreadStatic]
     private static int _held;
 
-    /// <summary>The partition is up: batches may run in it through <paramref name="run"/>.</summary>
-    public void Open(Func<KeyCommand[], RespValue[]> run)
+    /// <summary>The partition is up: batches and single commands may run in it through these.</summary>
+    public void Open(Func<KeyCommand[], RespValue[]> runBatch, Func<KeyCommand, RespValue> runOne)
     {
         using (_lock.EnterScope())
-            _run = run;
+            (_runBatch, _runOne) = (runBatch, runOne);
     }
 
     /// <summary>The partition stopped: batches go by message again (and meet its deadline errors).</summary>
     public void Close()
     {
         using (_lock.EnterScope())
-            _run = null;
+            (_runBatch, _runOne) = (null, null);
     }
 
     /// <summary>An <see cref="IPartitionRequest"/> for the partition is about to be sent.</summary>
@@ -58,11 +59,32 @@ internal sealed class PartitionGate
     /// </summary>
     public RespValue[]? TryRun(KeyCommand[] requests)
     {
-        if (_held != 0 || Volatile.Read(ref _queued) != 0 || !_lock.TryEnter())
+        if (!TryEnter())
             return null;
-        _held++;
         using var scope = new Scope(this);
-        return _run is { } run && _queued == 0 ? run(requests) : null;
+        return _runBatch!(requests);
+    }
+
+    /// <summary>One command, as <see cref="TryRun(KeyCommand[])"/>: its reply, or null.</summary>
+    public RespValue? TryRun(KeyCommand request)
+    {
+        if (!TryEnter())
+            return null;
+        using var scope = new Scope(this);
+        return _runOne!(request);
+    }
+
+    private bool TryEnter()
+    {
+        if (_held != 0 || Volatile.Read(ref _queued) != 0 || !_lock.TryEnter())
+            return false;
+        if (_runOne is null || _queued != 0)
+        {
+            _lock.Exit();
+            return false;
+        }
+        _held++;
+        return true;
     }
 
     public readonly struct Scope(PartitionGate gate) : IDisposable
