@@ -300,6 +300,13 @@ internal sealed partial class RespHandler
         return tag;
     }
 
+    /// <summary>A shard region dropped a batch before its partition saw it: sent again, while its deadline lasts.</summary>
+    private void OnDropped(BatchDropped dropped)
+    {
+        if (_sent.ContainsKey(dropped.Batch.Tag))
+            _partitions.Tell(dropped.Partition, dropped.Batch, _self);
+    }
+
     private void OnResults(KeyspaceResults results)
     {
         // Unknown tag: answered after its deadline, when its commands had their errors already.

@@ -192,6 +192,9 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
             case KeyspaceResults results:
                 OnResults(results);
                 break;
+            case BatchDropped dropped:
+                OnDropped(dropped);
+                break;
             case CheckDeadlines:
                 _deadlineCheckScheduled = false;
                 FailOverdueBatches();

@@ -83,6 +83,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     private ShardedKeyspace StartSharded(ActorSystem system)
     {
         var keyspace = new ShardedKeyspace(_partitionCount);
+        DroppedBatches.EnsureStarted(system);
         var storeName = PartitionHandOffs.StoreName(_serverName);
         var store = system.ActorOf(Props.Create(() => new HandOffStore(keyspace, storeName)), storeName);
         var handOffs = new PartitionHandOffs(storeName, store, HandOffCollectTimeout);

@@ -38,7 +38,7 @@ public class FramePathBenchmarks
     {
         var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 1), new IPEndPoint(IPAddress.Loopback, 2));
         _output = new OutputBuffer(ackEveryWrites: 1); // the acknowledged path: no copy
-        _sink = new ConnectionSink(info, ActorRefs.Nobody, new ReplyOrder(_output), (_, _) => { }, () => _output.PendingBytes, () => int.MaxValue, AkkaTcpMetrics.Shared.ForServer("main"));
+        _sink = new ConnectionSink(info, ActorRefs.Nobody, new ReplyOrder(_output), new Owner(_output), AkkaTcpMetrics.Shared.ForServer("main"));
         _echo = Server("echo").OpenSession(info);
         _echo.OnConnected(_sink);
         _jsonRpc = Server("json-rpc").OpenSession(info);
@@ -117,5 +117,17 @@ public class FramePathBenchmarks
     {
         _output.StartWrite(out _);
         _output.CompleteWrite();
+    }
+
+    /// <summary>The connection's side of the sink, without an actor: nothing is deferred here.</summary>
+    private sealed class Owner(OutputBuffer output) : IConnectionSinkOwner
+    {
+        public int HeldOutputBytes => output.PendingBytes;
+
+        public int ServerMaxPendingOutputBytes => int.MaxValue;
+
+        public void OnDeferredDone(Task work, object? slot)
+        {
+        }
     }
 }

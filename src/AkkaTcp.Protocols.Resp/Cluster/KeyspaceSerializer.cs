@@ -21,6 +21,7 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
     {
         KeyspaceBatch => "B",
         KeyspaceResults => "R",
+        BatchDropped => "BD",
         KeyCommand => "C",
         WaitForList => "W",
         WaitRegistered => "WR",
@@ -42,10 +43,11 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
         switch (o)
         {
             case KeyspaceBatch batch:
-                w.Int(batch.Tag);
-                w.Int(batch.Requests.Length);
-                foreach (var command in batch.Requests)
-                    WriteCommand(w, command);
+                WriteBatch(w, batch);
+                break;
+            case BatchDropped dropped:
+                w.Int(dropped.Partition);
+                WriteBatch(w, dropped.Batch);
                 break;
             case KeyspaceResults results:
                 w.Int(results.Tag);
@@ -113,7 +115,8 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
         var r = new WireReader(bytes);
         return manifest switch
         {
-            "B" => new KeyspaceBatch(r.Int(), r.Many(ReadCommand)),
+            "B" => ReadBatch(r),
+            "BD" => new BatchDropped(r.Int(), ReadBatch(r)),
             "R" => new KeyspaceResults(r.Int(), r.Many(ReadValue)),
             "C" => ReadCommand(r),
             "W" => new WaitForList(r.Long(), r.Arrays(), r.Bool()),
@@ -138,6 +141,16 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
         var last = r.Bool();
         return new HandedOffChunk(partition, ReadState(r), last);
     }
+
+    private static void WriteBatch(WireWriter w, KeyspaceBatch batch)
+    {
+        w.Int(batch.Tag);
+        w.Int(batch.Requests.Length);
+        foreach (var command in batch.Requests)
+            WriteCommand(w, command);
+    }
+
+    private static KeyspaceBatch ReadBatch(WireReader r) => new(r.Int(), r.Many(ReadCommand));
 
     private static void WriteCommand(WireWriter w, KeyCommand command)
     {

@@ -33,6 +33,12 @@ internal sealed record KeyspaceBatch(int Tag, KeyCommand[] Requests) : IPartitio
 
 internal sealed record KeyspaceResults(int Tag, RespValue[] Replies) : IClusterMessage;
 
+/// <summary>
+/// A shard region dropped <paramref name="Batch"/> before <paramref name="Partition"/> saw it (see
+/// <see cref="Protocols.Resp.Cluster.DroppedBatches"/>): its sender may send it again.
+/// </summary>
+internal sealed record BatchDropped(int Partition, KeyspaceBatch Batch) : IClusterMessage;
+
 // Blocking pops (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH). The connection asks each partition holding
 // some of the keys; a partition pops at once if it can, else queues the client on those keys,
 // first come first served, and pops for it when a push arrives. A value popped for a client is

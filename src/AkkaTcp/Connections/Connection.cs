@@ -16,7 +16,7 @@ namespace AkkaTcp.Connections;
 /// <see cref="Closing"/> until Akka.IO reports the socket closed. Every timeout is an actor timer
 /// that checks a timestamp when it fires, so no timer is rescheduled per message.
 /// </summary>
-internal sealed partial class Connection : UntypedActor, IWithTimers
+internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectionSinkOwner
 {
     private ConnectionInfo _info;
     private readonly IActorRef _socket;
@@ -59,13 +59,20 @@ internal sealed partial class Connection : UntypedActor, IWithTimers
     /// <summary>Makes the sink for <see cref="_info"/>, and the protocol session when <paramref name="withSession"/> (after a PROXY header, once it named the client).</summary>
     private void OpenSession(bool withSession)
     {
-        var self = Self;
-        _sink = new ConnectionSink(_info, self, _replies, (work, slot) => self.Tell(new DeferredDone(work, slot!)), () => _output.HeldBytes, () => _settings.MaxPendingWriteBytes, _metrics);
+        _sink = new ConnectionSink(_info, Self, _replies, this, _metrics);
         if (withSession)
             _session = _settings.Protocol.OpenSession(_info);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    int IConnectionSinkOwner.HeldOutputBytes => _output.HeldBytes;
+
+    int IConnectionSinkOwner.ServerMaxPendingOutputBytes => _settings.MaxPendingWriteBytes;
+
+    // Called on the thread the work completed on: only a message to the actor (the sink's Self, as
+    // Akka's Self is only valid on the actor's own thread).
+    void IConnectionSinkOwner.OnDeferredDone(Task work, object? slot) => _sink.Self.Tell(new DeferredDone(work, slot!));
 
     private bool Has(ConnectionFlags flag) => (_flags & flag) != 0;
 

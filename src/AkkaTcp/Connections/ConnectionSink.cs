@@ -11,21 +11,17 @@ namespace AkkaTcp.Connections;
 internal sealed class ConnectionSink : IConnectionSink
 {
     private readonly ReplyOrder _replies;
-    private readonly Action<Task, object?> _onDeferredDone;
-    private readonly Func<int> _pendingOutputBytes;
-    private readonly Func<int> _serverMaxPendingOutputBytes;
+    private readonly IConnectionSinkOwner _owner;
+    private Action<Task, object?>? _onDeferredDone; // made at the first deferred reply: most connections have none
     private int _maxPendingOutputBytes;
 
-    /// <param name="onDeferredDone">Called (on any thread) when a deferred reply's work completes.</param>
-    public ConnectionSink(ConnectionInfo connection, IActorRef self, ReplyOrder replies, Action<Task, object?> onDeferredDone, Func<int> pendingOutputBytes, Func<int> serverMaxPendingOutputBytes, ServerMetrics metrics)
+    public ConnectionSink(ConnectionInfo connection, IActorRef self, ReplyOrder replies, IConnectionSinkOwner owner, ServerMetrics metrics)
     {
-        _serverMaxPendingOutputBytes = serverMaxPendingOutputBytes;
         Metrics = metrics;
-        _pendingOutputBytes = pendingOutputBytes;
         Connection = connection;
         Self = self;
         _replies = replies;
-        _onDeferredDone = onDeferredDone;
+        _owner = owner;
     }
 
     public ConnectionInfo Connection { get; }
@@ -37,11 +33,11 @@ internal sealed class ConnectionSink : IConnectionSink
 
     public IBufferWriter<byte> Output => _replies.Writer;
 
-    public int PendingOutputBytes => _pendingOutputBytes();
+    public int PendingOutputBytes => _owner.HeldOutputBytes;
 
     public int MaxPendingOutputBytes
     {
-        get => _maxPendingOutputBytes > 0 ? _maxPendingOutputBytes : _serverMaxPendingOutputBytes();
+        get => _maxPendingOutputBytes > 0 ? _maxPendingOutputBytes : _owner.ServerMaxPendingOutputBytes;
         set => _maxPendingOutputBytes = Math.Max(0, value);
     }
 
@@ -78,5 +74,18 @@ internal sealed class ConnectionSink : IConnectionSink
     public void CompleteReply<TState>(ReplyToken reserved, TState state, Action<TState> writeReply) => _replies.Complete(reserved, state, writeReply);
 
     private void WhenDone(Task work, object slot) =>
-        work.ContinueWith(_onDeferredDone, slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        work.ContinueWith(_onDeferredDone ??= _owner.OnDeferredDone, slot, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+}
+
+/// <summary>What a <see cref="ConnectionSink"/> asks of the connection it writes for (an interface, not delegates: none are held per idle connection).</summary>
+internal interface IConnectionSinkOwner
+{
+    /// <summary>Output bytes held (gathered and in flight).</summary>
+    int HeldOutputBytes { get; }
+
+    /// <summary>The server's max-pending-write-bytes, as its live settings say now.</summary>
+    int ServerMaxPendingOutputBytes { get; }
+
+    /// <summary>A deferred reply's work completed; called on any thread.</summary>
+    void OnDeferredDone(Task work, object? slot);
 }

@@ -89,6 +89,10 @@ public sealed class KeyspaceSerializerTests(ITestOutputHelper output) : ServerSp
         Assert.Null(back.Requests[0].Payload);
         Assert.Equal(B("payload"), back.Requests[1].Payload);
         Assert.Equal("entry 1234567890123 l:z,a,", Show((RespValue)back.Requests[2].Payload!));
+        var dropped = RoundTrip(new BatchDropped(6, batch));
+        Assert.Equal(6, dropped.Partition);
+        Assert.Equal(batch.Tag, dropped.Batch.Tag);
+        Assert.Equal(batch.Requests.Select(r => r.Args), dropped.Batch.Requests.Select(r => r.Args));
 
         RespValue[] replies =
         [
