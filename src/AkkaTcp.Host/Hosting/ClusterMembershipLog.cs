@@ -10,6 +10,10 @@ internal sealed class ClusterMembershipLog : UntypedActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
 
+    // Members up, as the events say so far. Cluster.State lags the events it is built from: counted
+    // from it, a member's own up line could say 0 and the next member's 1.
+    private readonly HashSet<UniqueAddress> _up = [];
+
     protected override void PreStart() =>
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
@@ -21,18 +25,23 @@ internal sealed class ClusterMembershipLog : UntypedActor
         switch (message)
         {
             case ClusterEvent.MemberUp up:
+                _up.Add(up.Member.UniqueAddress);
                 _log.Info("Cluster member up: {Address} (members up: {Count})", up.Member.Address, UpCount());
                 break;
             case ClusterEvent.MemberLeft left:
+                _up.Remove(left.Member.UniqueAddress);
                 _log.Info("Cluster member leaving: {Address}", left.Member.Address);
                 break;
             case ClusterEvent.MemberExited exited:
+                _up.Remove(exited.Member.UniqueAddress);
                 _log.Info("Cluster member exiting: {Address}", exited.Member.Address);
                 break;
             case ClusterEvent.MemberDowned downed:
+                _up.Remove(downed.Member.UniqueAddress);
                 _log.Warning("Cluster member downed: {Address}", downed.Member.Address);
                 break;
             case ClusterEvent.MemberRemoved removed:
+                _up.Remove(removed.Member.UniqueAddress);
                 _log.Info("Cluster member removed: {Address} (was {Status}; members up: {Count})", removed.Member.Address, removed.PreviousStatus, UpCount());
                 break;
             case ClusterEvent.UnreachableMember unreachable:
@@ -44,5 +53,5 @@ internal sealed class ClusterMembershipLog : UntypedActor
         }
     }
 
-    private int UpCount() => _cluster.State.Members.Count(m => m.Status == MemberStatus.Up);
+    private int UpCount() => _up.Count;
 }
