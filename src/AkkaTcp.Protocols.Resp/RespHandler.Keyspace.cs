@@ -26,7 +26,14 @@ internal sealed partial class RespHandler
         public List<Pending> Replies { get; } = [];
     }
 
-    private sealed record SentBatch(Pending[] Replies, long Deadline);
+    private sealed record SentBatch(Pending[] Replies, long Deadline)
+    {
+        /// <summary>Times it was sent again after a shard region dropped it.</summary>
+        public int Resent { get; set; }
+    }
+
+    // A batch may meet more than one hand-off while shards move; beyond this it waits out its deadline.
+    private const int MaxResends = 3;
 
     /// <summary>Sent to the connection by the scheduler: time to fail the batches past their deadline.</summary>
     private sealed class CheckDeadlines : IDeadLetterSuppression
@@ -300,10 +307,10 @@ internal sealed partial class RespHandler
         return tag;
     }
 
-    /// <summary>A shard region dropped a batch before its partition saw it: sent again, while its deadline lasts.</summary>
+    /// <summary>A shard region dropped a batch before its partition saw it: sent again, while its deadline lasts, a few times at most.</summary>
     private void OnDropped(BatchDropped dropped)
     {
-        if (_sent.ContainsKey(dropped.Batch.Tag))
+        if (_sent.TryGetValue(dropped.Batch.Tag, out var batch) && batch.Resent++ < MaxResends)
             _partitions.Tell(dropped.Partition, dropped.Batch, _self);
     }
 
