@@ -22,26 +22,28 @@ internal sealed class ClusterMembershipLog : UntypedActor
 
     protected override void OnReceive(object message)
     {
+        if (message is ClusterEvent.MemberStatusChange change)
+        {
+            if (change.Member.Status == MemberStatus.Up)
+                _up.Add(change.Member.UniqueAddress);
+            else
+                _up.Remove(change.Member.UniqueAddress);
+        }
         switch (message)
         {
             case ClusterEvent.MemberUp up:
-                _up.Add(up.Member.UniqueAddress);
                 _log.Info("Cluster member up: {Address} (members up: {Count})", up.Member.Address, UpCount());
                 break;
             case ClusterEvent.MemberLeft left:
-                _up.Remove(left.Member.UniqueAddress);
                 _log.Info("Cluster member leaving: {Address}", left.Member.Address);
                 break;
             case ClusterEvent.MemberExited exited:
-                _up.Remove(exited.Member.UniqueAddress);
                 _log.Info("Cluster member exiting: {Address}", exited.Member.Address);
                 break;
             case ClusterEvent.MemberDowned downed:
-                _up.Remove(downed.Member.UniqueAddress);
                 _log.Warning("Cluster member downed: {Address}", downed.Member.Address);
                 break;
             case ClusterEvent.MemberRemoved removed:
-                _up.Remove(removed.Member.UniqueAddress);
                 _log.Info("Cluster member removed: {Address} (was {Status}; members up: {Count})", removed.Member.Address, removed.PreviousStatus, UpCount());
                 break;
             case ClusterEvent.UnreachableMember unreachable:

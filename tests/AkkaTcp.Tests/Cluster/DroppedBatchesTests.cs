@@ -1,9 +1,9 @@
-using System.Text;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using AkkaTcp.Keyspace;
 using AkkaTcp.Protocols.Resp.Cluster;
+using AkkaTcp.Tests.Keyspace;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -16,7 +16,7 @@ namespace AkkaTcp.Tests.Cluster;
 /// </summary>
 public sealed class DroppedBatchesTests(ITestOutputHelper output) : ServerSpec(output)
 {
-    private static KeyspaceBatch Batch(int tag) => new(tag, [new KeyCommand(1, [Encoding.ASCII.GetBytes("INCR"), Encoding.ASCII.GetBytes("n")])]);
+    private static KeyspaceBatch Batch(int tag) => new(tag, [TestKeyspace.Command("INCR", "n")]);
 
     [Fact]
     public void A_dropped_batch_is_handed_back_to_its_sender_with_its_partition_once()

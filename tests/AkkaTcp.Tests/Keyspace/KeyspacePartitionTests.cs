@@ -5,34 +5,14 @@ using AkkaTcp.Protocols.Resp.Commands;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using static AkkaTcp.Tests.Keyspace.TestKeyspace;
 
 namespace AkkaTcp.Tests.Keyspace;
 
 /// <summary>A keyspace partition at actor level: batches, plain commands, failures, blocked clients.</summary>
 public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpec(output)
 {
-    private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
-
-    private static KeyCommand Command(string name, params string[] args) =>
-        new(CommandTable.Named(name).Index, [Bytes(name), .. args.Select(Bytes)]);
-
-    private IActorRef Partition()
-    {
-        var partitions = new IActorRef[1];
-        partitions[0] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(1), 0, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 1), new LocalKeyspace(partitions, [.. partitions.Select(_ => new PartitionGate())]), null, null));
-        return partitions[0];
-    }
-
-    private static string Text(RespValue value) => value switch
-    {
-        BulkValue bulk => Encoding.ASCII.GetString(bulk.Value),
-        IntegerValue integer => integer.Value.ToString(),
-        ErrorValue error => error.Text,
-        SimpleValue simple => simple.Text,
-        NullValue => "(nil)",
-        ArrayValue array => "[" + string.Join(",", array.Items.Select(Text)) + "]",
-        _ => value.GetType().Name,
-    };
+    private IActorRef Partition() => TestKeyspace.Start(Sys, 1, gated: false).Partitions[0];
 
     [Fact]
     public void A_batch_is_answered_by_one_message_with_its_replies_in_request_order_and_its_tag()
@@ -161,9 +141,7 @@ public sealed class KeyspacePartitionTests(ITestOutputHelper output) : ServerSpe
     [Fact]
     public void A_move_goes_partition_to_partition_and_back_when_the_destination_cannot_take_it()
     {
-        var partitions = new IActorRef[2];
-        for (var i = 0; i < 2; i++)
-            partitions[i] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(2), i, new CommandStats(false), 1L << 29, new MemoryLimit(0, EvictionPolicy.NoEviction, 2), new LocalKeyspace(partitions, [.. partitions.Select(_ => new PartitionGate())]), null, null));
+        var (_, partitions) = TestKeyspace.Start(Sys, 2, gated: false);
         static int P(string key) => ByteKeyComparer.Partition(Bytes(key), 2);
         var source = "src";
         var target = Enumerable.Range(0, 50).Select(i => $"dst{i}").First(key => P(key) != P(source));

@@ -1,10 +1,9 @@
-using System.Text;
 using Akka.Actor;
 using AkkaTcp.Keyspace;
-using AkkaTcp.Protocols.Resp.Commands;
 using AkkaTcp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using static AkkaTcp.Tests.Keyspace.TestKeyspace;
 
 namespace AkkaTcp.Tests.Keyspace;
 
@@ -15,33 +14,9 @@ namespace AkkaTcp.Tests.Keyspace;
 /// </summary>
 public sealed class PartitionGateTests(ITestOutputHelper output) : ServerSpec(output)
 {
-    private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
+    private static string? Text(RespValue[]? replies) => replies is null ? null : string.Join(",", replies.Select(TestKeyspace.Text));
 
-    private static KeyCommand Command(string name, params string[] args) =>
-        new(CommandTable.Named(name).Index, [Bytes(name), .. args.Select(Bytes)]);
-
-    private static string? Text(RespValue[]? replies) => replies switch
-    {
-        null => null,
-        [BulkValue bulk] => Encoding.ASCII.GetString(bulk.Value),
-        [NullValue] => "(nil)",
-        [SimpleValue simple] => simple.Text,
-        _ => string.Join(",", replies.Select(r => r.GetType().Name)),
-    };
-
-    private (LocalKeyspace Keyspace, IActorRef[] Partitions) Keyspace(int count)
-    {
-        var partitions = new IActorRef[count];
-        var gates = new PartitionGate[count];
-        var keyspace = new LocalKeyspace(partitions, gates);
-        for (var i = 0; i < count; i++)
-        {
-            gates[i] = new PartitionGate();
-            partitions[i] = Sys.ActorOf(Props.Create<KeyspacePartition>(new KeyspaceSize(count), i, new CommandStats(false), 1L << 29,
-                new MemoryLimit(0, EvictionPolicy.NoEviction, count), keyspace, null, gates[i]));
-        }
-        return (keyspace, partitions);
-    }
+    private (LocalKeyspace Keyspace, IActorRef[] Partitions) Keyspace(int count) => TestKeyspace.Start(Sys, count, gated: true);
 
     private void AwaitOpen(LocalKeyspace keyspace, int partition) =>
         AwaitAssert(() => Assert.NotNull(keyspace.TryRun(partition, [Command("PING")])));
