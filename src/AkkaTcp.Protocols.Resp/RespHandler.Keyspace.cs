@@ -48,6 +48,10 @@ internal sealed partial class RespHandler
     private readonly Dictionary<int, SentBatch> _sent = new();
     private readonly Queue<(SentBatch Batch, RespValue[] Replies)> _ran = new();
     private bool _delivering;
+
+    // The end of the last command this connection ran or answered in the current run of frames,
+    // the start of its next one (CommandStats.Start); 0 once the run ends (SendQueued).
+    private long _clock;
     private int _queued;
     private int _nextTag;
     private bool _deadlineCheckScheduled;
@@ -79,7 +83,7 @@ internal sealed partial class RespHandler
         var args = Copy(command, spec);
         var partition = PartitionOf(args[spec.FirstKey]);
         var request = new KeyCommand(spec.Index, args, null, Client.NoTouch);
-        if (_outbox[partition] is not { Requests.Count: > 0 } && _sent.Count == 0 && _partitions.TryRun(partition, request) is { } reply)
+        if (_outbox[partition] is not { Requests.Count: > 0 } && _sent.Count == 0 && _partitions.TryRun(partition, request, ref _clock) is { } reply)
         {
             reply.Write(c);
             return;
@@ -230,6 +234,7 @@ internal sealed partial class RespHandler
 
     internal void SendQueued()
     {
+        _clock = 0;
         if (_queued == 0)
             return;
         var deadline = Environment.TickCount64 + (long)_stats.RequestTimeout.TotalMilliseconds;

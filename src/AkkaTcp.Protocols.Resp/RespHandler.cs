@@ -108,7 +108,7 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
             EndTiming();
             return;
         }
-        var started = Stopwatch.GetTimestamp();
+        var started = CommandStats.Start(_clock);
         switch (spec.Route)
         {
             case CommandRoute.EachKey:
@@ -132,7 +132,7 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
         }
         // Commands spread over partitions, or answered here: counted once, with the connection's
         // time (their partitions' parts are not counted as calls of their own).
-        _stats.Connection.Record(spec.Index, started, failed: false);
+        _clock = _stats.Connection.Record(spec.Index, started, failed: false);
         EndTiming();
     }
 

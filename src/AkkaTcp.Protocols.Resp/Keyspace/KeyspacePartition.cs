@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AkkaTcp.Protocols.Resp.Cluster;
@@ -76,9 +75,9 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
     }
 
     /// <summary>A single command a connection runs through the gate (a move's reply is its next step, for the connection to run).</summary>
-    private RespValue RunHere(KeyCommand request)
+    private RespValue RunHere(KeyCommand request, ref long clock)
     {
-        var reply = Run(request);
+        var reply = Run(request, ref clock);
         _size.Set(_index, _store.Keys.Count);
         return reply;
     }
@@ -90,8 +89,9 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
     private RespValue[] RunBatch(KeyCommand[] requests)
     {
         var replies = new RespValue[requests.Length];
+        var clock = 0L;
         for (var i = 0; i < replies.Length; i++)
-            replies[i] = Run(requests[i]);
+            replies[i] = Run(requests[i], ref clock);
         if (replies.Length > 1)
         {
             for (var i = 0; i < replies.Length; i++)
@@ -115,7 +115,8 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
                     Sender.Tell(new KeyspaceResults(batch.Tag, replies));
                 break;
             case KeyCommand command:
-                Sender.Tell(Run(command));
+                var clock = 0L;
+                Sender.Tell(Run(command, ref clock));
                 break;
             case Sweep:
                 _store.SweepExpired();
@@ -148,20 +149,23 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
     /// Runs one command; a command that throws (a bug, or a malformed message) gets an error reply
     /// of its own, in its place, and the partition keeps its keys and goes on. Clients blocked on a
     /// list the command pushed to are served right after it, before the next command, as in Redis.
+    /// <paramref name="clock"/> is the end of the command before it in this run (0 for none) and
+    /// becomes this one's end (<see cref="CommandStats.Start"/>).
     /// </summary>
-    private RespValue Run(KeyCommand command)
+    private RespValue Run(KeyCommand command, ref long clock)
     {
         if ((uint)command.Command >= (uint)CommandTable.All.Length || CommandTable.All[command.Command].InPartition is not { } run)
             return RespValue.Error($"ERR unknown keyspace command {command.Command}");
         var spec = CommandTable.All[command.Command];
-        var started = Stopwatch.GetTimestamp();
+        var started = CommandStats.Start(clock);
+        clock = 0;
         RespValue reply;
         try
         {
             if (spec.DenyOom && _memory.PerPartition is > 0 and var limit && !_store.MakeRoom(limit, _memory.Policy))
             {
                 if (!command.Part)
-                    _stats.Record(command.Command, started, failed: true);
+                    clock = _stats.Record(command.Command, started, failed: true);
                 return OutOfMemory; // as Redis: refused before it runs, the keyspace unchanged
             }
             _store.CommandStarted = started;
@@ -182,7 +186,7 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
             _store.Payload = null;
         }
         if (!command.Part)
-            _stats.Record(command.Command, started, reply.IsError);
+            clock = _stats.Record(command.Command, started, reply.IsError);
         if (_store.ListsPushed.Count > 0)
             _waiters.ServePushed();
         return reply;

@@ -16,7 +16,7 @@ internal sealed class PartitionGate
 {
     private readonly Lock _lock = new();
     private Func<KeyCommand[], RespValue[]>? _runBatch;
-    private Func<KeyCommand, RespValue>? _runOne;
+    private RunOne? _runOne;
     private int _queued;
 
     // Gates this thread holds (a partition's message can only nest in another's where mailboxes
@@ -25,7 +25,7 @@ internal sealed class PartitionGate
     private static int _held;
 
     /// <summary>The partition is up: batches and single commands may run in it through these.</summary>
-    public void Open(Func<KeyCommand[], RespValue[]> runBatch, Func<KeyCommand, RespValue> runOne)
+    public void Open(Func<KeyCommand[], RespValue[]> runBatch, RunOne runOne)
     {
         using (_lock.EnterScope())
             (_runBatch, _runOne) = (runBatch, runOne);
@@ -65,14 +65,20 @@ internal sealed class PartitionGate
         return _runBatch!(requests);
     }
 
-    /// <summary>One command, as <see cref="TryRun(KeyCommand[])"/>: its reply, or null.</summary>
-    public RespValue? TryRun(KeyCommand request)
+    /// <summary>
+    /// One command, as <see cref="TryRun(KeyCommand[])"/>: its reply, or null. <paramref name="clock"/>
+    /// chains its INFO commandstats time to the caller's run (<see cref="CommandStats.Start"/>).
+    /// </summary>
+    public RespValue? TryRun(KeyCommand request, ref long clock)
     {
         if (!TryEnter())
             return null;
         using var scope = new Scope(this);
-        return _runOne!(request);
+        return _runOne!(request, ref clock);
     }
+
+    /// <summary>Runs one command in the partition (see <see cref="TryRun(KeyCommand, ref long)"/>).</summary>
+    public delegate RespValue RunOne(KeyCommand request, ref long clock);
 
     private bool TryEnter()
     {

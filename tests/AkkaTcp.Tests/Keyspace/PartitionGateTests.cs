@@ -34,7 +34,7 @@ public sealed class PartitionGateTests(ITestOutputHelper output) : ServerSpec(ou
             // Either the SET has run (the GET sees it) or it still waits in the mailbox and the
             // GET must be sent behind it: never the value before it.
             var replies = i % 2 == 0 ? keyspace.TryRun(0, [Command("GET", "k")])
-                : keyspace.TryRun(0, Command("GET", "k")) is { } reply ? [reply] : null;
+                : One(keyspace, 0, Command("GET", "k")) is { } reply ? [reply] : null;
             if (replies is not null)
             {
                 Assert.Equal(value, Text(replies));
@@ -50,7 +50,7 @@ public sealed class PartitionGateTests(ITestOutputHelper output) : ServerSpec(ou
     public async Task A_busy_gate_is_not_waited_for()
     {
         var gate = new PartitionGate();
-        gate.Open(requests => [RespValue.Ok], request => RespValue.Ok);
+        gate.Open(requests => [RespValue.Ok], Ok);
         Assert.Equal("OK", Text(gate.TryRun([Command("PING")])));
         using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
@@ -64,7 +64,7 @@ public sealed class PartitionGateTests(ITestOutputHelper output) : ServerSpec(ou
         });
         entered.Wait(Within());
         Assert.Null(gate.TryRun([Command("PING")]));
-        Assert.Null(gate.TryRun(Command("PING")));
+        Assert.Null(One(gate, Command("PING")));
         release.Set();
         await holder.WaitAsync(Within());
         Assert.Equal("OK", Text(gate.TryRun([Command("PING")])));
@@ -80,17 +80,17 @@ public sealed class PartitionGateTests(ITestOutputHelper output) : ServerSpec(ou
         outer.Open(requests =>
         {
             nested = inner.TryRun(requests);
-            nestedOne = inner.TryRun(requests[0]);
+            nestedOne = One(inner, requests[0]);
             return [RespValue.Ok];
-        }, request => RespValue.Ok);
-        inner.Open(requests => [RespValue.Ok], request => RespValue.Ok);
+        }, Ok);
+        inner.Open(requests => [RespValue.Ok], Ok);
         Assert.Equal("OK", Text(outer.TryRun([Command("PING")])));
         Assert.Null(nested);
         Assert.Null(nestedOne);
         using (outer.Enter())
         {
             Assert.Null(outer.TryRun([Command("PING")]));
-            Assert.Null(outer.TryRun(Command("PING")));
+            Assert.Null(One(outer, Command("PING")));
         }
         Assert.Equal("OK", Text(inner.TryRun([Command("PING")])));
     }
@@ -101,18 +101,32 @@ public sealed class PartitionGateTests(ITestOutputHelper output) : ServerSpec(ou
         var (keyspace, partitions) = Keyspace(1);
         AwaitOpen(keyspace, 0);
         var gate = new PartitionGate();
-        gate.Open(requests => [RespValue.Ok], request => RespValue.Ok);
+        gate.Open(requests => [RespValue.Ok], Ok);
         gate.Sent();
         Assert.Null(gate.TryRun([Command("PING")]));
-        Assert.Null(gate.TryRun(Command("PING")));
+        Assert.Null(One(gate, Command("PING")));
         gate.Taken();
         Assert.Equal("OK", Text(gate.TryRun([Command("PING")])));
-        Assert.Same(RespValue.Ok, gate.TryRun(Command("PING")));
+        Assert.Same(RespValue.Ok, One(gate, Command("PING")));
 
         Watch(partitions[0]);
         Sys.Stop(partitions[0]);
         ExpectTerminated(partitions[0]);
         Assert.Null(keyspace.TryRun(0, [Command("PING")]));
-        Assert.Null(keyspace.TryRun(0, Command("PING")));
+        Assert.Null(One(keyspace, 0, Command("PING")));
+    }
+
+    private static RespValue Ok(KeyCommand request, ref long clock) => RespValue.Ok;
+
+    private static RespValue? One(PartitionGate gate, KeyCommand request)
+    {
+        var clock = 0L;
+        return gate.TryRun(request, ref clock);
+    }
+
+    private static RespValue? One(IKeyspace keyspace, int partition, KeyCommand request)
+    {
+        var clock = 0L;
+        return keyspace.TryRun(partition, request, ref clock);
     }
 }

@@ -48,6 +48,34 @@ public sealed class RespServerCommandsTests(ITestOutputHelper output) : ServerSp
     }
 
     [Fact]
+    public async Task Commandstats_counts_a_commands_own_time_never_the_idle_time_before_it()
+    {
+        var (_, client) = await StartAsync();
+        await using var _ = client;
+        // Pipelined (one run of frames, the clock chained from command to command), then alone,
+        // each after an idle second: a start left over from an earlier run would add that second.
+        for (var round = 0; round < 2; round++)
+        {
+            await client.SendRawAsync([.. RawRespClient.Encode(["SET", "k", "v"]), .. RawRespClient.Encode(["GET", "k"]), .. RawRespClient.Encode(["PING"])], Within());
+            Assert.Equal("+OK\r\n", await client.ReadReplyAsync(Within()));
+            Assert.Equal("$1\r\nv\r\n", await client.ReadReplyAsync(Within()));
+            Assert.Equal("+PONG\r\n", await client.ReadReplyAsync(Within()));
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the idle time under test, not a synchronisation
+            Assert.Equal("+OK\r\n", await client.AskAsync(Within(), "SET", "k", "v"));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.Equal("+PONG\r\n", await client.AskAsync(Within(), "PING"));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        var stats = await client.AskAsync(Within(), "INFO", "commandstats");
+        foreach (var (name, calls) in new[] { ("set", 4), ("get", 2), ("ping", 4) })
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(stats, $@"cmdstat_{name}:calls={calls},usec=(\d+),");
+            Assert.True(match.Success, stats);
+            Assert.InRange(long.Parse(match.Groups[1].Value), 0, 900_000);
+        }
+    }
+
+    [Fact]
     public async Task Client_list_info_and_kill_by_id_and_address()
     {
         var (server, client) = await StartAsync();
