@@ -92,6 +92,21 @@ trap stop EXIT
 cpu() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 kib() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$SERVER_PID/status"; }
 record() { echo "$1" >> "$RESULTS"; echo "  $1"; }
+# The load cores' idle and total ticks and the function-call IPIs they received (how a sleeping
+# thread on another core is woken here): who waited on whom in a round. A load generator that
+# idles while waiting for a slower server is woken by an IPI per reply, and the server's core pays
+# for sending it (see the bench README, "Who waits pays").
+loadstat() {
+  local cores=",$LOAD_CORES,"
+  awk -v cores="$cores" '/^cpu[0-9]/ { n = substr($1, 4); if (index(cores, "," n ",")) { idle += $5; for (i = 2; i <= NF; i++) total += $i } }
+    END { printf "%d %d", idle, total }' /proc/stat
+  awk -v cores="$cores" '$1 == "CAL:" { for (i = 2; i <= NF; i++) if (index(cores, "," (i - 2) ",")) sum += $i } END { printf " %d\n", sum }' /proc/interrupts
+}
+# JSON fields for the load cores between two loadstat readings.
+loadjson() {
+  local b=($1) a=($2)
+  echo "\"loadIdleTicks\":$((a[0] - b[0])),\"loadTicks\":$((a[1] - b[1])),\"ipisToLoad\":$((a[2] - b[2]))"
+}
 
 echo_suite() {
   for shape in "50 1" "1000 1" "50 16"; do
@@ -100,10 +115,11 @@ echo_suite() {
       for server in akka go kestrel; do
         start "$server" 7100
         local before; before=$(cpu)
+        local load; load=$(loadstat)
         local json; json=$(taskset -c "$LOAD_CORES" dotnet "$BENCH" --target 127.0.0.1:7100 --workload echo --connections "$1" \
           --pipeline "$2" --payload 32 --duration "$DURATION" --warmup "$WARMUP" 2>/dev/null | tail -1)
         local after; after=$(cpu)
-        record "{\"suite\":\"echo\",\"shape\":\"$1x$2\",\"round\":$round,\"server\":\"$server\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"hwmKib\":$(kib VmHWM),\"bench\":$json}"
+        record "{\"suite\":\"echo\",\"shape\":\"$1x$2\",\"round\":$round,\"server\":\"$server\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"hwmKib\":$(kib VmHWM),$(loadjson "$load" "$(loadstat)"),\"bench\":$json}"
         stop
       done
     done
@@ -117,9 +133,10 @@ resp_suite() {
       for server in akka-resp redis garnet; do
         start "$server" 7200
         local before; before=$(cpu)
+        local load; load=$(loadstat)
         local csv; csv=$(timeout 300 taskset -c "$LOAD_CORES" redis-benchmark -p 7200 -c 50 -n "$requests" -P "$pipeline" -t ping_inline,set,get --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
         local after; after=$(cpu)
-        record "{\"suite\":\"resp\",\"shape\":\"P$pipeline\",\"round\":$round,\"server\":\"${server%-resp}\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"requests\":$((requests * 3)),\"hwmKib\":$(kib VmHWM),\"csv\":\"$csv\"}"
+        record "{\"suite\":\"resp\",\"shape\":\"P$pipeline\",\"round\":$round,\"server\":\"${server%-resp}\",\"cpuTicks\":$((after - before)),\"ticksPerSecond\":$TICKS,\"requests\":$((requests * 3)),\"hwmKib\":$(kib VmHWM),$(loadjson "$load" "$(loadstat)"),\"csv\":\"$csv\"}"
         stop
       done
     done

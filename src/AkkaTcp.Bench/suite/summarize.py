@@ -93,6 +93,23 @@ for suite, others, title in (
     table(f"{title} (req/s medians; ratios are medians of per-round ratios)",
           ["test"] + [names[s] for s in servers] + [f"AkkaTcp / {names[o].split('-')[0]}" for o in others] + ["rounds"], lines)
 
+# Who waited on whom: the load cores' idle share and the wake-up IPIs they received per 1,000
+# replies, per server (recorded by run-suite.sh from /proc/stat and /proc/interrupts). A load
+# generator that idles is waiting for the server, and each reply that wakes it costs the
+# server's core an IPI.
+waits = defaultdict(lambda: defaultdict(list))  # workload -> server -> [(idle share, ipis per 1k replies)]
+for r in (r for r in rows if r["suite"] in ("echo", "resp") and r.get("loadTicks")):
+    replies = r["bench"]["totalReplies"] if r["suite"] == "echo" else r["requests"]
+    workload = f"echo {r['shape']}" if r["suite"] == "echo" else f"resp -{r['shape']}"
+    waits[workload][r["server"]].append((r["loadIdleTicks"] / r["loadTicks"], r["ipisToLoad"] * 1000 / max(replies, 1)))
+if waits:
+    servers = [s for s in ("akka", "go", "kestrel", "redis", "garnet") if any(s in w for w in waits.values())]
+    lines = []
+    for workload, by in waits.items():
+        lines.append([workload] + [f"{median(x[0] for x in by[s]):.0%} / {median(x[1] for x in by[s]):.0f}" if s in by else ""
+                                   for s in servers])
+    table("load cores idle / wake-up IPIs to them per 1,000 replies (medians over rounds)", ["workload"] + servers, lines)
+
 # idle connections (plaintext, and over TLS)
 for suite, title in (("idle", "10,000 idle connections held 30 s"), ("idle-tls", "10,000 idle TLS connections held 30 s")):
     idle = {r["server"]: r for r in rows if r["suite"] == suite}
