@@ -95,7 +95,7 @@ record() { echo "$1" >> "$RESULTS"; echo "  $1"; }
 # The load cores' idle and total ticks and the function-call IPIs they received (how a sleeping
 # thread on another core is woken here): who waited on whom in a round. A load generator that
 # idles while waiting for a slower server is woken by an IPI per reply, and the server's core pays
-# for sending it (see the bench README, "Who waits pays").
+# for sending it (see the bench README, "Who waits").
 loadstat() {
   local cores=",$LOAD_CORES,"
   awk -v cores="$cores" '/^cpu[0-9]/ { n = substr($1, 4); if (index(cores, "," n ",")) { idle += $5; for (i = 2; i <= NF; i++) total += $i } }
