@@ -130,8 +130,8 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output) : ServerSpec(o
     [Fact]
     public async Task A_server_restart_fails_requests_in_flight_fast_and_the_pool_reconnects()
     {
-        var server = await StartServerAsync(JsonRpcServer);
-        var port = server.LocalEndPoint.Port;
+        var port = ReusablePort.Next();
+        var server = await StartServerAsync(JsonRpcServer + $"\nakka-tcp.servers.main.port = {port}");
         await using var pool = JsonRpcPool(server.LocalEndPoint, Settings(maxConnections: 2));
         var inFlight = Enumerable.Range(0, 50).Select(_ => pool.SendAsync(new JsonRpcCall("sleep", new[] { 30_000 }))).ToList();
         await EventuallyAsync(() => pool.PendingReplies == 50);

@@ -159,8 +159,8 @@ public sealed class UdpServerTests(ITestOutputHelper output) : ServerSpec(output
     [Fact]
     public async Task Stop_accepting_unbinds_the_port()
     {
-        var server = await StartUdpServerAsync();
-        var port = server.LocalEndPoint.Port;
+        var port = ReusablePort.Next();
+        var server = await StartUdpServerAsync($"akka-tcp.servers.main.port = {port}");
 
         await server.StopAcceptingAsync();
 

@@ -18,7 +18,7 @@ public sealed class EarlyClientTests(ITestOutputHelper output) : ServerSpec(outp
     {
         for (var start = 0; start < 30; start++)
         {
-            var port = FreePort();
+            var port = ReusablePort.Next(); // knocking on an ephemeral port could connect a client to itself
             using var binding = new CancellationTokenSource();
             // Knocks until the port opens, then talks once: the first client a server ever sees.
             var early = Task.Run(async () =>
@@ -49,10 +49,4 @@ public sealed class EarlyClientTests(ITestOutputHelper output) : ServerSpec(outp
         }
     }
 
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

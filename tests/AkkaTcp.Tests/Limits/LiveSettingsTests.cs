@@ -86,7 +86,7 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
     [Fact]
     public async Task A_server_stopped_alone_drains_and_its_name_starts_again()
     {
-        var server = await StartServerAsync(Queueing);
+        var server = await StartServerAsync(Queueing + "\nakka-tcp.servers.main.port = " + ReusablePort.Next());
         var client = await EchoingClientAsync(server, "before");
         var stopping = server.StopAsync();
         var (_, clean) = await client.ReadToEndAsync(Within());
@@ -104,11 +104,10 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
     [Fact]
     public async Task A_client_of_a_server_stopped_at_once_always_reads_a_clean_end()
     {
-        var port = 0;
+        var port = ReusablePort.Next();
         for (var i = 0; i < 100; i++)
         {
             var server = await AkkaTcpServer.StartAsync(Sys, With("akka-tcp.servers.main.port = " + port));
-            port = server.LocalEndPoint.Port;
             var client = await EchoingClientAsync(server, "before");
             var stopping = server.StopAsync();
             var (rest, clean) = await client.ReadToEndAsync(Within());

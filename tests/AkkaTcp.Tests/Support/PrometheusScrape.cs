@@ -43,12 +43,8 @@ public sealed class PrometheusScrape
         }
     }
 
-    /// <summary>A loopback port free a moment ago, for the endpoint (HttpListener cannot take port 0).</summary>
-    public static int FreePort()
-    {
-        using var taken = new TakenPort();
-        return taken.Port;
-    }
+    /// <summary>A loopback port free a moment ago, for the endpoint (HttpListener cannot take port 0) or another process.</summary>
+    public static int FreePort() => ReusablePort.Next();
 
     /// <summary>The host arguments that turn the endpoint on at <paramref name="port"/>.</summary>
     public static string[] HostArguments(int port) =>

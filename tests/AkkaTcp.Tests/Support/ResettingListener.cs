@@ -17,7 +17,7 @@ public sealed class ResettingListener : IDisposable
     public ResettingListener()
     {
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, ReusablePort.Next())); // a healthy server takes it over
         _listener.Listen(512);
         _accepting = Task.Run(AcceptAsync);
     }
