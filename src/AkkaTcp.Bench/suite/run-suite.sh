@@ -3,8 +3,8 @@
 # connection layer (kestrel-echo/: a ConnectionHandler with Kestrel's defaults) on echo (raw-socket
 # load from akka-tcp-bench) and AkkaTcp's resp against redis-server and Garnet (redis-benchmark), plus
 # 10,000 idle connections. Servers alternate A B A B for --rounds rounds; the server is pinned to
-# core 0 and the load to core 1 (--both-cores: both share cores 0 and 1); server CPU time (utime+stime from /proc) per reply and peak RSS
-# are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
+# core 0 and the load to core 1 (--both-cores: both share cores 0 and 1); server CPU time (utime+stime from /proc) per reply, peak RSS,
+# and the load cores' idle time and wake-up IPIs (echo, resp) are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
 #
 #   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--both-cores] [--akka-set KEY=VALUE]... [--out DIR]
 #
