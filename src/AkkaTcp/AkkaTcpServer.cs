@@ -50,22 +50,33 @@ public sealed class AkkaTcpServer
 
     /// <summary>
     /// Starts a server and completes once its port is open. Throws <see cref="ServerStartException"/>
-    /// with a one-line reason if it cannot listen (port taken, no permission, bad address). It
+    /// with a one-line reason if it cannot listen (port taken, no permission, bad address) or its
+    /// protocol's Start throws; by then the server's name is free again, so a retry can start at once. It
     /// records on <paramref name="metrics"/>, or on <see cref="AkkaTcpMetrics.Shared"/> when null.
     /// </summary>
     public static async Task<AkkaTcpServer> StartAsync(ActorSystem system, ServerSettings settings, AkkaTcpMetrics? metrics = null)
     {
         var serverMetrics = (metrics ?? AkkaTcpMetrics.Shared).ForServer(settings.Name);
         settings.ProtocolMetrics?.Bind(serverMetrics);
-        var props = Props.Create<ServerSupervisor>(settings, serverMetrics);
+        var outcome = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var props = Props.Create<ServerSupervisor>(settings, serverMetrics, outcome);
         var supervisor = system.ActorOf(props, "akka-tcp-" + settings.Name);
-        var outcome = await supervisor.Ask<object>(ServerSupervisor.WhenStarted.Instance, StartTimeout).ConfigureAwait(false);
-        return outcome switch
+        object result;
+        try
         {
-            ServerSupervisor.ServerStarted started => AkkaTcpShutdown.Get(system).Register(new AkkaTcpServer(system, settings, (IPEndPoint)started.LocalEndPoint, supervisor)),
-            ServerSupervisor.ServerStartFailed failed => throw new ServerStartException(failed.Error),
-            _ => throw new ServerStartException($"server '{settings.Name}': unexpected answer {outcome}"),
-        };
+            result = await outcome.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            result = new ServerSupervisor.ServerStartFailed($"server '{settings.Name}' did not open its port within {StartTimeout.TotalSeconds:0} s");
+        }
+        if (result is ServerSupervisor.ServerStarted started)
+            return AkkaTcpShutdown.Get(system).Register(new AkkaTcpServer(system, settings, (IPEndPoint)started.LocalEndPoint, supervisor));
+        // Stopped (if it has not stopped itself) and its name free again before the caller hears:
+        // a retry under the same name can start at once.
+        system.Stop(supervisor);
+        await WhenNameFreedAsync(system, supervisor).ConfigureAwait(false);
+        throw new ServerStartException(result is ServerSupervisor.ServerStartFailed failed ? failed.Error : $"server '{settings.Name}': unexpected answer {result}");
     }
 
     /// <summary>Starts every configured server; if one cannot start, the ones already started are stopped.</summary>

@@ -8,35 +8,57 @@ namespace AkkaTcp.Listening;
 /// <summary>
 /// The root of one server: owns its listener (and through it every connection), reports when the
 /// port is open or could not be opened, and answers queries. States: <see cref="Starting"/> until
-/// the first bind's outcome, then <see cref="Running"/>.
+/// the first bind's outcome, then <see cref="Running"/>. The outcome completes the task its
+/// starter passed in, so a bind that fails before anyone could ask is still reported.
 /// </summary>
 internal sealed class ServerSupervisor : UntypedActor
 {
     private readonly ServerSettings _settings;
     private readonly ServerMetrics _metrics;
-    private readonly List<IActorRef> _waitingForStart = new();
+    private readonly TaskCompletionSource<object> _started;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _listener = ActorRefs.Nobody;
-    private EndPoint? _boundEndPoint;
     private string _listenerFailure = "the listener stopped";
 
-    public ServerSupervisor(ServerSettings settings, ServerMetrics metrics)
+    /// <param name="started">Completed with <see cref="ServerStarted"/> or <see cref="ServerStartFailed"/>.</param>
+    public ServerSupervisor(ServerSettings settings, ServerMetrics metrics, TaskCompletionSource<object> started)
     {
         _settings = settings;
         _metrics = metrics;
+        _started = started;
     }
 
     protected override void PreStart()
     {
-        _settings.Protocol.Start(Context);
-        _listener = _settings.Transport == Transport.Udp
-            ? Context.ActorOf(Props.Create<Datagrams.DatagramListener>(_settings), "udp-listener")
-            : Context.ActorOf(Props.Create<Listener>(_settings, _metrics), "listener");
+        try
+        {
+            _settings.Protocol.Start(Context);
+            _listener = _settings.Transport == Transport.Udp
+                ? Context.ActorOf(Props.Create<Datagrams.DatagramListener>(_settings), "udp-listener")
+                : Context.ActorOf(Props.Create<Listener>(_settings, _metrics), "listener");
+        }
+        catch (Exception e)
+        {
+            // The guardian stops an actor that fails to start, without PostStop: report it here.
+            _started.TrySetResult(new ServerStartFailed($"server '{_settings.Name}' cannot start: {e.Message}"));
+            throw;
+        }
         Context.Watch(_listener);
         Become(Starting);
     }
 
-    protected override void PostStop() => _metrics.Metrics.Release(_metrics);
+    /// <summary>A supervisor that throws while starting has not started; its starter stops it.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _started.TrySetResult(new ServerStartFailed($"server '{_settings.Name}' cannot start: {reason.Message}"));
+        base.PreRestart(reason, message);
+    }
+
+    protected override void PostStop()
+    {
+        _metrics.Metrics.Release(_metrics);
+        _started.TrySetResult(new ServerStartFailed($"server '{_settings.Name}' stopped before it started"));
+    }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         new ServerChildFailureStrategy(cause => _listenerFailure = cause.Message);
@@ -47,21 +69,17 @@ internal sealed class ServerSupervisor : UntypedActor
     {
         switch (message)
         {
-            case WhenStarted:
-                _waitingForStart.Add(Sender);
-                break;
             case ListenerBound bound:
-                _boundEndPoint = bound.LocalEndPoint;
-                ReplyToWaiting(new ServerStarted(bound.LocalEndPoint));
+                _started.TrySetResult(new ServerStarted(bound.LocalEndPoint));
                 Become(Running);
                 break;
             case ListenerBindFailed failed:
                 var error = $"server '{_settings.Name}' cannot listen on {_settings.EndPoint}: {failed.Reason}";
-                ReplyToWaiting(new ServerStartFailed(error));
+                _started.TrySetResult(new ServerStartFailed(error));
                 Context.Stop(Self);
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_listener):
-                ReplyToWaiting(new ServerStartFailed($"server '{_settings.Name}' cannot start: {_listenerFailure}"));
+                _started.TrySetResult(new ServerStartFailed($"server '{_settings.Name}' cannot start: {_listenerFailure}"));
                 Context.Stop(Self);
                 break;
             case GetServerStats:
@@ -77,9 +95,6 @@ internal sealed class ServerSupervisor : UntypedActor
     {
         switch (message)
         {
-            case WhenStarted:
-                Sender.Tell(new ServerStarted(_boundEndPoint!));
-                break;
             case ListenerBound bound:
                 _log.Info("Server {Server} listening again on {EndPoint}", _settings.Name, bound.LocalEndPoint);
                 break;
@@ -94,19 +109,6 @@ internal sealed class ServerSupervisor : UntypedActor
                 Unhandled(message);
                 break;
         }
-    }
-
-    private void ReplyToWaiting(object reply)
-    {
-        foreach (var waiting in _waitingForStart)
-            waiting.Tell(reply);
-        _waitingForStart.Clear();
-    }
-
-    /// <summary>Answered with <see cref="ServerStarted"/> or <see cref="ServerStartFailed"/> once the first bind is decided.</summary>
-    internal sealed class WhenStarted
-    {
-        public static readonly WhenStarted Instance = new();
     }
 
     internal sealed record ServerStarted(EndPoint LocalEndPoint);

@@ -67,6 +67,44 @@ public sealed class ServerLifecycleTests(ITestOutputHelper output) : ServerSpec(
         }
     }
 
+    /// <summary>A protocol whose Start throws fails the server's start with its message, and the name is free again.</summary>
+    [Fact]
+    public async Task A_protocol_that_throws_at_start_fails_the_start_with_its_reason()
+    {
+        var settings = LoadSettings("akka-tcp.servers.main.port = 0").Servers[0];
+        var throwing = settings with { Protocol = new ThrowingAtStart(settings.Protocol) };
+        for (var i = 0; i < 3; i++)
+        {
+            var error = await Assert.ThrowsAsync<ServerStartException>(() => AkkaTcpServer.StartAsync(Sys, throwing).WaitAsync(Within(10)));
+            Assert.Equal("server 'main' cannot start: no licence for this protocol", error.Message);
+        }
+        var server = await AkkaTcpServer.StartAsync(Sys, settings).WaitAsync(Within(10));
+        await using var client = await EchoingClientAsync(server, "after the failed starts");
+    }
+
+    private sealed class ThrowingAtStart(AkkaTcp.Protocols.IProtocol inner) : AkkaTcp.Protocols.IProtocol
+    {
+        public void Start(IActorContext server) => throw new InvalidOperationException("no licence for this protocol");
+
+        public AkkaTcp.Protocols.IProtocolSession OpenSession(AkkaTcp.Protocols.ConnectionInfo connection) => inner.OpenSession(connection);
+    }
+
+    /// <summary>
+    /// A bind can fail before the caller of StartAsync has asked how the start went: the outcome
+    /// must still reach it, at once, every time (it once waited for the 30 s start timeout instead).
+    /// </summary>
+    [Fact]
+    public async Task A_start_that_fails_at_once_is_reported_at_once_every_time()
+    {
+        var first = await StartServerAsync();
+        var second = LoadSettings($"akka-tcp.servers.second.port = {first.LocalEndPoint.Port}").Servers.Single(s => s.Name == "second");
+        for (var i = 0; i < 200; i++)
+        {
+            var error = await Assert.ThrowsAsync<ServerStartException>(() => AkkaTcpServer.StartAsync(Sys, second).WaitAsync(Within(10)));
+            Assert.Contains("Address already in use", error.Message); // and the name is free for the next try
+        }
+    }
+
     [Fact]
     public async Task Binding_a_taken_port_fails_with_a_clear_error()
     {
