@@ -76,7 +76,7 @@ public sealed class AkkaTcpServer
         // a retry under the same name can start at once.
         system.Stop(supervisor);
         await WhenNameFreedAsync(system, supervisor).ConfigureAwait(false);
-        throw new ServerStartException(result is ServerSupervisor.ServerStartFailed failed ? failed.Error : $"server '{settings.Name}': unexpected answer {result}");
+        throw new ServerStartException(((ServerSupervisor.ServerStartFailed)result).Error);
     }
 
     /// <summary>Starts every configured server; if one cannot start, the ones already started are stopped.</summary>

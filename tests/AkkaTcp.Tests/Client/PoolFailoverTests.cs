@@ -37,7 +37,7 @@ public sealed class PoolFailoverTests(ITestOutputHelper output) : ServerSpec(out
     {
         var a = await StartNamedAsync("a");
         var b = await StartNamedAsync("b");
-        var refusing = new IPEndPoint(IPAddress.Loopback, PrometheusScrape.FreePort()); // nothing listens there
+        var refusing = new IPEndPoint(IPAddress.Loopback, ReusablePort.Next()); // nothing listens there
         await using var pool = new ConnectionPool<JsonRpcCall, JsonRpcReply>([refusing, a.LocalEndPoint, b.LocalEndPoint], new JsonRpcClientProtocol(), Settings(maxConnections: 6), Sys);
         Assert.Equal([refusing, a.LocalEndPoint, b.LocalEndPoint], pool.EndPoints);
 
@@ -95,7 +95,7 @@ public sealed class PoolFailoverTests(ITestOutputHelper output) : ServerSpec(out
     {
         var settings = Settings(maxConnections: 2) with { ConnectTimeout = TimeSpan.FromSeconds(2) };
         await using var pool = new ConnectionPool<JsonRpcCall, JsonRpcReply>(
-            [new IPEndPoint(IPAddress.Loopback, PrometheusScrape.FreePort()), new IPEndPoint(IPAddress.Loopback, PrometheusScrape.FreePort())],
+            [new IPEndPoint(IPAddress.Loopback, ReusablePort.Next()), new IPEndPoint(IPAddress.Loopback, ReusablePort.Next())],
             new JsonRpcClientProtocol(), settings, Sys);
         var error = await Assert.ThrowsAsync<ConnectionFailedException>(() => pool.SendAsync(new JsonRpcCall("echo", new[] { 1 })).WaitAsync(Within()));
         Output.WriteLine(error.Message);

@@ -81,7 +81,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         var metrics = new int[3];
         for (var i = 0; i < 3; i++)
         {
-            (control[i], metrics[i]) = (PrometheusScrape.FreePort(), PrometheusScrape.FreePort());
+            (control[i], metrics[i]) = (ReusablePort.Next(), ReusablePort.Next());
             await cluster.StartAsync(i, Within(60), $$"""
                 akka-tcp.control { enabled = on, port = {{control[i]}} }
                 akka-tcp.metrics.prometheus { enabled = on, port = {{metrics[i]}} }

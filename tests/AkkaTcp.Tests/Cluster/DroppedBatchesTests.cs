@@ -18,19 +18,24 @@ public sealed class DroppedBatchesTests(ITestOutputHelper output) : ServerSpec(o
 {
     private static KeyspaceBatch Batch(int tag) => new(tag, [TestKeyspace.Command("INCR", "n")]);
 
+    /// <summary>The watcher subscribes when it starts: publishes until it answers, then lets the answers to the retries pass.</summary>
+    private void AwaitWatcher(Akka.TestKit.TestProbe sender)
+    {
+        AwaitAssert(() =>
+        {
+            Sys.EventStream.Publish(new Dropped(new ShardingEnvelope("0", Batch(0)), "hand-off", sender.Ref, ActorRefs.NoSender));
+            sender.ExpectMsg<BatchDropped>(Dilated(TimeSpan.FromMilliseconds(200)));
+        });
+        sender.ReceiveWhile(Dilated(TimeSpan.FromMilliseconds(300)), m => m);
+    }
+
     [Fact]
     public void A_dropped_batch_is_handed_back_to_its_sender_with_its_partition_once()
     {
         DroppedBatches.EnsureStarted(Sys);
         DroppedBatches.EnsureStarted(Sys); // a second resp server on the member
         var sender = CreateTestProbe();
-        // The watcher subscribes when it starts: publish until it answers.
-        AwaitAssert(() =>
-        {
-            Sys.EventStream.Publish(new Dropped(new ShardingEnvelope("0", Batch(0)), "hand-off", sender.Ref, ActorRefs.NoSender));
-            sender.ExpectMsg<BatchDropped>(Dilated(TimeSpan.FromMilliseconds(200)));
-        });
-        sender.ReceiveWhile(Dilated(TimeSpan.FromMilliseconds(300)), m => m); // answers to the retries above
+        AwaitWatcher(sender);
 
         var batch = Batch(7);
         Sys.EventStream.Publish(new Dropped(new ShardingEnvelope("3", batch), "hand-off", sender.Ref, ActorRefs.NoSender));
@@ -45,12 +50,7 @@ public sealed class DroppedBatchesTests(ITestOutputHelper output) : ServerSpec(o
     {
         DroppedBatches.EnsureStarted(Sys);
         var sender = CreateTestProbe();
-        AwaitAssert(() =>
-        {
-            Sys.EventStream.Publish(new Dropped(new ShardingEnvelope("0", Batch(0)), "hand-off", sender.Ref, ActorRefs.NoSender));
-            sender.ExpectMsg<BatchDropped>(Dilated(TimeSpan.FromMilliseconds(200)));
-        });
-        sender.ReceiveWhile(Dilated(TimeSpan.FromMilliseconds(300)), m => m);
+        AwaitWatcher(sender);
 
         Sys.EventStream.Publish(new Dropped(new ShardingEnvelope("1", new WaitCancelled(3)), "hand-off", sender.Ref, ActorRefs.NoSender));
         Sys.EventStream.Publish(new Dropped(Batch(4), "not in an envelope", sender.Ref, ActorRefs.NoSender));

@@ -14,7 +14,7 @@ public sealed class ControlEndpointTests(ITestOutputHelper output)
 
     private static (HostProcess Host, string Control) StartHost(params string[] args)
     {
-        var port = PrometheusScrape.FreePort();
+        var port = ReusablePort.Next();
         var host = HostProcess.Start(["--port", "0", "--set", "akka-tcp.control.enabled=on", "--set", $"akka-tcp.control.port={port}", .. args]);
         return (host, $"127.0.0.1:{port}");
     }
@@ -86,7 +86,7 @@ public sealed class ControlEndpointTests(ITestOutputHelper output)
     [Fact]
     public async Task Ctl_without_an_endpoint_fails_with_one_line_and_exit_code_7_and_a_bad_argument_with_exit_code_2()
     {
-        var lines = await CtlAsync(7, "stats", "--control", $"127.0.0.1:{PrometheusScrape.FreePort()}");
+        var lines = await CtlAsync(7, "stats", "--control", $"127.0.0.1:{ReusablePort.Next()}");
         Assert.Single(lines, l => l.StartsWith("akka-tcp ctl: "));
         Assert.Contains(await CtlAsync(2, "kick", "not-an-address"), l => l == "akka-tcp: kick takes a connection id or an IP address, not 'not-an-address' (see akka-tcp ctl kick --help)");
     }

@@ -13,7 +13,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task A_scrape_after_known_traffic_shows_its_connections_bytes_closes_and_the_runtime()
     {
-        var port = PrometheusScrape.FreePort();
+        var port = ReusablePort.Next();
         await using var host = HostProcess.Start(["--port", "0", "--set", "akka-tcp.servers.main.max-frame-size=16", .. PrometheusScrape.HostArguments(port)]);
         var endPoint = await host.WaitUntilListeningAsync(Within());
         await using (var client = await RawLineClient.ConnectAsync(endPoint, Within()))
@@ -55,7 +55,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task The_endpoint_is_off_unless_enabled()
     {
-        var port = PrometheusScrape.FreePort();
+        var port = ReusablePort.Next();
         await using var host = HostProcess.Start("--port", "0", "--set", $"akka-tcp.metrics.prometheus.port={port}");
         await host.WaitUntilListeningAsync(Within());
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -14,7 +14,7 @@ public sealed class HostLimitsTests(ITestOutputHelper output)
     [Fact]
     public async Task A_flood_without_reading_keeps_server_memory_flat_and_is_cut_as_a_slow_reader()
     {
-        var metrics = PrometheusScrape.FreePort();
+        var metrics = ReusablePort.Next();
         await using var host = HostProcess.Start(["--port", "0", "--set", "akka-tcp.servers.main.write-timeout=2s", .. PrometheusScrape.HostArguments(metrics)]);
         var endPoint = await host.WaitUntilListeningAsync(Within());
         await using var bystander = await RawLineClient.ConnectAsync(endPoint, Within());

@@ -15,7 +15,7 @@ public sealed class ClusterNodes : IAsyncDisposable
     /// <param name="seeds">How many of the nodes are seed nodes (the first ones).</param>
     public ClusterNodes(int seeds, string extraHocon = "")
     {
-        _remotingPorts = [.. Enumerable.Range(0, seeds).Select(_ => PrometheusScrape.FreePort())];
+        _remotingPorts = [.. Enumerable.Range(0, seeds).Select(_ => ReusablePort.Next())];
         _extraHocon = extraHocon;
     }
 
@@ -27,7 +27,7 @@ public sealed class ClusterNodes : IAsyncDisposable
     public async Task<Node> StartAsync(int index, CancellationToken cancel, string nodeHocon = "")
     {
         while (_remotingPorts.Count <= index)
-            _remotingPorts.Add(PrometheusScrape.FreePort());
+            _remotingPorts.Add(ReusablePort.Next());
         var seeds = string.Join(", ", _remotingPorts.Take(Math.Min(3, _remotingPorts.Count)).Select(p => $"\"akka.tcp://akka-tcp@127.0.0.1:{p}\""));
         var config = Path.Combine(_directory, $"node-{index}.hocon");
         await File.WriteAllTextAsync(config, $$"""

@@ -24,7 +24,7 @@ public sealed class HaproxyProcess : IAsyncDisposable
 
     public static async Task<HaproxyProcess> StartAsync(IPEndPoint backend, int proxyVersion, Func<CancellationToken> within)
     {
-        var port = PrometheusScrape.FreePort();
+        var port = ReusablePort.Next();
         var config = Path.Combine(Path.GetTempPath(), $"akkatcp-haproxy-{port}.cfg");
         await File.WriteAllTextAsync(config, $"""
             global

@@ -43,9 +43,6 @@ public sealed class PrometheusScrape
         }
     }
 
-    /// <summary>A loopback port free a moment ago, for the endpoint (HttpListener cannot take port 0) or another process.</summary>
-    public static int FreePort() => ReusablePort.Next();
-
     /// <summary>The host arguments that turn the endpoint on at <paramref name="port"/>.</summary>
     public static string[] HostArguments(int port) =>
         ["--set", "akka-tcp.metrics.prometheus.enabled=on", "--set", $"akka-tcp.metrics.prometheus.port={port}"];

@@ -18,7 +18,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public static async Task<RedisServerProcess> StartAsync(Func<CancellationToken> within)
     {
-        var port = PrometheusScrape.FreePort();
+        var port = ReusablePort.Next();
         var info = new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         {
             RedirectStandardOutput = true,
