@@ -39,9 +39,10 @@ internal sealed class RespDecoder(long maxQueryBuffer, int maxArrayLength, int m
         count = 0;
         consumed = 0;
         error = default;
-        if (!TryReadLine(input, 1, out var header, out var position))
+        var header = ReadLength(input, 1, out var length, out var position);
+        if (header == LengthLine.Incomplete)
             return input.Length > MaxInlineLength ? Fail(out error, "too big mbulk count string") : DecodeStatus.NeedMoreData;
-        if (!RespInteger.TryParse(header, out var length) || length > maxArrayLength)
+        if (header == LengthLine.Invalid || length > maxArrayLength)
             return Fail(out error, "invalid multibulk length");
         for (var i = 0; i < length; i++)
         {
@@ -49,9 +50,10 @@ internal sealed class RespDecoder(long maxQueryBuffer, int maxArrayLength, int m
                 return DecodeStatus.NeedMoreData;
             if (input[position] != (byte)'$')
                 return Fail(out error, $"expected '$', got '{(char)input[position]}'");
-            if (!TryReadLine(input, position + 1, out var bulkHeader, out var dataStart))
+            var bulkHeader = ReadLength(input, position + 1, out var bulkLength, out var dataStart);
+            if (bulkHeader == LengthLine.Incomplete)
                 return input.Length - position > MaxInlineLength ? Fail(out error, "too big bulk count string") : DecodeStatus.NeedMoreData;
-            if (!RespInteger.TryParse(bulkHeader, out var bulkLength) || bulkLength < 0 || bulkLength > maxBulkLength)
+            if (bulkHeader == LengthLine.Invalid || bulkLength < 0 || bulkLength > maxBulkLength)
                 return Fail(out error, "invalid bulk length");
             var end = dataStart + bulkLength;
             if (end + 2 > input.Length)
@@ -92,6 +94,33 @@ internal sealed class RespDecoder(long maxQueryBuffer, int maxArrayLength, int m
         if (count == _args.Length)
             Array.Resize(ref _args, _args.Length * 2);
         _args[count++] = range;
+    }
+
+    private enum LengthLine { Read, Incomplete, Invalid }
+
+    /// <summary>
+    /// A length line (the digits after '*' or '$', then "\r\n"): its value and where the line after
+    /// it begins. Plain digits are read in one pass, as nearly every request has them; anything else
+    /// (a sign, a leading zero, a long number, a stray byte) takes the general path, with Redis's rules.
+    /// </summary>
+    private static LengthLine ReadLength(ReadOnlySpan<byte> input, int start, out long value, out int next)
+    {
+        var end = Math.Min(input.Length, start + 18); // 18 digits always fit in a long
+        var i = start;
+        long digits = 0;
+        while (i < end && (uint)(input[i] - '0') <= 9)
+            digits = digits * 10 + (input[i++] - '0');
+        if (i > start && i + 1 < input.Length && input[i] == (byte)'\r' && input[i + 1] == (byte)'\n'
+            && (input[start] != (byte)'0' || i == start + 1))
+        {
+            value = digits;
+            next = i + 2;
+            return LengthLine.Read;
+        }
+        value = 0;
+        if (!TryReadLine(input, start, out var line, out next))
+            return LengthLine.Incomplete;
+        return RespInteger.TryParse(line, out value) ? LengthLine.Read : LengthLine.Invalid;
     }
 
     /// <summary>The text between <paramref name="start"/> and the next "\r\n", and where the line after it begins.</summary>

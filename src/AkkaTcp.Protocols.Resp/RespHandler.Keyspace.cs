@@ -45,6 +45,7 @@ internal sealed partial class RespHandler
     private static readonly RespValue NoReply = RespValue.Error("ERR internal error: the keyspace left this request unanswered");
 
     private readonly Outbox?[] _outbox;
+    private readonly ArgumentArrays _arguments = new();
     private readonly Dictionary<int, SentBatch> _sent = new();
     private readonly Queue<(SentBatch Batch, RespValue[] Replies)> _ran = new();
     private bool _delivering;
@@ -80,15 +81,20 @@ internal sealed partial class RespHandler
     /// </summary>
     private void Key(CommandSpec spec, RespCommand command, IConnectionContext<RespReply> c)
     {
-        var args = Copy(command, spec);
-        var partition = PartitionOf(args[spec.FirstKey]);
-        var request = new KeyCommand(spec.Index, args, null, Client.NoTouch);
-        if (_outbox[partition] is not { Requests.Count: > 0 } && _sent.Count == 0 && _partitions.TryRun(partition, request, ref _clock) is { } reply)
+        var partition = ByteKeyComparer.Partition(command[spec.FirstKey], _partitions.Count);
+        if (_outbox[partition] is not { Requests.Count: > 0 } && _sent.Count == 0)
         {
-            reply.Write(c);
-            return;
+            var args = _arguments.Fill(command, spec.NameBytes);
+            var reply = _partitions.TryRun(partition, spec.Index, args, Client.NoTouch, ref _clock);
+            if (reply is not null)
+            {
+                _arguments.Release(args);
+                reply.Write(c);
+                return;
+            }
+            _arguments.Release(args);
         }
-        Enqueue(partition, request, new Pending(Begin(c), null));
+        Enqueue(partition, new KeyCommand(spec.Index, Copy(command, spec), null, Client.NoTouch), new Pending(Begin(c), null));
     }
 
     /// <summary>

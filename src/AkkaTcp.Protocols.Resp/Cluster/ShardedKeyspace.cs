@@ -24,7 +24,7 @@ internal sealed class ShardedKeyspace(int count) : IKeyspace
     /// <summary>A partition may be on another member or moving: always by message.</summary>
     public RespValue[]? TryRun(int partition, KeyCommand[] requests) => null;
 
-    public RespValue? TryRun(int partition, KeyCommand request, ref long clock) => null;
+    public RespValue? TryRun(int partition, int command, byte[][] args, bool noTouch, ref long clock) => null;
 
     /// <summary>
     /// A partition is its own shard: Sharding's hand-off moves partitions, and keys move with them.

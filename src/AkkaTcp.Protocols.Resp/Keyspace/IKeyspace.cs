@@ -17,8 +17,8 @@ internal interface IKeyspace
     /// <summary>Runs a batch in the partition on the caller's thread and answers its replies, or null when it must be sent.</summary>
     RespValue[]? TryRun(int partition, KeyCommand[] requests);
 
-    /// <summary>One command, as <see cref="TryRun(int, KeyCommand[])"/>; <paramref name="clock"/> as in <see cref="PartitionGate.TryRun(KeyCommand, ref long)"/>.</summary>
-    RespValue? TryRun(int partition, KeyCommand request, ref long clock);
+    /// <summary>One client command, as <see cref="PartitionGate.TryRun(int, byte[][], bool, ref long)"/>.</summary>
+    RespValue? TryRun(int partition, int command, byte[][] args, bool noTouch, ref long clock);
 }
 
 /// <summary>Partitions that are children of the server's supervisor on this node, each behind its <see cref="PartitionGate"/>.</summary>
@@ -35,5 +35,6 @@ internal sealed class LocalKeyspace(IActorRef[] partitions, PartitionGate[] gate
 
     public RespValue[]? TryRun(int partition, KeyCommand[] requests) => gates[partition].TryRun(requests);
 
-    public RespValue? TryRun(int partition, KeyCommand request, ref long clock) => gates[partition].TryRun(request, ref clock);
+    public RespValue? TryRun(int partition, int command, byte[][] args, bool noTouch, ref long clock) =>
+        gates[partition].TryRun(command, args, noTouch, ref clock);
 }

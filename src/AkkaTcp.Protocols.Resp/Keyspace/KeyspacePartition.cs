@@ -74,10 +74,10 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
         return replies;
     }
 
-    /// <summary>A single command a connection runs through the gate (a move's reply is its next step, for the connection to run).</summary>
-    private RespValue RunHere(KeyCommand request, ref long clock)
+    /// <summary>A client's command a connection runs through the gate (a move's reply is its next step, for the connection to run).</summary>
+    private RespValue RunHere(int command, byte[][] args, bool noTouch, ref long clock)
     {
-        var reply = Run(request, ref clock);
+        var reply = Run(command, args, null, noTouch, part: false, ref clock);
         _size.Set(_index, _store.Keys.Count);
         return reply;
     }
@@ -152,11 +152,14 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
     /// <paramref name="clock"/> is the end of the command before it in this run (0 for none) and
     /// becomes this one's end (<see cref="CommandStats.Start"/>).
     /// </summary>
-    private RespValue Run(KeyCommand command, ref long clock)
+    private RespValue Run(KeyCommand command, ref long clock) =>
+        Run(command.Command, command.Args, command.Payload, command.NoTouch, command.Part, ref clock);
+
+    private RespValue Run(int command, byte[][] args, object? payload, bool noTouch, bool part, ref long clock)
     {
-        if ((uint)command.Command >= (uint)CommandTable.All.Length || CommandTable.All[command.Command].InPartition is not { } run)
-            return RespValue.Error($"ERR unknown keyspace command {command.Command}");
-        var spec = CommandTable.All[command.Command];
+        if ((uint)command >= (uint)CommandTable.All.Length || CommandTable.All[command].InPartition is not { } run)
+            return RespValue.Error($"ERR unknown keyspace command {command}");
+        var spec = CommandTable.All[command];
         var started = CommandStats.Start(clock);
         clock = 0;
         RespValue reply;
@@ -164,29 +167,29 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
         {
             if (spec.DenyOom && _memory.PerPartition is > 0 and var limit && !_store.MakeRoom(limit, _memory.Policy))
             {
-                if (!command.Part)
-                    clock = _stats.Record(command.Command, started, failed: true);
+                if (!part)
+                    clock = _stats.Record(command, started, failed: true);
                 return OutOfMemory; // as Redis: refused before it runs, the keyspace unchanged
             }
             _store.CommandStarted = started;
-            _store.NoTouch = command.NoTouch;
-            _store.Payload = command.Payload;
-            reply = run(_store, command.Args);
+            _store.NoTouch = noTouch;
+            _store.Payload = payload;
+            reply = run(_store, args);
             _store.MeasureCollectionsUsed();
-            if (command.Command == ResetStatsCommand)
+            if (command == ResetStatsCommand)
                 _stats.Reset();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _log.Error(e, "Keyspace command {Command} failed", CommandTable.All[command.Command].Name);
+            _log.Error(e, "Keyspace command {Command} failed", spec.Name);
             reply = RespValue.Error("ERR internal error: " + e.Message);
         }
         finally
         {
             _store.Payload = null;
         }
-        if (!command.Part)
-            clock = _stats.Record(command.Command, started, reply.IsError);
+        if (!part)
+            clock = _stats.Record(command, started, reply.IsError);
         if (_store.ListsPushed.Count > 0)
             _waiters.ServePushed();
         return reply;

@@ -1,3 +1,5 @@
+using AkkaTcp.Protocols.Resp.Commands;
+
 namespace AkkaTcp.Keyspace;
 
 /// <summary>
@@ -66,19 +68,21 @@ internal sealed class PartitionGate
     }
 
     /// <summary>
-    /// One command, as <see cref="TryRun(KeyCommand[])"/>: its reply, or null. <paramref name="clock"/>
-    /// chains its INFO commandstats time to the caller's run (<see cref="CommandStats.Start"/>).
+    /// A client's command (<see cref="CommandTable.All"/>[<paramref name="command"/>] with
+    /// <paramref name="args"/>), as <see cref="TryRun(KeyCommand[])"/>: its reply, or null. Nothing
+    /// keeps <paramref name="args"/> after it returns, so the caller may reuse the array.
+    /// <paramref name="clock"/> chains its INFO commandstats time to the caller's run (<see cref="CommandStats.Start"/>).
     /// </summary>
-    public RespValue? TryRun(KeyCommand request, ref long clock)
+    public RespValue? TryRun(int command, byte[][] args, bool noTouch, ref long clock)
     {
         if (!TryEnter())
             return null;
         using var scope = new Scope(this);
-        return _runOne!(request, ref clock);
+        return _runOne!(command, args, noTouch, ref clock);
     }
 
-    /// <summary>Runs one command in the partition (see <see cref="TryRun(KeyCommand, ref long)"/>).</summary>
-    public delegate RespValue RunOne(KeyCommand request, ref long clock);
+    /// <summary>Runs one client command in the partition (see <see cref="TryRun(int, byte[][], bool, ref long)"/>).</summary>
+    public delegate RespValue RunOne(int command, byte[][] args, bool noTouch, ref long clock);
 
     private bool TryEnter()
     {

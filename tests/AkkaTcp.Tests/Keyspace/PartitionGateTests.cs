@@ -116,17 +116,17 @@ public sealed class PartitionGateTests(ITestOutputHelper output) : ServerSpec(ou
         Assert.Null(One(keyspace, 0, Command("PING")));
     }
 
-    private static RespValue Ok(KeyCommand request, ref long clock) => RespValue.Ok;
+    private static RespValue Ok(int command, byte[][] args, bool noTouch, ref long clock) => RespValue.Ok;
 
     private static RespValue? One(PartitionGate gate, KeyCommand request)
     {
         var clock = 0L;
-        return gate.TryRun(request, ref clock);
+        return gate.TryRun(request.Command, request.Args, request.NoTouch, ref clock);
     }
 
     private static RespValue? One(IKeyspace keyspace, int partition, KeyCommand request)
     {
         var clock = 0L;
-        return keyspace.TryRun(partition, request, ref clock);
+        return keyspace.TryRun(partition, request.Command, request.Args, request.NoTouch, ref clock);
     }
 }

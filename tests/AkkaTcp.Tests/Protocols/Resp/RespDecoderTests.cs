@@ -46,6 +46,18 @@ public sealed class RespDecoderTests
         Assert.Equal(expected, result.Args);
     }
 
+    [Theory]
+    [InlineData("*1\r\n$0\r\n\r\n", new[] { "" }, 10)]
+    [InlineData("*-1\r\n", new string[0], 5)] // a null array: nothing to run, as Redis ignores it
+    [InlineData("*0\r\nx", new string[0], 4)]
+    [InlineData("*1\r\n$10\r\n0123456789\r\n", new[] { "0123456789" }, 21)]
+    public void Lengths_are_read_as_redis_reads_them(string input, string[] expected, int consumed)
+    {
+        var result = Decode(input);
+        Assert.Equal((DecodeStatus.Frame, consumed), (result.Status, result.Consumed));
+        Assert.Equal(expected, result.Args);
+    }
+
     [Fact]
     public void A_request_cut_at_any_byte_needs_more_data()
     {
@@ -64,6 +76,13 @@ public sealed class RespDecoderTests
     [InlineData("*+1\r\n", "Protocol error: invalid multibulk length")]
     [InlineData("*01\r\n", "Protocol error: invalid multibulk length")]
     [InlineData("*1\r\n$+3\r\n", "Protocol error: invalid bulk length")]
+    [InlineData("*1\r\n$03\r\nabc\r\n", "Protocol error: invalid bulk length")]
+    [InlineData("*1\r\n$3x\r\nabc\r\n", "Protocol error: invalid bulk length")]
+    [InlineData("*1\r\n$3\rx\r\nabc\r\n", "Protocol error: invalid bulk length")]
+    [InlineData("*1\r\n$123456789012345678\r\n", "Protocol error: invalid bulk length")]
+    [InlineData("*1\r\n$99999999999999999999\r\n", "Protocol error: invalid bulk length")]
+    [InlineData("*1 \r\n", "Protocol error: invalid multibulk length")]
+    [InlineData("*\r\n", "Protocol error: invalid multibulk length")]
     public void Malformed_requests_get_redis_protocol_errors(string input, string expected)
     {
         var result = Decode(input);

@@ -45,6 +45,31 @@ public sealed class RespEdgeTests(ITestOutputHelper output) : ServerSpec(output)
     }
 
     [Fact]
+    public async Task Commands_run_at_once_keep_their_own_arguments_though_the_connection_reuses_its_argument_arrays()
+    {
+        // Pipelined writes with the same argument count (each runs in its partition at once and
+        // the connection hands it the same reused array), of every type, then read back.
+        var server = await StartServerAsync(Resp + "akka-tcp.servers.main.resp.partitions = 2");
+        await using var client = await ConnectAsync(server);
+        var burst = new StringBuilder();
+        for (var i = 0; i < 50; i++)
+        {
+            burst.Append(Command("SET", $"s{i}", $"v{i}")).Append(Command("RPUSH", $"l{i % 3}", $"e{i}"))
+                .Append(Command("SADD", $"m{i % 3}", $"x{i}")).Append(Command("HSET", $"h{i % 3}", $"f{i}", $"y{i}"));
+        }
+        await client.SendAsync(burst.ToString(), Within());
+        for (var i = 0; i < 200; i++)
+            Assert.Matches("^(\\+OK|:\\d+)$", await ReadReplyAsync(client));
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal($"v{i}", await AskAsync(client, "GET", $"s{i}"));
+            Assert.Equal($"e{i}", await AskAsync(client, "LINDEX", $"l{i % 3}", $"{i / 3}"));
+            Assert.Equal(":1", await AskAsync(client, "SISMEMBER", $"m{i % 3}", $"x{i}"));
+            Assert.Equal($"y{i}", await AskAsync(client, "HGET", $"h{i % 3}", $"f{i}"));
+        }
+    }
+
+    [Fact]
     public async Task A_keys_pattern_built_to_backtrack_answers_and_the_partition_keeps_serving()
     {
         var server = await StartServerAsync(Resp + "akka-tcp.servers.main.resp.partitions = 1");
