@@ -4,7 +4,8 @@
 # load from akka-tcp-bench) and AkkaTcp's resp against redis-server and Garnet (redis-benchmark), plus
 # 10,000 idle connections. Servers alternate A B A B for --rounds rounds; the server is pinned to
 # core 0 and the load to core 1 (--both-cores: both share cores 0 and 1); server CPU time (utime+stime from /proc) per reply, peak RSS,
-# and the load cores' idle time and wake-up IPIs (echo, resp) are recorded. Prints medians and per-round ratios (summarize.py) and keeps raw results.
+# and the load cores' idle time and wake-up IPIs (echo, resp) are recorded. Every server is warmed up first, unmeasured
+# (echo: --warmup seconds of load; redis-benchmark: a pass at half the requests). Prints medians and per-round ratios (summarize.py) and keeps raw results.
 #
 #   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--both-cores] [--akka-set KEY=VALUE]... [--out DIR]
 #
@@ -126,12 +127,22 @@ echo_suite() {
   done
 }
 
+# redis-benchmark's warm-up: one unmeasured pass of the round's tests at half its request count, the
+# same for every server (the echo load warms up for --warmup seconds the same way). A fresh .NET
+# server runs its first second in code the JIT has not yet optimised; the suite measures the
+# long-lived server its users run. warmup PORT PIPELINE REQUESTS TESTS [--tls ARGS...]
+warmup() {
+  local port=$1 pipeline=$2 requests=$3 tests=$4; shift 4
+  timeout 300 taskset -c "$LOAD_CORES" redis-benchmark -p "$port" "$@" -c 50 -n "$(( requests / 2 ))" -P "$pipeline" -t "$tests" -q >/dev/null 2>&1 || true
+}
+
 resp_suite() {
   for pipeline in 1 16; do
     local requests=$(( pipeline == 1 ? 100000 : 1000000 ))
     for round in $(seq 1 "$ROUNDS"); do
       for server in akka-resp redis garnet; do
         start "$server" 7200
+        warmup 7200 "$pipeline" "$requests" ping_inline,set,get
         local before; before=$(cpu)
         local load; load=$(loadstat)
         local csv; csv=$(timeout 300 taskset -c "$LOAD_CORES" redis-benchmark -p 7200 -c 50 -n "$requests" -P "$pipeline" -t ping_inline,set,get --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
@@ -149,6 +160,7 @@ commands_suite() {
     for round in $(seq 1 "$ROUNDS"); do
       for server in akka-resp redis; do
         start "$server" 7200
+        warmup 7200 "$pipeline" "$requests" lpush,lpop,hset,sadd,incr,mset
         local before; before=$(cpu)
         local csv; csv=$(timeout 600 taskset -c "$LOAD_CORES" redis-benchmark -p 7200 -c 50 -n "$requests" -P "$pipeline" -t lpush,lpop,hset,sadd,incr,mset --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
         local after; after=$(cpu)
@@ -186,6 +198,7 @@ resp_tls_suite() {
     for round in $(seq 1 "$ROUNDS"); do
       for server in akka-resp-tls redis-tls; do
         start "$server" 7500
+        warmup 7500 "$pipeline" "$requests" ping_inline,set,get --tls --cacert "$CERT"
         local before; before=$(cpu)
         local csv; csv=$(timeout 300 taskset -c "$LOAD_CORES" redis-benchmark -p 7500 --tls --cacert "$CERT" -c 50 -n "$requests" -P "$pipeline" -t ping_inline,set,get --csv 2>/dev/null | tr -d '"' | tr '\n' ';')
         local after; after=$(cpu)
