@@ -18,10 +18,7 @@ internal sealed class ArgumentArrays
         var args = count <= Reused ? _byCount[count] ?? new byte[count][] : new byte[count][];
         if (count <= Reused)
             _byCount[count] = null; // taken: a nested use (none today) gets an array of its own
-        args[0] = name;
-        for (var i = 1; i < count; i++)
-            args[i] = command[i].ToArray();
-        return args;
+        return RespHandler.CopyInto(args, command, name);
     }
 
     /// <summary>The run is over: the array is cleared (so it holds no value alive) and kept for the next command.</summary>

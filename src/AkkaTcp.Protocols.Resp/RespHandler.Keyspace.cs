@@ -86,13 +86,12 @@ internal sealed partial class RespHandler
         {
             var args = _arguments.Fill(command, spec.NameBytes);
             var reply = _partitions.TryRun(partition, spec.Index, args, Client.NoTouch, ref _clock);
+            _arguments.Release(args);
             if (reply is not null)
             {
-                _arguments.Release(args);
                 reply.Write(c);
                 return;
             }
-            _arguments.Release(args);
         }
         Enqueue(partition, new KeyCommand(spec.Index, Copy(command, spec), null, Client.NoTouch), new Pending(Begin(c), null));
     }

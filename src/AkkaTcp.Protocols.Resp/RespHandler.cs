@@ -167,10 +167,13 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
     }
 
     /// <summary>A command's arguments copied out of the received bytes, its name replaced by the table's.</summary>
-    internal static byte[][] Copy(RespCommand command, CommandSpec? spec = null)
+    internal static byte[][] Copy(RespCommand command, CommandSpec? spec = null) =>
+        CopyInto(new byte[command.Count][], command, spec?.NameBytes ?? command[0].ToArray());
+
+    /// <summary>Fills <paramref name="args"/> (command.Count long) with the command's arguments, each copied, the name replaced by <paramref name="name"/>.</summary>
+    internal static byte[][] CopyInto(byte[][] args, RespCommand command, byte[] name)
     {
-        var args = new byte[command.Count][];
-        args[0] = spec?.NameBytes ?? command[0].ToArray();
+        args[0] = name;
         for (var i = 1; i < args.Length; i++)
             args[i] = command[i].ToArray();
         return args;
