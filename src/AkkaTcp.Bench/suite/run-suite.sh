@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark suite, one command: AkkaTcp against the Go reference server and Kestrel's
 # connection layer (kestrel-echo/: a ConnectionHandler with Kestrel's defaults) on echo (raw-socket
-# load from akka-tcp-bench) and AkkaTcp's resp against redis-server and Garnet (redis-benchmark), plus
-# 10,000 idle connections. Servers alternate A B A B for --rounds rounds; the server is pinned to
-# core 0 and the load to core 1 (--both-cores: both share cores 0 and 1); server CPU time (utime+stime from /proc) per reply, peak RSS,
-# and the load cores' idle time and wake-up IPIs (echo, resp) are recorded. Every server is warmed up first, unmeasured
-# (echo: --warmup seconds of load; redis-benchmark: a pass at half the requests). Prints medians and per-round ratios (summarize.py) and keeps raw results.
+# load from akka-tcp-bench; akkaio-floor/ runs beside them, the least any server on Akka.IO does)
+# and AkkaTcp's resp against redis-server and Garnet (redis-benchmark), plus 10,000 idle
+# connections. Servers alternate A B A B for --rounds rounds; the server is pinned to core 0 and
+# the load to core 1 (--both-cores: both share cores 0 and 1); server CPU time (utime+stime from
+# /proc) per reply, peak RSS, and the load cores' idle time and wake-up IPIs (echo, resp) are
+# recorded. Every server is warmed up first, unmeasured (echo: --warmup seconds of load;
+# redis-benchmark: a pass at half the requests). Prints medians and per-round ratios
+# (summarize.py) and keeps raw results.
 #
 #   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--both-cores] [--akka-set KEY=VALUE]... [--out DIR]
 #
@@ -54,6 +57,7 @@ need nc netcat-openbsd
 command -v garnet-server >/dev/null || dotnet tool install -g garnet-server --version 2.2.8 >/dev/null
 [ -x "$OUT/refserver" ] || "$HERE/build-refserver.sh" "$OUT/refserver" >/dev/null
 dotnet build "$HERE/kestrel-echo" -c Release -o "$OUT/kestrel-echo" -v q -nologo >/dev/null
+dotnet build "$HERE/akkaio-floor" -c Release -o "$OUT/akkaio-floor" -v q -nologo >/dev/null
 dotnet build "$ROOT/AkkaTcp.sln" -c Release -v q -nologo >/dev/null
 HOST="$ROOT/src/AkkaTcp.Host/bin/Release/net10.0/akka-tcp.dll"
 BENCH="$ROOT/src/AkkaTcp.Bench/bin/Release/net10.0/akka-tcp-bench.dll"
@@ -80,6 +84,7 @@ start() { # start NAME PORT: the server pinned to SERVER_CORES, waits until it l
     redis-tls) taskset -c "$SERVER_CORES" redis-server --port 0 --tls-port "$port" --tls-cert-file "$CERT" --tls-key-file "$KEY" --tls-auth-clients no \
             --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$OUT/server.log" 2>&1 & ;;
     kestrel) taskset -c "$SERVER_CORES" dotnet "$OUT/kestrel-echo/kestrel-echo.dll" --port "$port" >"$OUT/server.log" 2>&1 & ;;
+    floor) taskset -c "$SERVER_CORES" dotnet "$OUT/akkaio-floor/akkaio-floor.dll" --port "$port" >"$OUT/server.log" 2>&1 & ;;
     go) taskset -c "$SERVER_CORES" "$OUT/refserver" -addr "127.0.0.1:$port" -max-conns 20000 -idle-timeout 10m >"$OUT/server.log" 2>&1 & ;;
     redis) taskset -c "$SERVER_CORES" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 "${REDIS_THREADS[@]}" >"$OUT/server.log" 2>&1 & ;;
     garnet) taskset -c "$SERVER_CORES" garnet-server --port "$port" --bind 127.0.0.1 >"$OUT/server.log" 2>&1 & ;;
@@ -113,7 +118,7 @@ echo_suite() {
   for shape in "50 1" "1000 1" "50 16"; do
     set -- $shape
     for round in $(seq 1 "$ROUNDS"); do
-      for server in akka go kestrel; do
+      for server in akka go kestrel floor; do
         start "$server" 7100
         local before; before=$(cpu)
         local load; load=$(loadstat)

@@ -61,6 +61,19 @@ for suite, title in (("echo", "echo: AkkaTcp vs the Go reference server"),
     if kestrel:
         table(f"{title.split(':')[0]}: AkkaTcp vs Kestrel's connection layer (medians of per-round ratios)",
               ["workload", "Kestrel req/s", "AkkaTcp/Kestrel req/s", "Kestrel CPU µs/req", "AkkaTcp/Kestrel CPU", "Kestrel/Go req/s", "rounds"], kestrel)
+    # The floor, when the run had it: Akka.IO with a handler that only writes back what it read.
+    # floor/Go is what Akka.IO leaves any server built on it; AkkaTcp/floor is AkkaTcp's own cost.
+    floor = []
+    for shape, rounds in echo.items():
+        trio = [m for m in rounds.values() if {"akka", "go", "floor"} <= m.keys()]
+        if trio:
+            floor.append([f"echo 32 B, {shape.replace('x', ' conns x ')} in flight",
+                          f"{median(m['floor']['rps'] for m in trio):,.0f}", f"{median(m['floor']['rps'] / m['go']['rps'] for m in trio):.2f}",
+                          f"{median(m['floor']['cpu'] / m['go']['cpu'] for m in trio):.2f}", f"{median(m['akka']['rps'] / m['floor']['rps'] for m in trio):.2f}",
+                          f"{median(m['akka']['cpu'] / m['floor']['cpu'] for m in trio):.2f}", len(trio)])
+    if floor:
+        table(f"{title.split(':')[0]}: the Akka.IO floor (akkaio-floor: Akka.IO and a handler that writes back what it read; medians of per-round ratios)",
+              ["workload", "floor req/s", "floor/Go req/s", "floor/Go CPU", "AkkaTcp/floor req/s", "AkkaTcp/floor CPU", "rounds"], floor)
 
 # resp (ping, set, get) against redis-server and Garnet; resp-commands (lists, hashes, sets, ...) against redis-server
 for suite, others, title in (
@@ -103,7 +116,7 @@ for r in (r for r in rows if r["suite"] in ("echo", "resp") and r.get("loadTicks
     workload = f"echo {r['shape']}" if r["suite"] == "echo" else f"resp -{r['shape']}"
     waits[workload][r["server"]].append((r["loadIdleTicks"] / r["loadTicks"], r["ipisToLoad"] * 1000 / max(replies, 1)))
 if waits:
-    servers = [s for s in ("akka", "go", "kestrel", "redis", "garnet") if any(s in w for w in waits.values())]
+    servers = [s for s in ("akka", "go", "kestrel", "floor", "redis", "garnet") if any(s in w for w in waits.values())]
     lines = []
     for workload, by in waits.items():
         lines.append([workload] + [f"{median(x[0] for x in by[s]):.0%} / {median(x[1] for x in by[s]):.0f}" if s in by else ""
