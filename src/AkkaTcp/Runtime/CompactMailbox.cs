@@ -10,8 +10,8 @@ namespace AkkaTcp.Runtime;
 /// ConcurrentQueue whose first segment (32 slots, about 1 KiB) stays allocated for the actor's
 /// life, two per connection (Akka.IO's connection actor and ours). This one holds a lone message
 /// in a field and a ring of slots only while messages queue up (a small ring is kept, one grown by
-/// a burst is let go once drained). Enqueue and dequeue lock the queue itself, uncontended when
-/// producer and consumer share a thread (the inline executor).
+/// a burst is let go once drained). Enqueue and dequeue take a lock kept in the count's spare bit,
+/// uncontended when producer and consumer share a thread (the inline executor).
 /// <c>akka.actor.default-mailbox.mailbox-type = "AkkaTcp.Runtime.CompactMailbox, AkkaTcp"</c>.
 /// </summary>
 public sealed class CompactMailbox(Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<CompactMailbox.CompactQueue>
@@ -27,25 +27,27 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
         // A drained ring larger than this is dropped rather than kept for the actor's life.
         private const int KeptRingSize = 16;
 
+        // The count of messages, and LockBit while a producer or the consumer holds the queue.
+        private const int LockBit = 1 << 30;
+
         private Envelope _lone; // the only message, while there is no ring
         private Envelope[]? _ring;
         private int _head;
-        private int _count;
+        private int _state;
 
         /// <inheritdoc />
-        public bool HasMessages => Volatile.Read(ref _count) > 0;
+        public bool HasMessages => (Volatile.Read(ref _state) & ~LockBit) > 0;
 
         /// <inheritdoc />
-        public int Count => Volatile.Read(ref _count);
+        public int Count => Volatile.Read(ref _state) & ~LockBit;
 
         /// <inheritdoc />
         public void Enqueue(IActorRef receiver, Envelope envelope)
         {
-            // Locks itself: no other code ever sees a mailbox's queue, and a lock object of its own
-            // would cost every idle actor 80 bytes.
-            lock (this)
+            var count = Lock();
+            try
             {
-                if (_ring is null && _count == 0)
+                if (_ring is null && count == 0)
                 {
                     _lone = envelope;
                 }
@@ -58,42 +60,45 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
                         _lone = default;
                         _head = 0;
                     }
-                    else if (_count == _ring.Length)
+                    else if (count == _ring.Length)
                     {
-                        Grow();
+                        Grow(count);
                     }
-                    _ring[(_head + _count) % _ring.Length] = envelope;
+                    _ring[(_head + count) % _ring.Length] = envelope;
                 }
-                Volatile.Write(ref _count, _count + 1);
+                count++;
+            }
+            finally
+            {
+                Unlock(count);
             }
         }
 
         /// <inheritdoc />
         public bool TryDequeue(out Envelope envelope)
         {
-            lock (this)
+            var count = Lock();
+            if (count == 0)
             {
-                if (_count == 0)
-                {
-                    envelope = default;
-                    return false;
-                }
-                if (_ring is null)
-                {
-                    envelope = _lone;
-                    _lone = default;
-                }
-                else
-                {
-                    envelope = _ring[_head];
-                    _ring[_head] = default;
-                    _head = (_head + 1) % _ring.Length;
-                    if (_count == 1 && _ring.Length > KeptRingSize)
-                        _ring = null;
-                }
-                Volatile.Write(ref _count, _count - 1);
-                return true;
+                Unlock(0);
+                envelope = default;
+                return false;
             }
+            if (_ring is null)
+            {
+                envelope = _lone;
+                _lone = default;
+            }
+            else
+            {
+                envelope = _ring[_head];
+                _ring[_head] = default;
+                _head = (_head + 1) % _ring.Length;
+                if (count == 1 && _ring.Length > KeptRingSize)
+                    _ring = null;
+            }
+            Unlock(count - 1);
+            return true;
         }
 
         /// <inheritdoc />
@@ -103,11 +108,37 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
                 deadletters.Enqueue(owner, envelope);
         }
 
-        private void Grow()
+        // The lock is the count's spare bit rather than a Monitor on the queue: one compare-exchange
+        // to take it, a plain write (the new count) to leave it, and no field or lock object more.
+        // Held for a few instructions, so a waiter spins (SpinWait yields, then sleeps, should the
+        // holder be descheduled).
+        private int Lock()
+        {
+            var state = Volatile.Read(ref _state);
+            if ((state & LockBit) == 0 && Interlocked.CompareExchange(ref _state, state | LockBit, state) == state)
+                return state;
+            return LockContended();
+        }
+
+        private int LockContended()
+        {
+            var spinner = new SpinWait();
+            while (true)
+            {
+                spinner.SpinOnce();
+                var state = Volatile.Read(ref _state);
+                if ((state & LockBit) == 0 && Interlocked.CompareExchange(ref _state, state | LockBit, state) == state)
+                    return state;
+            }
+        }
+
+        private void Unlock(int count) => Volatile.Write(ref _state, count);
+
+        private void Grow(int count)
         {
             var ring = _ring!;
             var bigger = new Envelope[ring.Length * 2];
-            for (var i = 0; i < _count; i++)
+            for (var i = 0; i < count; i++)
                 bigger[i] = ring[(_head + i) % ring.Length];
             _ring = bigger;
             _head = 0;
