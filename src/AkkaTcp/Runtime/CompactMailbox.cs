@@ -137,6 +137,9 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
         private void Grow(int count)
         {
             var ring = _ring!;
+            // The count must stay below LockBit; a queue this long has long exhausted memory anyway.
+            if (ring.Length >= LockBit / 2)
+                throw new InvalidOperationException($"A mailbox holds {count} messages, the most it can.");
             var bigger = new Envelope[ring.Length * 2];
             for (var i = 0; i < count; i++)
                 bigger[i] = ring[(_head + i) % ring.Length];
