@@ -21,6 +21,16 @@ def table(title, header, lines):
         print("| " + " | ".join(str(x) for x in line) + " |")
 
 
+def peer_rows(echo, servers, cells):
+    """A row per echo shape with rounds that ran all of servers: the workload, cells(those rounds), their count."""
+    rows = []
+    for shape, rounds in echo.items():
+        full = [m for m in rounds.values() if servers <= m.keys()]
+        if full:
+            rows.append([f"echo 32 B, {shape.replace('x', ' conns x ')} in flight"] + cells(full) + [len(full)])
+    return rows
+
+
 # echo (plaintext, and over TLS with handshakes): AkkaTcp vs the Go reference server
 for suite, title in (("echo", "echo: AkkaTcp vs the Go reference server"),
                      ("echo-tls", "echo over TLS: AkkaTcp vs the Go reference server over crypto/tls (handshake: req/s = new TLS connections per second)")):
@@ -50,27 +60,19 @@ for suite, title in (("echo", "echo: AkkaTcp vs the Go reference server"),
           ["workload", "AkkaTcp req/s", "Go req/s", "req/s ratio", "AkkaTcp CPU µs/req", "Go CPU µs/req", "CPU ratio",
            "AkkaTcp p99 µs", "Go p99 µs", "p99 ratio", "peak RSS MiB (AkkaTcp / Go)", "errors", "rounds"], lines)
     # The .NET peer, when the run had it: AkkaTcp against Kestrel's connection layer.
-    kestrel = []
-    for shape, rounds in echo.items():
-        pair = [m for m in rounds.values() if "akka" in m and "kestrel" in m]
-        if pair:
-            kestrel.append([f"echo 32 B, {shape.replace('x', ' conns x ')} in flight",
-                            f"{median(m['kestrel']['rps'] for m in pair):,.0f}", f"{median(m['akka']['rps'] / m['kestrel']['rps'] for m in pair):.2f}",
-                            f"{median(m['kestrel']['cpu'] for m in pair):.1f}", f"{median(m['akka']['cpu'] / m['kestrel']['cpu'] for m in pair):.2f}",
-                            f"{median(m['kestrel']['rps'] / m['go']['rps'] for m in pair if 'go' in m):.2f}", len(pair)])
+    kestrel = peer_rows(echo, {"akka", "kestrel"}, lambda pair: [
+        f"{median(m['kestrel']['rps'] for m in pair):,.0f}", f"{median(m['akka']['rps'] / m['kestrel']['rps'] for m in pair):.2f}",
+        f"{median(m['kestrel']['cpu'] for m in pair):.1f}", f"{median(m['akka']['cpu'] / m['kestrel']['cpu'] for m in pair):.2f}",
+        f"{median(m['kestrel']['rps'] / m['go']['rps'] for m in pair if 'go' in m):.2f}"])
     if kestrel:
         table(f"{title.split(':')[0]}: AkkaTcp vs Kestrel's connection layer (medians of per-round ratios)",
               ["workload", "Kestrel req/s", "AkkaTcp/Kestrel req/s", "Kestrel CPU µs/req", "AkkaTcp/Kestrel CPU", "Kestrel/Go req/s", "rounds"], kestrel)
     # The floor, when the run had it: Akka.IO with a handler that only writes back what it read.
     # floor/Go is what Akka.IO leaves any server built on it; AkkaTcp/floor is AkkaTcp's own cost.
-    floor = []
-    for shape, rounds in echo.items():
-        trio = [m for m in rounds.values() if {"akka", "go", "floor"} <= m.keys()]
-        if trio:
-            floor.append([f"echo 32 B, {shape.replace('x', ' conns x ')} in flight",
-                          f"{median(m['floor']['rps'] for m in trio):,.0f}", f"{median(m['floor']['rps'] / m['go']['rps'] for m in trio):.2f}",
-                          f"{median(m['floor']['cpu'] / m['go']['cpu'] for m in trio):.2f}", f"{median(m['akka']['rps'] / m['floor']['rps'] for m in trio):.2f}",
-                          f"{median(m['akka']['cpu'] / m['floor']['cpu'] for m in trio):.2f}", len(trio)])
+    floor = peer_rows(echo, {"akka", "go", "floor"}, lambda trio: [
+        f"{median(m['floor']['rps'] for m in trio):,.0f}", f"{median(m['floor']['rps'] / m['go']['rps'] for m in trio):.2f}",
+        f"{median(m['floor']['cpu'] / m['go']['cpu'] for m in trio):.2f}", f"{median(m['akka']['rps'] / m['floor']['rps'] for m in trio):.2f}",
+        f"{median(m['akka']['cpu'] / m['floor']['cpu'] for m in trio):.2f}"])
     if floor:
         table(f"{title.split(':')[0]}: the Akka.IO floor (akkaio-floor: Akka.IO and a handler that writes back what it read; medians of per-round ratios)",
               ["workload", "floor req/s", "floor/Go req/s", "floor/Go CPU", "AkkaTcp/floor req/s", "AkkaTcp/floor CPU", "rounds"], floor)
