@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.IO;
 using AkkaTcp.Configuration;
 using AkkaTcp.Protocols;
+using AkkaTcp.Runtime;
 
 namespace AkkaTcp.Connections;
 
@@ -82,7 +83,30 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         // The listener watches the socket for us (SocketGone): an actor that watches nothing keeps
         // Akka's small cell state, where watching would cost every idle connection half a KiB.
         _socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
+        _flags |= ConnectionFlags.ChunkPaused; // pull mode: nothing is read until we resume
         Start(_admission);
+        ResumeAfterChunk();
+    }
+
+    /// <summary>
+    /// Every chunk pauses Akka.IO's reading (pull mode). Unless the chunk's handling suspended
+    /// reading, the resume waits for the socket engine's next batch, by when the client has
+    /// usually sent more: a receive that would only find the socket empty is saved.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is DeferredReads.Resume)
+        {
+            ResumeAfterChunk();
+            return true;
+        }
+        if (message is not Tcp.Received)
+            return base.AroundReceive(receive, message);
+        _flags |= ConnectionFlags.ChunkPaused;
+        var handled = base.AroundReceive(receive, message);
+        if (Has(ConnectionFlags.ChunkPaused) && !Has(ConnectionFlags.ReadingSuspended) && !Has(ConnectionFlags.SocketClosed))
+            DeferredReads.Defer(Self);
+        return handled;
     }
 
     /// <summary>Acts on the listener's decision: at accept, or after a PROXY header.</summary>
@@ -94,7 +118,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
                 StartServing();
                 break;
             case Admission.Queue:
-                // Register starts a receive; at most that one chunk arrives before reading stops.
+                // Nothing is read (pull mode) until it is served.
                 SuspendReading();
                 Timers.StartSingleTimer(Tick.QueueTimeout, Tick.QueueTimeout, _settings.QueueTimeout);
                 Become(Queued);
@@ -706,7 +730,16 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
     {
         if (!Has(ConnectionFlags.ReadingSuspended))
             return;
-        _flags &= ~ConnectionFlags.ReadingSuspended;
+        _flags &= ~(ConnectionFlags.ReadingSuspended | ConnectionFlags.ChunkPaused);
+        _socket.Tell(Tcp.ResumeReading.Instance);
+    }
+
+    /// <summary>Resumes reading paused after a chunk, unless reading is suspended (then <see cref="ResumeReading"/> will) or the socket is gone.</summary>
+    private void ResumeAfterChunk()
+    {
+        if (!Has(ConnectionFlags.ChunkPaused) || Has(ConnectionFlags.ReadingSuspended) || Has(ConnectionFlags.SocketClosed))
+            return;
+        _flags &= ~ConnectionFlags.ChunkPaused;
         _socket.Tell(Tcp.ResumeReading.Instance);
     }
 

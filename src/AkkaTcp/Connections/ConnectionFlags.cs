@@ -30,4 +30,9 @@ internal enum ConnectionFlags
     SessionStarted = 1 << 9,
     /// <summary>Akka.IO has sent our FIN and the listener was told this connection owes nothing.</summary>
     Finished = 1 << 10,
+    /// <summary>
+    /// Akka.IO stopped reading after the chunk it delivered (connections read in pull mode); unless
+    /// reading is suspended, a resume is owed and deferred to the socket engine's next batch.
+    /// </summary>
+    ChunkPaused = 1 << 11,
 }

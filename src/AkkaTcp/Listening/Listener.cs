@@ -84,8 +84,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
         // No ReuseAddress: on Linux .NET sets SO_REUSEPORT with it, and a second server would share
         // this port. .NET already lets a listener bind over connections in TIME_WAIT.
         var chunk = _settings.SocketChunkSize;
+        // Pull mode: a connection decides when Akka.IO reads its next chunk (Runtime/DeferredReads).
         Context.System.Tcp().Tell(new Tcp.Bind(Self, _endPoint, _settings.Backlog,
-            [new SocketSettingsOption(_settings.Socket)])
+            [new SocketSettingsOption(_settings.Socket)], pullMode: true)
         {
             // Per server: each connection holds a receive buffer of this size. Akka.IO wants its
             // (otherwise unused) buffer-size settings at least twice the frame size.
