@@ -90,8 +90,9 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
 
     /// <summary>
     /// Every chunk pauses Akka.IO's reading (pull mode). Unless the chunk's handling suspended
-    /// reading, the resume waits for the socket engine's next batch, by when the client has
-    /// usually sent more: a receive that would only find the socket empty is saved.
+    /// reading, a full chunk resumes it at once (more is likely waiting), and a short one, which
+    /// emptied the socket, in the socket engine's next batch, by when the client has usually sent
+    /// more: a receive that would only find the socket empty is saved.
     /// </summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
@@ -100,11 +101,13 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
             ResumeAfterChunk();
             return true;
         }
-        if (message is not Tcp.Received)
+        if (message is not Tcp.Received received)
             return base.AroundReceive(receive, message);
         _flags |= ConnectionFlags.ChunkPaused;
         var handled = base.AroundReceive(receive, message);
-        if (Has(ConnectionFlags.ChunkPaused) && !Has(ConnectionFlags.ReadingSuspended) && !Has(ConnectionFlags.SocketClosed))
+        if (received.Data.Count >= _settings.SocketChunkSize)
+            ResumeAfterChunk();
+        else if (Has(ConnectionFlags.ChunkPaused) && !Has(ConnectionFlags.ReadingSuspended) && !Has(ConnectionFlags.SocketClosed))
             DeferredReads.Defer(Self);
         return handled;
     }
@@ -118,7 +121,9 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
                 StartServing();
                 break;
             case Admission.Queue:
-                // Nothing is read (pull mode) until it is served.
+                // One receive, then reading stops: what the client sent first is kept for when it
+                // is served, and a client that hangs up at once is seen.
+                ResumeAfterChunk();
                 SuspendReading();
                 Timers.StartSingleTimer(Tick.QueueTimeout, Tick.QueueTimeout, _settings.QueueTimeout);
                 Become(Queued);

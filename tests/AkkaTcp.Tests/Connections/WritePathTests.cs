@@ -19,17 +19,50 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
 {
     // Most tests watch the acknowledged path: every write asks for an ack.
     // As a child of the test actor, what the connection tells its listener arrives at the test actor.
+    // The probe sees what the connection tells Akka.IO except the resume after each chunk (pull
+    // mode), which SocketStandIn counts in _reads instead.
+    private readonly SocketStandIn.Counts _reads = new();
+
     private (IActorRef Connection, TestProbe Socket) StartConnection(string hocon = "", bool childOfTestActor = false)
     {
         var settings = LoadSettings("akka-tcp.servers.main.ack-every-writes = 1\n" + hocon).Servers[0];
         var socket = CreateTestProbe();
+        var standIn = Sys.ActorOf(Props.Create(() => new SocketStandIn(socket.Ref, _reads)));
         var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 40000), settings.EndPoint);
-        var props = Props.Create<Connection>(info, socket.Ref, settings, Admission.Serve, AkkaTcpMetrics.Shared.ForServer(settings.Name));
+        var props = Props.Create<Connection>(info, standIn, settings, Admission.Serve, AkkaTcpMetrics.Shared.ForServer(settings.Name));
         var connection = childOfTestActor ? ChildActorOf(props) : Sys.ActorOf(props);
         var register = socket.ExpectMsg<Tcp.Register>();
         Assert.Equal(connection, register.Handler);
         Assert.True(register.KeepOpenOnPeerClosed, "half-closed clients must still get their replies");
+        AwaitCondition(() => _reads.ChunkResumes == 1); // the first read
         return (connection, socket);
+    }
+
+    [Fact]
+    public void Reading_resumes_once_after_every_chunk_and_not_while_suspended()
+    {
+        var (connection, socket) = StartConnection("""
+            akka-tcp.servers.main { write-high-water-mark = 30, write-low-water-mark = 10 }
+            """);
+        connection.Tell(Received("a\n"), socket.Ref);
+        var first = socket.ExpectMsg<Tcp.Write>();
+        AwaitCondition(() => _reads.ChunkResumes == 2);
+        connection.Tell(Received("b\n"), socket.Ref); // Akka.IO delivers a chunk only after a resume
+        AwaitCondition(() => _reads.ChunkResumes == 3);
+        connection.Tell(Received("c\n"), socket.Ref);
+        AwaitCondition(() => _reads.ChunkResumes == 4);
+
+        connection.Tell(Received(new string('x', 40) + "\n"), socket.Ref); // above the high-water mark
+        socket.ExpectMsg<Tcp.SuspendReading>();
+        connection.Tell(first.Ack, socket.Ref);
+        var second = socket.ExpectMsg<Tcp.Write>(); // "b c x..." leave together: still above the low mark
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(4, _reads.ChunkResumes); // the chunk that suspended reading got no resume of its own
+
+        connection.Tell(second.Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.ResumeReading>(); // backpressure over: one resume, through the probe
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(4, _reads.ChunkResumes);
     }
 
     private static Tcp.Received Received(string text) => new(ByteString.FromString(text));
