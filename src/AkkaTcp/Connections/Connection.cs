@@ -17,7 +17,7 @@ namespace AkkaTcp.Connections;
 /// <see cref="Closing"/> until Akka.IO reports the socket closed. Every timeout is an actor timer
 /// that checks a timestamp when it fires, so no timer is rescheduled per message.
 /// </summary>
-internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectionSinkOwner
+internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectionSinkOwner, IDeferredRead
 {
     private ConnectionInfo _info;
     private readonly IActorRef _socket;
@@ -35,6 +35,8 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
     private long _bytesReceived;
     private long _bytesSent;
     private ConnectionFlags _flags;
+    // 1 while a resume of reading is left with DeferredReads (read and cleared on its thread too).
+    private int _readDeferred;
     private int _missedHeartbeats;
     private long _lastInputAt;
     private long _writeStartedAt;
@@ -96,11 +98,6 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
     /// </summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
-        if (message is DeferredReads.Resume)
-        {
-            ResumeAfterChunk();
-            return true;
-        }
         if (message is not Tcp.Received received)
             return base.AroundReceive(receive, message);
         _flags |= ConnectionFlags.ChunkPaused;
@@ -108,8 +105,31 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         if (received.Data.Count >= _settings.SocketChunkSize)
             ResumeAfterChunk();
         else if (Has(ConnectionFlags.ChunkPaused) && !Has(ConnectionFlags.ReadingSuspended) && !Has(ConnectionFlags.SocketClosed))
-            DeferredReads.Defer(Self);
+        {
+            _flags &= ~ConnectionFlags.ChunkPaused; // the deferral owns the resume now
+            Volatile.Write(ref _readDeferred, 1);
+            DeferredReads.Defer(this);
+        }
         return handled;
+    }
+
+    /// <summary>
+    /// Runs on the socket engine's thread, beside this actor, and Tells Akka.IO itself (no message
+    /// to this actor first). Only a deferral still pending resumes: SuspendReading and the close
+    /// withdraw it. Should a withdrawal race this resume, Akka.IO reads at most one chunk more, which
+    /// the connection keeps without resuming again, as with a receive in flight at SuspendReading.
+    /// </summary>
+    void IDeferredRead.ResumeDeferredRead()
+    {
+        if (Interlocked.Exchange(ref _readDeferred, 0) == 1)
+            _socket.Tell(Tcp.ResumeReading.Instance);
+    }
+
+    /// <summary>Takes back a resume left with DeferredReads; Akka.IO then stays paused after its chunk.</summary>
+    private void WithdrawDeferredRead()
+    {
+        if (Interlocked.Exchange(ref _readDeferred, 0) == 1)
+            _flags |= ConnectionFlags.ChunkPaused;
     }
 
     /// <summary>Acts on the listener's decision: at accept, or after a PROXY header.</summary>
@@ -727,6 +747,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
 
     private void SuspendReading()
     {
+        WithdrawDeferredRead();
         _flags |= ConnectionFlags.ReadingSuspended;
         _socket.Tell(Tcp.SuspendReading.Instance);
     }
@@ -760,6 +781,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
 
     protected override void PostStop()
     {
+        WithdrawDeferredRead(); // no resume for a socket actor that is gone or reset below
         if (!Has(ConnectionFlags.SocketClosed))
             _socket.Tell(Tcp.Abort.Instance); // stopped by a failure: reset the socket, never leave it half-served
         _input.Release();

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Akka.Actor;
-using Akka.Event;
 
 namespace AkkaTcp.Runtime;
 
@@ -13,41 +11,31 @@ namespace AkkaTcp.Runtime;
 /// served the other sockets that were ready, the next request is usually there: one receive per
 /// request instead of two (src/AkkaTcp.Bench/README.md). The batch boundary is a UDP socket
 /// connected to itself: the first deferral sends it a byte, whose receive completes in the
-/// engine's next batch and tells every deferred connection <see cref="Resume"/>.
+/// engine's next batch and resumes every deferred reader.
 /// </summary>
 internal static class DeferredReads
 {
     private static readonly object Gate = new();
     private static readonly byte[] Kick = [1];
-    private static List<IActorRef> _deferred = [];
-    private static List<IActorRef>? _spare = [];
+    private static List<IDeferredRead> _deferred = [];
+    private static List<IDeferredRead>? _spare = [];
     private static bool _kicked;
     private static bool _unavailable;
     private static Socket? _socket;
     private static SocketAsyncEventArgs? _receive;
 
-    /// <summary>Tells a connection that its deferred read may resume. Never logged as a dead letter: a connection may stop before its batch comes.</summary>
-    public sealed class Resume : IDeadLetterSuppression
-    {
-        public static readonly Resume Instance = new();
-
-        private Resume()
-        {
-        }
-    }
-
-    /// <summary>Tells <paramref name="connection"/> <see cref="Resume"/> in the socket engine's next batch (at once, should the kick socket fail).</summary>
-    public static void Defer(IActorRef connection)
+    /// <summary>Resumes <paramref name="reader"/> in the socket engine's next batch (at once, should the kick socket fail).</summary>
+    public static void Defer(IDeferredRead reader)
     {
         bool kick;
         lock (Gate)
         {
             if (_unavailable || (_socket is null && !TryOpen()))
             {
-                connection.Tell(Resume.Instance);
+                reader.ResumeDeferredRead();
                 return;
             }
-            _deferred.Add(connection);
+            _deferred.Add(reader);
             kick = !_kicked;
             _kicked = true;
         }
@@ -130,7 +118,7 @@ internal static class DeferredReads
 
     private static void Flush()
     {
-        List<IActorRef> batch;
+        List<IDeferredRead> batch;
         lock (Gate)
         {
             if (_deferred.Count == 0)
@@ -139,10 +127,16 @@ internal static class DeferredReads
             _deferred = _spare ?? []; // a list of its own while another flush iterates the spare
             _spare = null;
         }
-        foreach (var connection in batch)
-            connection.Tell(Resume.Instance);
+        foreach (var reader in batch)
+            reader.ResumeDeferredRead();
         batch.Clear();
         lock (Gate)
             _spare ??= batch;
     }
+}
+
+/// <summary>A reader whose read <see cref="DeferredReads"/> resumes. Called on the socket engine's thread, beside the reader's own actor.</summary>
+internal interface IDeferredRead
+{
+    void ResumeDeferredRead();
 }
