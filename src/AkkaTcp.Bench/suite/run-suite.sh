@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite, one command: AkkaTcp against the Go reference server and Kestrel's
 # connection layer (kestrel-echo/: a ConnectionHandler with Kestrel's defaults) on echo (raw-socket
-# load from akka-tcp-bench; akkaio-floor/ runs beside them, the least any server on Akka.IO does)
+# load from akka-tcp-bench; akkaio-floor/ runs beside them, the least any server on Akka.IO does in push mode)
 # and AkkaTcp's resp against redis-server and Garnet (redis-benchmark), plus 10,000 idle
 # connections. Servers alternate A B A B for --rounds rounds; the server is pinned to core 0 and
 # the load to core 1 (--both-cores: both share cores 0 and 1); server CPU time (utime+stime from

@@ -31,8 +31,9 @@ internal enum ConnectionFlags
     /// <summary>Akka.IO has sent our FIN and the listener was told this connection owes nothing.</summary>
     Finished = 1 << 10,
     /// <summary>
-    /// Akka.IO stopped reading after the chunk it delivered (connections read in pull mode); unless
-    /// reading is suspended, a resume is owed and deferred to the socket engine's next batch.
+    /// Akka.IO stopped reading after the chunk it delivered (connections read in pull mode) and no
+    /// resume is on its way: none told, none left with DeferredReads. Resumed once reading is not
+    /// suspended.
     /// </summary>
     ChunkPaused = 1 << 11,
 }

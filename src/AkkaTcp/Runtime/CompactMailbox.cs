@@ -112,24 +112,23 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
         // to take it, a plain write (the new count) to leave it, and no field or lock object more.
         // Held for a few instructions, so a waiter spins (SpinWait yields, then sleeps, should the
         // holder be descheduled).
-        private int Lock()
-        {
-            var state = Volatile.Read(ref _state);
-            if ((state & LockBit) == 0 && Interlocked.CompareExchange(ref _state, state | LockBit, state) == state)
-                return state;
-            return LockContended();
-        }
+        private int Lock() => TryLock(out var count) ? count : LockContended();
 
         private int LockContended()
         {
             var spinner = new SpinWait();
-            while (true)
-            {
+            int count;
+            do
                 spinner.SpinOnce();
-                var state = Volatile.Read(ref _state);
-                if ((state & LockBit) == 0 && Interlocked.CompareExchange(ref _state, state | LockBit, state) == state)
-                    return state;
-            }
+            while (!TryLock(out count));
+            return count;
+        }
+
+        /// <summary>Takes the lock if it is free; <paramref name="count"/> is then the message count.</summary>
+        private bool TryLock(out int count)
+        {
+            count = Volatile.Read(ref _state);
+            return (count & LockBit) == 0 && Interlocked.CompareExchange(ref _state, count | LockBit, count) == count;
         }
 
         private void Unlock(int count) => Volatile.Write(ref _state, count);
