@@ -57,6 +57,21 @@ public sealed partial class HostReloadTests : IDisposable
     }
 
     [Fact]
+    public async Task SIGHUP_reloads_a_host_started_with_hang_ups_ignored_as_nohup_starts_it()
+    {
+        Write("akka-tcp.servers.main { port = 0, max-connections = 1, over-limit = reject }");
+        await using var host = HostProcess.StartIgnoringHangup("--config", _file);
+        var endPoint = await host.WaitUntilListeningAsync(Within());
+
+        Write("akka-tcp.servers.main { port = 0, max-connections = 2, over-limit = reject }");
+        host.Reload();
+
+        await host.WaitForLineAsync(l => l.Contains("Reload: server main updated live (max-connections=2"), Within());
+        await using var first = await RawLineClient.ConnectEchoedAsync(endPoint, "first", Within());
+        await using var second = await RawLineClient.ConnectEchoedAsync(endPoint, "second", Within());
+    }
+
+    [Fact]
     public async Task A_server_added_to_the_file_starts_a_removed_one_stops_and_a_changed_protocol_restarts_its_server()
     {
         Write("""

@@ -26,22 +26,29 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    public static HostProcess Start(params string[] args) => StartWithOpenFileLimit(null, args);
+    public static HostProcess Start(params string[] args) => StartThroughShell(null, args);
 
     /// <summary>Starts the host under a lowered open-file limit (ulimit -n), when one is given.</summary>
-    public static HostProcess StartWithOpenFileLimit(int? openFiles, params string[] args)
+    public static HostProcess StartWithOpenFileLimit(int? openFiles, params string[] args) =>
+        StartThroughShell(openFiles is null ? null : $"ulimit -n {openFiles}", args);
+
+    /// <summary>Starts the host with SIGHUP ignored, as `nohup` starts it.</summary>
+    public static HostProcess StartIgnoringHangup(params string[] args) => StartThroughShell("trap '' HUP", args);
+
+    /// <summary>Starts the host, after <paramref name="shellSetup"/> in a bash that then execs it, when one is given.</summary>
+    private static HostProcess StartThroughShell(string? shellSetup, string[] args)
     {
-        var info = new ProcessStartInfo(openFiles is null ? "dotnet" : "bash")
+        var info = new ProcessStartInfo(shellSetup is null ? "dotnet" : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (openFiles is not null)
+        if (shellSetup is not null)
         {
             info.ArgumentList.Add("-c");
-            info.ArgumentList.Add($"ulimit -n {openFiles} && exec dotnet \"$@\"");
+            info.ArgumentList.Add($"{shellSetup} && exec dotnet \"$@\"");
             info.ArgumentList.Add("bash");
         }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "akka-tcp.dll"));

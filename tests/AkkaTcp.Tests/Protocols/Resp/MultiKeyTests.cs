@@ -44,7 +44,8 @@ public sealed class MultiKeyTests(ITestOutputHelper output) : ServerSpec(output)
         Assert.Equal("+OK\r\n", await client.ReadReplyAsync(Within()));
         Assert.Equal("$1\r\nv\r\n", await client.ReadReplyAsync(Within()));
         Assert.Equal(":0\r\n", await client.ReadReplyAsync(Within()));
-        Assert.Equal(":1000\r\n", await client.ReadReplyAsync(Within()));
+        var ttl = await client.ReadReplyAsync(Within()); // whole seconds, rounded: a loaded machine may have spent some since the SET
+        Assert.Matches(@"^:(1000|99\d)\r\n$", ttl);
 
         Assert.Equal("-ERR no such key\r\n", await client.AskAsync(Within(), "RENAME", a, b));
         Assert.Equal("+OK\r\n", await client.AskAsync(Within(), "SET", a, "other"));
