@@ -6,9 +6,9 @@ namespace AkkaTcp.Host.Hosting;
 internal sealed class ReloadSignal : IDisposable
 {
     private const int SigHup = 1;
-    private static readonly nint SigDfl = 0;
-    private static readonly nint SigIgn = 1;
-    private static readonly nint SigErr = -1;
+    private const nint SigDfl = 0;
+    private const nint SigIgn = 1;
+    private const nint SigErr = -1;
 
     private readonly PosixSignalRegistration _registration;
 

@@ -104,7 +104,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         var handled = base.AroundReceive(receive, message);
         if (received.Data.Count >= _settings.SocketChunkSize)
             ResumeAfterChunk();
-        else if (Has(ConnectionFlags.ChunkPaused) && !Has(ConnectionFlags.ReadingSuspended) && !Has(ConnectionFlags.SocketClosed))
+        else if (ChunkResumeDue)
         {
             _flags &= ~ConnectionFlags.ChunkPaused; // the deferral owns the resume now
             Volatile.Write(ref _readDeferred, 1);
@@ -760,10 +760,13 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         _socket.Tell(Tcp.ResumeReading.Instance);
     }
 
-    /// <summary>Resumes reading paused after a chunk, unless reading is suspended (then <see cref="ResumeReading"/> will) or the socket is gone.</summary>
+    /// <summary>Reading is paused after a chunk and nothing else will resume it: not suspended (then <see cref="ResumeReading"/> will), and the socket is open.</summary>
+    private bool ChunkResumeDue => Has(ConnectionFlags.ChunkPaused) && !Has(ConnectionFlags.ReadingSuspended) && !Has(ConnectionFlags.SocketClosed);
+
+    /// <summary>Resumes reading paused after a chunk, when <see cref="ChunkResumeDue"/>.</summary>
     private void ResumeAfterChunk()
     {
-        if (!Has(ConnectionFlags.ChunkPaused) || Has(ConnectionFlags.ReadingSuspended) || Has(ConnectionFlags.SocketClosed))
+        if (!ChunkResumeDue)
             return;
         _flags &= ~ConnectionFlags.ChunkPaused;
         _socket.Tell(Tcp.ResumeReading.Instance);

@@ -25,7 +25,7 @@ public sealed class DeferredReadsTests(ITestOutputHelper output) : Akka.TestKit.
     public async Task Deferrals_from_several_threads_are_each_resumed_once()
     {
         const int Threads = 4, PerThread = 2_000;
-        var readers = Enumerable.Range(0, Threads * PerThread).Select(_ => new CountingReader()).ToArray();
+        var readers = Enumerable.Range(0, Threads * PerThread).Select(_ => new CountingReader(deferrals: 1)).ToArray();
         await Task.WhenAll(Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
         {
             for (var i = 0; i < PerThread; i++)
@@ -40,7 +40,7 @@ public sealed class DeferredReadsTests(ITestOutputHelper output) : Akka.TestKit.
     public async Task A_reader_that_defers_again_at_every_resume_keeps_being_resumed()
     {
         // As a connection does after every short chunk: a chain of 500 batches.
-        var reader = new DeferringAgain(500);
+        var reader = new CountingReader(deferrals: 500);
         DeferredReads.Defer(reader);
         await AwaitConditionAsync(() => Task.FromResult(reader.Resumes == 500), Dilated(TimeSpan.FromSeconds(10)));
     }
@@ -50,16 +50,8 @@ public sealed class DeferredReadsTests(ITestOutputHelper output) : Akka.TestKit.
         public void ResumeDeferredRead() => probe.Tell("resumed");
     }
 
-    private sealed class CountingReader : IDeferredRead
-    {
-        private int _resumes;
-
-        public int Resumes => Volatile.Read(ref _resumes);
-
-        public void ResumeDeferredRead() => Interlocked.Increment(ref _resumes);
-    }
-
-    private sealed class DeferringAgain(int times) : IDeferredRead
+    /// <summary>Counts its resumes, and defers again at each until it has been deferred <paramref name="deferrals"/> times.</summary>
+    private sealed class CountingReader(int deferrals) : IDeferredRead
     {
         private int _resumes;
 
@@ -67,7 +59,7 @@ public sealed class DeferredReadsTests(ITestOutputHelper output) : Akka.TestKit.
 
         public void ResumeDeferredRead()
         {
-            if (Interlocked.Increment(ref _resumes) < times)
+            if (Interlocked.Increment(ref _resumes) < deferrals)
                 DeferredReads.Defer(this);
         }
     }

@@ -7,8 +7,8 @@ using AkkaTcp.Configuration;
 
 // The floor under any echo server on Akka.IO that reads the default way (push mode): Akka.IO's
 // connection actor and a handler that Tells each received ByteString straight back as a Write (no
-// framing, no buffers, no acks, no limits), on the console host's executor and mailbox. What AkkaTcp costs beyond it is AkkaTcp's; what it
-// costs beyond the Go server is Akka.IO's.
+// framing, no buffers, no acks, no limits), on the console host's executor and mailbox. What
+// AkkaTcp costs beyond it is AkkaTcp's; what it costs beyond the Go server is Akka.IO's.
 //   akkaio-floor --port 7100 [--handler actor|ref]
 // ref: the handler is a bare IActorRef that writes back inside Akka.IO's own mailbox run, so no
 // mailbox or actor cell of the handler's is involved at all.
