@@ -10,7 +10,7 @@
 # redis-benchmark: a pass at half the requests). Prints medians and per-round ratios
 # (summarize.py) and keeps raw results.
 #
-#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--both-cores] [--akka-set KEY=VALUE]... [--out DIR]
+#   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--warmup S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--both-cores] [--akka-set KEY=VALUE]... [--out DIR]
 #
 # resp-commands: the list, hash, set, counter and MSET commands (redis-benchmark -t
 # lpush,lpop,hset,sadd,incr,mset) against redis-server; not part of "all".
@@ -24,12 +24,16 @@
 # garnet-server dotnet tool when missing. Everything listens on 127.0.0.1 only and stops by itself.
 set -euo pipefail
 
-ROUNDS=3 DURATION=10 WARMUP=2 ONLY=all SERVER_CORES=0 LOAD_CORES=1 REDIS_THREADS=() AKKA_SET=()
+# Echo warm-up: long enough for a pinned .NET server to reach tier-1 code. On one CPU .NET waits ten
+# times longer before recompiling hot code (TC_DelaySingleProcMultiplier), and AkkaTcp's and
+# Kestrel's last tier-1 recompilations land about 4 s into the load (src/AkkaTcp.Bench/README.md).
+ROUNDS=3 DURATION=10 WARMUP=6 ONLY=all SERVER_CORES=0 LOAD_CORES=1 REDIS_THREADS=() AKKA_SET=()
 OUT=${TMPDIR:-/tmp}/akka-tcp-suite
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     # Server and load share both cores (neither pinned): what a 2-core machine gives a server that
