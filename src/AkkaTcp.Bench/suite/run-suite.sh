@@ -44,6 +44,14 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+# Checked here, before the build: the load generator would refuse a bad value only mid-run, with
+# its complaint hidden in the round's record.
+whole() { # whole NAME VALUE MIN
+  [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] || { echo "--$1 takes a whole number, at least $3 (got '$2')" >&2; exit 2; }
+}
+whole rounds "$ROUNDS" 1
+whole duration "$DURATION" 1
+whole warmup "$WARMUP" 0
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
