@@ -59,7 +59,12 @@ public sealed class PoolFailoverTests(ITestOutputHelper output) : ServerSpec(out
         await using var pool = new ConnectionPool<JsonRpcCall, JsonRpcReply>([a.LocalEndPoint, b.LocalEndPoint], new JsonRpcClientProtocol(), Settings(maxConnections: 2), Sys);
         // Fill both connections with long calls, then take a away.
         var sleeping = Enumerable.Range(0, 8).Select(_ => pool.SendAsync(new JsonRpcCall("sleep", new[] { 3000 }))).ToList();
-        await AwaitAssertAsync(async () => Assert.Equal(1, (await a.GetStatsAsync()).Active), Dilated(TimeSpan.FromSeconds(10)));
+        // All 8 on the wire (4 per connection): the server counts a's connection before the pool has handed it its callers.
+        await AwaitAssertAsync(async () =>
+        {
+            Assert.Equal(8, pool.PendingReplies);
+            Assert.Equal(1, (await a.GetStatsAsync()).Active);
+        }, Dilated(TimeSpan.FromSeconds(10)));
         Sys.Stop(a.Supervisor);
         await a.Stopped.WaitAsync(Within());
 
