@@ -50,8 +50,8 @@ internal sealed partial class RespHandler
     private readonly Queue<(SentBatch Batch, RespValue[] Replies)> _ran = new();
     private bool _delivering;
 
-    // The end of the last command this connection ran or answered in the current run of frames,
-    // the start of its next one (CommandStats.Start); 0 once the run ends (SendQueued).
+    // The time of the current run of frames for the commands run here through a partition's gate
+    // (the keys' last use), read at the first of them; 0 once the run ends (SendQueued).
     private long _clock;
     private int _queued;
     private int _nextTag;

@@ -108,7 +108,7 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
             EndTiming();
             return;
         }
-        var started = CommandStats.Start(_clock);
+        var timer = _stats.Connection.StartTimer(spec.Index);
         switch (spec.Route)
         {
             case CommandRoute.EachKey:
@@ -132,7 +132,7 @@ internal sealed partial class RespHandler : IFrameHandler<RespCommand, RespReply
         }
         // Commands spread over partitions, or answered here: counted once, with the connection's
         // time (their partitions' parts are not counted as calls of their own).
-        _clock = _stats.Connection.Record(spec.Index, started, failed: false);
+        _stats.Connection.Record(spec.Index, timer, failed: false);
         EndTiming();
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AkkaTcp.Protocols.Resp.Cluster;
@@ -149,8 +150,8 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
     /// Runs one command; a command that throws (a bug, or a malformed message) gets an error reply
     /// of its own, in its place, and the partition keeps its keys and goes on. Clients blocked on a
     /// list the command pushed to are served right after it, before the next command, as in Redis.
-    /// <paramref name="clock"/> is the end of the command before it in this run (0 for none) and
-    /// becomes this one's end (<see cref="CommandStats.Start"/>).
+    /// <paramref name="clock"/> is the time of this run of commands, the keys' last use: read at
+    /// its first command (when 0), then kept for the rest of the run.
     /// </summary>
     private RespValue Run(KeyCommand command, ref long clock) =>
         Run(command.Command, command.Args, command.Payload, command.NoTouch, command.Part, ref clock);
@@ -160,18 +161,19 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
         if ((uint)command >= (uint)CommandTable.All.Length || CommandTable.All[command].InPartition is not { } run)
             return RespValue.Error($"ERR unknown keyspace command {command}");
         var spec = CommandTable.All[command];
-        var started = CommandStats.Start(clock);
-        clock = 0;
+        if (clock == 0)
+            clock = Stopwatch.GetTimestamp();
+        var timer = part ? 0 : _stats.StartTimer(command);
         RespValue reply;
         try
         {
             if (spec.DenyOom && _memory.PerPartition is > 0 and var limit && !_store.MakeRoom(limit, _memory.Policy))
             {
                 if (!part)
-                    clock = _stats.Record(command, started, failed: true);
+                    _stats.Record(command, timer, failed: true);
                 return OutOfMemory; // as Redis: refused before it runs, the keyspace unchanged
             }
-            _store.CommandStarted = started;
+            _store.CommandStarted = clock;
             _store.NoTouch = noTouch;
             _store.Payload = payload;
             reply = run(_store, args);
@@ -189,7 +191,7 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
             _store.Payload = null;
         }
         if (!part)
-            clock = _stats.Record(command, started, reply.IsError);
+            _stats.Record(command, timer, reply.IsError);
         if (_store.ListsPushed.Count > 0)
             _waiters.ServePushed();
         return reply;

@@ -71,7 +71,7 @@ internal sealed class PartitionGate
     /// A client's command (<see cref="CommandTable.All"/>[<paramref name="command"/>] with
     /// <paramref name="args"/>), as <see cref="TryRun(KeyCommand[])"/>: its reply, or null. Nothing
     /// keeps <paramref name="args"/> after it returns, so the caller may reuse the array.
-    /// <paramref name="clock"/> chains its INFO commandstats time to the caller's run (<see cref="CommandStats.Start"/>).
+    /// <paramref name="clock"/> is the time of the caller's run of commands (0 until its first reads it).
     /// </summary>
     public RespValue? TryRun(int command, byte[][] args, bool noTouch, ref long clock)
     {
