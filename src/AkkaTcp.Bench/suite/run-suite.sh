@@ -155,7 +155,7 @@ warmup() {
 
 resp_suite() {
   for pipeline in 1 16; do
-    local requests=$(( pipeline == 1 ? 100000 : 1000000 ))
+    local requests=$(( pipeline == 1 ? 100000 : 3000000 ))
     for round in $(seq 1 "$ROUNDS"); do
       for server in akka-resp redis garnet; do
         start "$server" 7200
