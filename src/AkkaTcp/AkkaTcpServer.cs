@@ -13,13 +13,21 @@ namespace AkkaTcp;
 public sealed class AkkaTcpServer
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PortReleaseTimeout = TimeSpan.FromSeconds(5);
 
     private AkkaTcpServer(ActorSystem system, ServerSettings settings, IPEndPoint localEndPoint, IActorRef supervisor)
     {
         Settings = settings;
         LocalEndPoint = localEndPoint;
         Supervisor = supervisor;
-        Stopped = WhenNameFreedAsync(system, supervisor);
+        Stopped = WhenStoppedAsync(system, supervisor, settings.Transport, localEndPoint);
+    }
+
+    /// <summary>Name free and port closed: a server started again at once under either never finds it taken.</summary>
+    private static async Task WhenStoppedAsync(ActorSystem system, IActorRef supervisor, Transport transport, IPEndPoint endPoint)
+    {
+        await WhenNameFreedAsync(system, supervisor).ConfigureAwait(false);
+        await PortRelease.WaitAsync(endPoint, transport, PortReleaseTimeout).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -45,7 +53,10 @@ public sealed class AkkaTcpServer
 
     internal IActorRef Supervisor { get; }
 
-    /// <summary>Completes when the server's supervisor has stopped (the server was stopped, or its actor system ended).</summary>
+    /// <summary>
+    /// Completes when the server's supervisor has stopped (the server was stopped, or its actor
+    /// system ended), its name is free and its port closed, so that it can start again at once.
+    /// </summary>
     public Task Stopped { get; }
 
     /// <summary>

@@ -56,6 +56,13 @@ public sealed class ClientConnection<TRequest, TResponse> : IAsyncDisposable
     /// <summary>Requests sent (or waiting to be) whose callers still wait.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>
+    /// Request slots taken: requests in flight and those whose callers were handed a slot and have
+    /// not sent yet (a pool caller resumes on another thread). The pool balances and retires by this,
+    /// never by <see cref="InFlight"/>, which lags behind the slot.
+    /// </summary>
+    internal int SlotsTaken => _settings.MaxInFlight - _slots.CurrentCount;
+
     /// <summary>Replies the connection still waits for, including ones whose callers gave up (ordered protocols).</summary>
     public int PendingReplies => _status.PendingReplies;
 

@@ -83,7 +83,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         }
     }
 
-    /// <summary>Open connections with no request in flight.</summary>
+    /// <summary>Open connections with no request in flight or about to be sent.</summary>
     public int IdleConnections
     {
         get
@@ -92,7 +92,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
             {
                 var idle = 0;
                 foreach (var connection in _connections)
-                    idle += connection.InFlight == 0 ? 1 : 0;
+                    idle += connection.SlotsTaken == 0 ? 1 : 0;
                 return idle;
             }
         }
@@ -218,7 +218,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         }
     }
 
-    /// <summary>Under the lock: a slot on the open connection with the fewest requests in flight, retiring stale ones on the way.</summary>
+    /// <summary>Under the lock: a slot on the open connection with the fewest slots taken, retiring stale ones on the way.</summary>
     private ClientConnection<TRequest, TResponse>? TakeFreeSlot()
     {
         var now = Environment.TickCount64;
@@ -226,13 +226,13 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
         for (var i = _connections.Count - 1; i >= 0; i--)
         {
             var connection = _connections[i];
-            if (connection.InFlight == 0 && connection.PendingReplies == 0 && IsStale(connection, now, out var why))
+            if (connection.SlotsTaken == 0 && connection.PendingReplies == 0 && IsStale(connection, now, out var why))
             {
                 _connections.RemoveAt(i);
                 RetireInBackground(connection, why);
                 continue;
             }
-            if (connection.IsOpen && connection.InFlight < _settings.MaxInFlight && (best is null || connection.InFlight < best.InFlight))
+            if (connection.IsOpen && connection.SlotsTaken < _settings.MaxInFlight && (best is null || connection.SlotsTaken < best.SlotsTaken))
                 best = connection;
         }
         return best is not null && best.TryTakeSlot() ? best : null;
@@ -388,7 +388,7 @@ public sealed class ConnectionPool<TRequest, TResponse> : IAsyncDisposable, IPoo
             for (var i = _connections.Count - 1; i >= 0; i--)
             {
                 var connection = _connections[i];
-                if (_connections.Count > _pool.MinIdle && connection.InFlight == 0 && connection.PendingReplies == 0 && IsStale(connection, now, out var why))
+                if (_connections.Count > _pool.MinIdle && connection.SlotsTaken == 0 && connection.PendingReplies == 0 && IsStale(connection, now, out var why))
                 {
                     _connections.RemoveAt(i);
                     RetireInBackground(connection, why);

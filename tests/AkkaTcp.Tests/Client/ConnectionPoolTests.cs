@@ -112,6 +112,37 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output) : ServerSpec(o
             Assert.True(replies[i].Id > replies[i - 1].Id, $"caller {i} was served before caller {i - 1}");
     }
 
+    /// <summary>
+    /// A slot handed to a waiting caller counts at once, before the caller resumes and sends: the
+    /// pool once chose by requests already sent, took a full connection for the least busy, failed
+    /// to get its slot and left callers waiting while the other connection had free slots.
+    /// </summary>
+    [Fact]
+    public async Task Callers_that_waited_for_the_dials_all_get_a_free_slot_at_once()
+    {
+        var server = await StartServerAsync(JsonRpcServer);
+        var pools = new List<ConnectionPool<JsonRpcCall, JsonRpcReply>>();
+        var calls = new List<Task<JsonRpcReply>>();
+        for (var round = 0; round < 40; round++)
+        {
+            var pool = JsonRpcPool(server.LocalEndPoint, Settings(maxConnections: 2, maxInFlight: 4));
+            pools.Add(pool);
+            calls.AddRange(Enumerable.Range(0, 8).Select(_ => pool.SendAsync(new JsonRpcCall("sleep", new[] { 30_000 }))));
+            await AwaitAssertAsync(() =>
+            {
+                Assert.Equal(0, pool.WaitingCallers);
+                Assert.Equal(8, pool.PendingReplies);
+            }, Dilated(TimeSpan.FromSeconds(5)));
+        }
+
+        Sys.Stop(server.Supervisor); // resets every connection: the sleeping calls end at once
+        await server.Stopped.WaitAsync(Within());
+        foreach (var call in calls)
+            await Assert.ThrowsAsync<ConnectionClosedException>(() => call.WaitAsync(Within()));
+        foreach (var pool in pools)
+            await pool.DisposeAsync();
+    }
+
     [Fact]
     public async Task DisposeAsync_waits_for_requests_in_flight_and_later_calls_are_refused()
     {

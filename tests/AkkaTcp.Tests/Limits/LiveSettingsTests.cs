@@ -133,6 +133,43 @@ public sealed class LiveSettingsTests(ITestOutputHelper output) : ServerSpec(out
         await using var client = await EchoingClientAsync(await AkkaTcpServer.StartAsync(Sys, With("akka-tcp.servers.main.port = 0")), "last");
     }
 
+    /// <summary>
+    /// A process started at the moment the port closes holds a copy of the listening socket from its
+    /// fork until its exec, and the port listens on there for some milliseconds: Stopped waits for it
+    /// to close, after an orderly stop and after the supervisor was simply stopped.
+    /// </summary>
+    [Fact]
+    public async Task A_port_starts_again_at_once_after_a_stop_while_processes_start()
+    {
+        using var spawning = new CancellationTokenSource();
+        var spawner = Task.Run(() =>
+        {
+            var spawned = 0;
+            while (!spawning.IsCancellationRequested)
+            {
+                using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+                process.WaitForExit();
+                spawned++;
+            }
+            return spawned;
+        });
+        var port = ReusablePort.Next();
+        for (var i = 0; i < 60; i++)
+        {
+            var server = await AkkaTcpServer.StartAsync(Sys, With("akka-tcp.servers.main.port = " + port)).WaitAsync(Within());
+            await using (await EchoingClientAsync(server, "round " + i))
+            {
+                if (i % 2 == 0)
+                    await server.StopAsync().WaitAsync(Within());
+                else
+                    Sys.Stop(server.Supervisor);
+                await server.Stopped.WaitAsync(Within());
+            }
+        }
+        spawning.Cancel();
+        Output.WriteLine($"{await spawner} processes started meanwhile");
+    }
+
     [Fact]
     public async Task Only_the_live_keys_may_change_without_a_restart_and_the_protocol_block_is_not_one_of_them()
     {
