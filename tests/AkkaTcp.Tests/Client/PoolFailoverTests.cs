@@ -59,7 +59,7 @@ public sealed class PoolFailoverTests(ITestOutputHelper output) : ServerSpec(out
         await using var pool = new ConnectionPool<JsonRpcCall, JsonRpcReply>([a.LocalEndPoint, b.LocalEndPoint], new JsonRpcClientProtocol(), Settings(maxConnections: 2), Sys);
         // Fill both connections with long calls, then take a away.
         var sleeping = Enumerable.Range(0, 8).Select(_ => pool.SendAsync(new JsonRpcCall("sleep", new[] { 5000 }))).ToList();
-        // All 8 on the wire (4 per connection): the server counts a's connection before the pool has handed it its callers.
+        // All 8 on the wire, 4 per connection, before a goes: then exactly a's 4 fail.
         await AwaitAssertAsync(async () =>
         {
             Assert.Equal(8, pool.PendingReplies);
