@@ -171,6 +171,25 @@ public sealed class UdpServerTests(ITestOutputHelper output) : ServerSpec(output
         Assert.Equal(0, (await server.UnbindAsync()).Cut);
     }
 
+    /// <summary>As a TCP server does, a UDP server starts again on its port at once after a stop, while processes start.</summary>
+    [Fact]
+    public async Task A_port_starts_again_at_once_after_a_stop_while_processes_start()
+    {
+        using var storm = new ProcessStorm();
+        var port = ReusablePort.Next();
+        for (var i = 0; i < 40; i++)
+        {
+            var server = await StartUdpServerAsync($"akka-tcp.servers.main.port = {port}");
+            using (var client = new DatagramClient(server.LocalEndPoint))
+            {
+                await client.SendAsync($"round {i}\n");
+                Assert.Equal($"round {i}\n", await client.ReceiveAsync(Within()));
+            }
+            await server.StopAsync().WaitAsync(Within());
+        }
+        Assert.True(await storm.StopAsync() > 0, "no process started while the port closed and opened again");
+    }
+
     [Fact]
     public void A_protocol_that_cannot_serve_udp_is_a_config_error()
     {
