@@ -23,8 +23,8 @@ internal sealed partial class Connection
 
     private void StartReadingProxyHeader()
     {
-        Become(ReadingProxyHeader);
-        StartTimer(Tick.Handshake, _settings.TransportHandshakeTimeout);
+        _state = ConnectionState.ReadingProxyHeader;
+        StartTimer(TimerKind.Handshake, _settings.TransportHandshakeTimeout);
     }
 
     private void ReadingProxyHeader(object message)
@@ -130,10 +130,10 @@ internal sealed partial class Connection
 
     private void RequestAdmission(ProxyHeader? header)
     {
-        Timers.Cancel(Tick.Handshake);
+        Disarm(TimerKind.Handshake);
         SuspendReading();
         Context.Parent.Tell(new ProxyHeaderRead(header?.Source, header?.Destination));
-        Become(AwaitingAdmission);
+        _state = ConnectionState.AwaitingAdmission;
     }
 
     private void CloseForProxyProtocol(string why)
@@ -194,7 +194,7 @@ internal sealed partial class Connection
         {
             _metrics.OnTlsHandshake(_tlsStartedAt, tls.Stream.SslProtocol);
             if (_settings.HandshakeTimeout <= TimeSpan.Zero)
-                Timers.Cancel(Tick.Handshake);
+                Disarm(TimerKind.Handshake);
             SendWireOutput();
             StartSession();
             if (_closeReason is not null)

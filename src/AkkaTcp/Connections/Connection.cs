@@ -14,10 +14,11 @@ namespace AkkaTcp.Connections;
 /// Never restarted: socket state cannot be rebuilt, so a failure stops it and resets the socket.
 /// States: (<see cref="ReadingProxyHeader"/> → <see cref="AwaitingAdmission"/>, with the PROXY
 /// protocol) → <see cref="Queued"/> (waiting room, optional) → <see cref="Serving"/> →
-/// <see cref="Closing"/> until Akka.IO reports the socket closed. Every timeout is an actor timer
-/// that checks a timestamp when it fires, so no timer is rescheduled per message.
+/// <see cref="Closing"/> until Akka.IO reports the socket closed. Every timeout is a deadline on the
+/// server's <see cref="ConnectionClock"/> that checks a timestamp when it passes, so no deadline
+/// is moved per message.
 /// </summary>
-internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectionSinkOwner, IDeferredRead
+internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, IDeferredRead
 {
     private ConnectionInfo _info;
     private readonly IActorRef _socket;
@@ -34,7 +35,12 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
     private long _reportedPendingBytes;
     private long _bytesReceived;
     private long _bytesSent;
+    private ConnectionState _state;
     private ConnectionFlags _flags;
+    private readonly ConnectionClock _clock;
+    private readonly ConnectionClock.Alarm _alarm;
+    // When each timer is due (Environment.TickCount64 ms), or NoDeadline.
+    private TimerDeadlines _deadlines;
     // 1 while a resume of reading is left with DeferredReads (read and cleared on its thread too).
     private int _readDeferred;
     private int _missedHeartbeats;
@@ -46,8 +52,10 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
     private long _partialFrameBytes;
     private CloseReason? _closeReason;
 
-    public Connection(ConnectionInfo info, IActorRef socket, ServerSettings settings, Admission admission, ServerMetrics metrics)
+    public Connection(ConnectionInfo info, IActorRef socket, ServerSettings settings, Admission admission, ServerMetrics metrics, ConnectionClock clock)
     {
+        _clock = clock;
+        _alarm = new ConnectionClock.Alarm(Self);
         _metrics = metrics;
         _info = info;
         _socket = socket;
@@ -66,8 +74,6 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         if (withSession)
             _session = _settings.Protocol.OpenSession(_info);
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     int IConnectionSinkOwner.HeldOutputBytes => _output.HeldBytes;
 
@@ -145,8 +151,8 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
                 // is served, and a client that hangs up at once is seen.
                 ResumeAfterChunk();
                 SuspendReading();
-                Timers.StartSingleTimer(Tick.QueueTimeout, Tick.QueueTimeout, _settings.QueueTimeout);
-                Become(Queued);
+                Arm(TimerKind.QueueTimeout, _settings.QueueTimeout);
+                _state = ConnectionState.Queued;
                 break;
             case Admission.RateLimit:
                 Refuse(CloseReason.RateLimited);
@@ -163,7 +169,42 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         }
     }
 
-    protected override void OnReceive(object message) => Unhandled(message);
+    /// <summary>
+    /// Dispatches on <see cref="_state"/> rather than Akka's Become: a second behaviour would move
+    /// every connection's cell to Akka's larger state (about half a KiB per idle connection).
+    /// </summary>
+    protected override void OnReceive(object message)
+    {
+        if (message is ConnectionClock.Alarm)
+            OnAlarm();
+        else
+            ReceiveInState(message);
+    }
+
+    private void ReceiveInState(object message)
+    {
+        switch (_state)
+        {
+            case ConnectionState.Serving:
+                Serving(message);
+                break;
+            case ConnectionState.Closing:
+                Closing(message);
+                break;
+            case ConnectionState.Queued:
+                Queued(message);
+                break;
+            case ConnectionState.ReadingProxyHeader:
+                ReadingProxyHeader(message);
+                break;
+            case ConnectionState.AwaitingAdmission:
+                AwaitingAdmission(message);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
 
     private void Queued(object message)
     {
@@ -178,11 +219,11 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
                 Sender.Tell(Snapshot("waiting"));
                 break;
             case Kick:
-                Timers.Cancel(Tick.QueueTimeout);
+                Disarm(TimerKind.QueueTimeout);
                 Refuse(CloseReason.Kicked);
                 break;
             case Admit:
-                Timers.Cancel(Tick.QueueTimeout);
+                Disarm(TimerKind.QueueTimeout);
                 StartServing();
                 break;
             case SettingsChanged changed:
@@ -369,16 +410,16 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
 
     private void StartServing()
     {
-        Become(Serving);
+        _state = ConnectionState.Serving;
         _lastInputAt = Environment.TickCount64;
-        StartTimer(Tick.Idle, _settings.IdleTimeout);
+        StartTimer(TimerKind.Idle, _settings.IdleTimeout);
         if (_settings.Tls.Enabled)
         {
-            StartTimer(Tick.Handshake, _settings.TransportHandshakeTimeout);
+            StartTimer(TimerKind.Handshake, _settings.TransportHandshakeTimeout);
             StartTls();
             return;
         }
-        StartTimer(Tick.Handshake, _settings.HandshakeTimeout);
+        StartTimer(TimerKind.Handshake, _settings.HandshakeTimeout);
         StartSession();
     }
 
@@ -387,7 +428,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
     {
         _flags |= ConnectionFlags.SessionStarted;
         if (_settings.Heartbeat.Enabled)
-            Timers.StartPeriodicTimer(Tick.Heartbeat, Tick.Heartbeat, _settings.Heartbeat.Interval);
+            Arm(TimerKind.Heartbeat, _settings.Heartbeat.Interval);
         _session.OnConnected(_sink);
         if (!_input.IsEmpty)
             OnInput(_input.Span, buffered: true);
@@ -455,8 +496,8 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         }
         _partialFrameSince = Environment.TickCount64;
         _partialFrameBytes = _input.Length;
-        if (!Timers.IsTimerActive(Tick.MinRate))
-            Timers.StartSingleTimer(Tick.MinRate, Tick.MinRate, _settings.MinReceiveRate.GracePeriod);
+        if (!IsArmed(TimerKind.MinRate))
+            Arm(TimerKind.MinRate, _settings.MinReceiveRate.GracePeriod);
     }
 
     /// <summary>
@@ -473,7 +514,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         {
             _partialFrameSince = now;
             _partialFrameBytes = 0;
-            Timers.StartSingleTimer(Tick.MinRate, Tick.MinRate, rate.GracePeriod);
+            Arm(TimerKind.MinRate, rate.GracePeriod);
             return;
         }
         var elapsed = now - _partialFrameSince;
@@ -482,7 +523,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
             BeginClose(CloseReason.MinRate);
             return;
         }
-        Timers.StartSingleTimer(Tick.MinRate, Tick.MinRate, TimeSpan.FromSeconds(1));
+        Arm(TimerKind.MinRate, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Runs the session over input; consumes what it took from the input buffer if it came from there.</summary>
@@ -492,7 +533,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         if (consumed > 0 && !Has(ConnectionFlags.Framed))
         {
             _flags |= ConnectionFlags.Framed;
-            Timers.Cancel(Tick.Handshake);
+            Disarm(TimerKind.Handshake);
         }
         if (buffered)
             _input.Consume(consumed);
@@ -577,7 +618,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
                 if (idleFor >= _settings.IdleTimeout)
                     BeginClose(CloseReason.Idle);
                 else
-                    Timers.StartSingleTimer(Tick.Idle, Tick.Idle, _settings.IdleTimeout - idleFor);
+                    Arm(TimerKind.Idle, _settings.IdleTimeout - idleFor);
                 break;
             case TimerKind.Handshake:
                 if (_tls is { IsOpen: false })
@@ -590,12 +631,13 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
                     break;
                 var writingFor = TimeSpan.FromMilliseconds(now - _writeStartedAt);
                 if (writingFor < _settings.WriteTimeout)
-                    Timers.StartSingleTimer(Tick.WriteTimeout, Tick.WriteTimeout, _settings.WriteTimeout - writingFor);
+                    Arm(TimerKind.WriteTimeout, _settings.WriteTimeout - writingFor);
                 else
                     // Held back by backpressure too: it sends but does not read, a slow reader.
                     Abort(Has(ConnectionFlags.SuspendedForOutput) && _closeReason is null ? CloseReason.SlowReader : CloseReason.WriteTimeout);
                 break;
             case TimerKind.Heartbeat:
+                Arm(TimerKind.Heartbeat, _settings.Heartbeat.Interval);
                 OnHeartbeat();
                 break;
             case TimerKind.MinRate:
@@ -641,8 +683,8 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         _socket.Tell(Tcp.Write.Create(bytes, WriteAck.Instance));
         _inFlightWireBytes = bytes.Count;
         _writeStartedAt = Environment.TickCount64;
-        if (_settings.WriteTimeout > TimeSpan.Zero && !Timers.IsTimerActive(Tick.WriteTimeout))
-            Timers.StartSingleTimer(Tick.WriteTimeout, Tick.WriteTimeout, _settings.WriteTimeout);
+        if (_settings.WriteTimeout > TimeSpan.Zero && !IsArmed(TimerKind.WriteTimeout))
+            Arm(TimerKind.WriteTimeout, _settings.WriteTimeout);
     }
 
     /// <summary>A deferred reply was written: send it, and read again if max-in-flight had stopped reading.</summary>
@@ -691,16 +733,16 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
     {
         _closeReason = reason;
         _input.Release();
-        Timers.Cancel(Tick.Idle);
-        Timers.Cancel(Tick.Handshake);
-        Timers.Cancel(Tick.Heartbeat);
-        Timers.Cancel(Tick.QueueTimeout);
-        Timers.Cancel(Tick.MinRate);
+        Disarm(TimerKind.Idle);
+        Disarm(TimerKind.Handshake);
+        Disarm(TimerKind.Heartbeat);
+        Disarm(TimerKind.QueueTimeout);
+        Disarm(TimerKind.MinRate);
         _partialFrameSince = 0;
         // A drain is bounded by drain-timeout and the unbind after it, which count what they cut.
         var closeTimeout = reason == CloseReason.Shutdown ? _settings.DrainTimeout + _settings.CloseTimeout : _settings.CloseTimeout;
-        Timers.StartSingleTimer(Tick.CloseTimeout, Tick.CloseTimeout, closeTimeout);
-        Become(Closing);
+        Arm(TimerKind.CloseTimeout, closeTimeout);
+        _state = ConnectionState.Closing;
     }
 
     /// <summary>
@@ -772,10 +814,48 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         _socket.Tell(Tcp.ResumeReading.Instance);
     }
 
-    private void StartTimer(Tick tick, TimeSpan after)
+    private void StartTimer(TimerKind kind, TimeSpan after)
     {
         if (after > TimeSpan.Zero)
-            Timers.StartSingleTimer(tick, tick, after);
+            Arm(kind, after);
+    }
+
+    /// <summary>Sets (or moves) the <paramref name="kind"/> deadline to <paramref name="after"/> from now.</summary>
+    private void Arm(TimerKind kind, TimeSpan after)
+    {
+        var due = Environment.TickCount64 + Math.Max(0, (long)after.TotalMilliseconds);
+        _deadlines[(int)kind] = due;
+        _clock.Set(_alarm, due);
+    }
+
+    /// <summary>Drops the <paramref name="kind"/> deadline; an alarm already on its way then finds nothing due.</summary>
+    private void Disarm(TimerKind kind) => _deadlines[(int)kind] = NoDeadline;
+
+    private bool IsArmed(TimerKind kind) => _deadlines[(int)kind] != NoDeadline;
+
+    /// <summary>
+    /// The alarm rang: each deadline that has passed is handled, in the current state, as that
+    /// timer's tick; then the alarm is set for the earliest deadline left.
+    /// </summary>
+    private void OnAlarm()
+    {
+        var now = Environment.TickCount64;
+        for (var kind = 0; kind < TimerKinds; kind++)
+        {
+            var due = _deadlines[kind];
+            if (due == NoDeadline || due > now)
+                continue;
+            _deadlines[kind] = NoDeadline;
+            ReceiveInState(Tick.Of((TimerKind)kind));
+        }
+        var next = long.MaxValue;
+        for (var kind = 0; kind < TimerKinds; kind++)
+        {
+            if (_deadlines[kind] != NoDeadline)
+                next = Math.Min(next, _deadlines[kind]);
+        }
+        if (next != long.MaxValue)
+            _clock.Set(_alarm, next);
     }
 
     /// <summary>The connection's logger when Debug is on, else null (a logger per connection would cost every idle one its memory).</summary>
@@ -787,6 +867,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         WithdrawDeferredRead(); // no resume for a socket actor that is gone or reset below
         if (!Has(ConnectionFlags.SocketClosed))
             _socket.Tell(Tcp.Abort.Instance); // stopped by a failure: reset the socket, never leave it half-served
+        _clock.Clear(_alarm);
         _input.Release();
         _output.Release();
         _tls?.Dispose();
@@ -806,10 +887,10 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
     private void OnSettingsChanged(ServerSettings settings)
     {
         _settings = settings;
-        Timers.Cancel(Tick.Idle);
-        StartTimer(Tick.Idle, settings.IdleTimeout);
+        Disarm(TimerKind.Idle);
+        StartTimer(TimerKind.Idle, settings.IdleTimeout);
         if (settings.Heartbeat.Enabled)
-            Timers.StartPeriodicTimer(Tick.Heartbeat, Tick.Heartbeat, settings.Heartbeat.Interval);
+            Arm(TimerKind.Heartbeat, settings.Heartbeat.Interval);
         if (Has(ConnectionFlags.SuspendedForOutput) && _output.PendingBytes < settings.WriteLowWaterMark)
             _flags &= ~ConnectionFlags.SuspendedForOutput;
         if (_replies.Deferred < settings.MaxInFlight)
@@ -872,6 +953,16 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         public static readonly FinSent Instance = new();
     }
 
+    private const long NoDeadline = 0;
+    private const int TimerKinds = 7;
+
+    /// <summary>One deadline per <see cref="TimerKind"/>, held inside the connection (no array of its own).</summary>
+    [System.Runtime.CompilerServices.InlineArray(TimerKinds)]
+    private struct TimerDeadlines
+    {
+        private long _first;
+    }
+
     private enum TimerKind
     {
         Idle,
@@ -883,7 +974,7 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         MinRate,
     }
 
-    /// <summary>The connection's timer messages; each instance is also its own timer key.</summary>
+    /// <summary>A timer's deadline passed: what <see cref="OnAlarm"/> hands the current state.</summary>
     private sealed class Tick
     {
         public static readonly Tick Idle = new(TimerKind.Idle);
@@ -893,6 +984,10 @@ internal sealed partial class Connection : UntypedActor, IWithTimers, IConnectio
         public static readonly Tick QueueTimeout = new(TimerKind.QueueTimeout);
         public static readonly Tick CloseTimeout = new(TimerKind.CloseTimeout);
         public static readonly Tick MinRate = new(TimerKind.MinRate);
+        // After the instances: static fields start in the order they are written.
+        private static readonly Tick[] ByKind = [Idle, Handshake, WriteTimeout, Heartbeat, QueueTimeout, CloseTimeout, MinRate];
+
+        public static Tick Of(TimerKind kind) => ByKind[(int)kind];
 
         private Tick(TimerKind kind) => Kind = kind;
 

@@ -36,6 +36,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
     private readonly DrainProgress _drain = new();
     // One for every connection (the dispatcher is not a live setting): Props.WithDispatcher would copy it per connection.
     private readonly Deploy _connectionDeploy;
+    private readonly ConnectionClock _clock = new(Context.System.Scheduler);
     private IActorRef? _unbindRequester;
 
     public Listener(ServerSettings settings, ServerMetrics metrics)
@@ -74,6 +75,9 @@ internal sealed class Listener : UntypedActor, IWithTimers
     /// </summary>
     private void StartConnectionDispatcher() =>
         Context.ActorOf(Props.Empty.WithDispatcher(_settings.Dispatcher), "dispatcher-keeper");
+
+    /// <summary>The connections, children, have stopped before: nothing is left on the clock.</summary>
+    protected override void PostStop() => _clock.Dispose();
 
     protected override void OnReceive(object message) => Unhandled(message);
 
@@ -328,7 +332,7 @@ internal sealed class Listener : UntypedActor, IWithTimers
             : _admission.Decide(address, out refusal);
         if (refusal is not null)
             _metrics.OnRejected(refusal);
-        var props = new Props(_connectionDeploy, typeof(Connection), info, socket, _settings, admission, _metrics);
+        var props = new Props(_connectionDeploy, typeof(Connection), info, socket, _settings, admission, _metrics, _clock);
         var connection = Context.ActorOf(props, "conn-" + id);
         // Not watched: a watched actor escalates to Akka's larger cell state (half a KiB per idle
         // connection). Its end comes as ConnectionEnded, or, if it fails, from the supervisor strategy.

@@ -23,13 +23,17 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     // mode), which SocketStandIn counts in _reads instead.
     private readonly SocketStandIn.Counts _reads = new();
 
+    // Stops turning when the test's actor system terminates (its scheduler stops).
+    private ConnectionClock Clock => _clock ??= new ConnectionClock(Sys.Scheduler);
+    private ConnectionClock? _clock;
+
     private (IActorRef Connection, TestProbe Socket) StartConnection(string hocon = "", bool childOfTestActor = false)
     {
         var settings = LoadSettings("akka-tcp.servers.main.ack-every-writes = 1\n" + hocon).Servers[0];
         var socket = CreateTestProbe();
         var standIn = Sys.ActorOf(Props.Create(() => new SocketStandIn(socket.Ref, _reads)));
         var info = new ConnectionInfo(1, "main", new IPEndPoint(IPAddress.Loopback, 40000), settings.EndPoint);
-        var props = Props.Create<Connection>(info, standIn, settings, Admission.Serve, AkkaTcpMetrics.Shared.ForServer(settings.Name));
+        var props = Props.Create<Connection>(info, standIn, settings, Admission.Serve, AkkaTcpMetrics.Shared.ForServer(settings.Name), Clock);
         var connection = childOfTestActor ? ChildActorOf(props) : Sys.ActorOf(props);
         var register = socket.ExpectMsg<Tcp.Register>();
         Assert.Equal(connection, register.Handler);
