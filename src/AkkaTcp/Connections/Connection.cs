@@ -637,7 +637,7 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
                     Abort(Has(ConnectionFlags.SuspendedForOutput) && _closeReason is null ? CloseReason.SlowReader : CloseReason.WriteTimeout);
                 break;
             case TimerKind.Heartbeat:
-                Arm(TimerKind.Heartbeat, _settings.Heartbeat.Interval);
+                StartTimer(TimerKind.Heartbeat, _settings.Heartbeat.Interval); // periodic
                 OnHeartbeat();
                 break;
             case TimerKind.MinRate:
