@@ -8,7 +8,7 @@ namespace AkkaTcp.Connections;
 /// hashed wheel of <see cref="Alarm"/>s, one per connection, turned by the actor system's scheduler.
 /// A connection keeps its deadlines itself and sets its alarm for the earliest; the alarm is also
 /// the message it receives. Akka's per-actor timers cost every idle connection about half a KiB
-/// (their scheduler, its dictionary, and a cancellable registration per timer); an alarm costs 48
+/// (their scheduler, its dictionary, and a cancellable registration per timer); an alarm costs 56
 /// bytes and nothing per deadline.
 /// </summary>
 internal sealed class ConnectionClock : IDisposable
