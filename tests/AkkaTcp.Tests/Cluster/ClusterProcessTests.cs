@@ -17,6 +17,18 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
 {
     private const int KeyCount = 120;
 
+    /// <summary>At most three connections, spread over the endpoints; a refusing member retried after 200 ms to 1 s.</summary>
+    private static readonly global::AkkaTcp.Client.ClientSettings PoolOfThree = global::AkkaTcp.Client.ClientSettings.Default with
+    {
+        Pool = global::AkkaTcp.Client.ClientSettings.Default.Pool with
+        {
+            MaxConnections = 3,
+            MinIdle = 3,
+            ReconnectMinBackoff = TimeSpan.FromMilliseconds(200),
+            ReconnectMaxBackoff = TimeSpan.FromSeconds(1),
+        },
+    };
+
     private static string Value(int i) => $"value-{i}";
 
     private static string[] KeyNames => [.. Enumerable.Range(0, KeyCount).Select(i => $"key:{i}")];
@@ -45,6 +57,14 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         for (var at = 1; values.Count < KeyCount; at++)
             values.Add(lines[at] == "$-1" ? null : lines[++at]);
         return [.. values];
+    }
+
+    /// <summary>INFO's connected_clients of <paramref name="node"/>, counting the connection that asks.</summary>
+    private async Task<int> ClientsOnAsync(ClusterNodes.Node node)
+    {
+        await using var observer = await RawRespClient.ConnectAsync(node.Resp, Within());
+        var info = await observer.AskAsync(Within(), "INFO", "clients");
+        return int.Parse(System.Text.RegularExpressions.Regex.Match(info, @"connected_clients:(\d+)").Groups[1].Value);
     }
 
     /// <summary>Every value present is the one written under that key.</summary>
@@ -164,6 +184,13 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
             Assert.Equal("*2\r\n$4\r\njobs\r\n$2\r\nj1\r\n", await waiter.ReadReplyAsync(Within()));
         }
 
+        // A client library pool over the three members, one connection on each.
+        await using var pool = new global::AkkaTcp.Client.RespClient([a.Resp, b.Resp, c.Resp], PoolOfThree, Sys);
+        await pool.Pool.WarmUpAsync(Within());
+        Assert.Equal(3, pool.Pool.Connections);
+        foreach (var node in cluster.Nodes)
+            await AwaitAssertAsync(async () => Assert.Equal(2, await ClientsOnAsync(node)), Dilated(TimeSpan.FromSeconds(10))); // the pool's and the observer's
+
         // The member running the shard coordinator (the oldest) is killed — the hardest case: its
         // partitions must start again elsewhere and the coordinator too. After the failure detector
         // and the split-brain resolver, every answer meanwhile is a value, nil or an error.
@@ -185,6 +212,13 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         await first.Host.WaitForLineAsync(line => line.Contains($"Cluster member removed: {victim.Address}"), Within(60));
         await using (var client = await RawRespClient.ConnectAsync(second.Resp, Within()))
             Assert.Equal($":{survivors}\r\n", await client.AskAsync(Within(), "DBSIZE"));
+
+        // The pool's connection to the killed member is gone; its callers are served by the others, with the same answers.
+        var throughPool = await Task.WhenAll(KeyNames.Select(key => pool.GetAsync(key))).WaitAsync(Within(60));
+        Assert.Equal(afterLoss, throughPool);
+        // Min-idle keeps three connections: the lost one is dialled again, on a member that answers.
+        await AwaitAssertAsync(async () => Assert.Equal(3, await ClientsOnAsync(first) + await ClientsOnAsync(second) - 2), Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Equal(3, pool.Pool.Connections);
 
         // The operator sees the same: ctl cluster and the members gauge.
         await using var ctl = HostProcess.Start("ctl", "cluster", "--control", $"127.0.0.1:{control[first.Index]}");
