@@ -164,9 +164,10 @@ internal static class RespInfo
             case "persistence":
                 text.Append("# Persistence\r\n");
                 Line(text, "loading", 0);
-                Line(text, "rdb_changes_since_last_save", 0);
+                Line(text, "rdb_changes_since_last_save", stats.Snapshots.UnsavedWrites);
                 Line(text, "rdb_bgsave_in_progress", 0);
-                Line(text, "rdb_last_bgsave_status", "ok");
+                Line(text, "rdb_last_save_time", stats.Snapshots.LastSave);
+                Line(text, "rdb_last_bgsave_status", stats.Snapshots.LastFailed ? "err" : "ok");
                 Line(text, "aof_enabled", 0);
                 Line(text, "aof_rewrite_in_progress", 0);
                 break;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using AkkaTcp.Configuration;
 using AkkaTcp.Keyspace;
 using AkkaTcp.Protocols.Resp.Cluster;
 using AkkaTcp.Protocols.Resp.PubSub;
@@ -25,6 +26,8 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     private IScheduler _scheduler = null!;
     private readonly ProtocolMetrics _metrics;
     private readonly KeyspaceSize _size;
+    private readonly TimeSpan _snapshotInterval;
+    private readonly string _snapshotIntervalKey;
 
     public RespProtocol(ProtocolContext context)
     {
@@ -36,6 +39,8 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         _maxArrayLength = resp.Int("max-array-length", 1, int.MaxValue);
         _maxQueryBuffer = resp.LongByteSize("max-query-buffer", 1, 1L << 30);
         _clusterMode = resp.OneOf("cluster", ["auto", "off"]);
+        _snapshotInterval = resp.Duration("snapshot-interval", TimeSpan.Zero, TimeSpan.FromDays(1));
+        _snapshotIntervalKey = resp.FullKey("snapshot-interval");
         _serverName = context.ServerName;
         _size = new KeyspaceSize(_partitionCount);
         var maxMemory = resp.LongByteSize("maxmemory", 0, long.MaxValue);
@@ -53,6 +58,7 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
     {
         _scheduler = server.System.Scheduler;
         var inCluster = _clusterMode == "auto" && server.System is ExtendedActorSystem { Provider: Akka.Cluster.ClusterActorRefProvider };
+        CheckSnapshots(server.System, inCluster);
         _partitions = inCluster ? StartSharded(server.System) : StartLocal(server);
         _broker = server.ActorOf(Props.Create(() => new PubSubBroker(Stats.PubSub, inCluster ? new DistributedPubSubCluster(server.System, _serverName) : null))
             .WithDispatcher(_dispatcher), "pubsub");
@@ -86,7 +92,10 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
         DroppedBatches.EnsureStarted(system);
         var storeName = PartitionHandOffs.StoreName(_serverName);
         var store = system.ActorOf(Props.Create(() => new HandOffStore(keyspace, storeName)), storeName);
-        var handOffs = new PartitionHandOffs(storeName, store, HandOffCollectTimeout);
+        var durability = _snapshotInterval > TimeSpan.Zero ? new PartitionDurability(_snapshotInterval, _serverName, Stats.Snapshots) : null;
+        if (durability is not null)
+            _ = WarmUpSnapshotStoreAsync(system, durability);
+        var handOffs = new PartitionHandOffs(storeName, store, HandOffCollectTimeout, durability);
         var sharding = ClusterSharding.Get(system);
         // Never passivated: a partition that stopped for being idle would have to move its keys to
         // itself. The coordinator's state in Distributed Data, replicated to every member: Akka.NET's
@@ -110,6 +119,37 @@ public sealed class RespProtocol : FramedProtocol<RespCommand, RespReply>
             return Akka.Done.Instance;
         });
         return keyspace;
+    }
+
+    /// <summary>
+    /// Loads a snapshot no partition uses, so the snapshot store's first query (for Akka.Persistence.Sql:
+    /// making its tables, building its mappings, compiling its code; seconds on a busy machine)
+    /// happens at start instead of inside the first clients' request deadlines.
+    /// </summary>
+    private static async Task WarmUpSnapshotStoreAsync(ActorSystem system, PartitionDurability durability)
+    {
+        var store = Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null);
+        try
+        {
+            await store.Ask<object>(new Akka.Persistence.LoadSnapshot(durability.PersistenceId(-1), Akka.Persistence.SnapshotSelectionCriteria.Latest, long.MaxValue), TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            // The partitions' own loads report a store that does not answer.
+        }
+    }
+
+    /// <summary>Snapshots are for sharded partitions, and need a snapshot store every member shares.</summary>
+    private void CheckSnapshots(ActorSystem system, bool inCluster)
+    {
+        if (_snapshotInterval == TimeSpan.Zero)
+            return;
+        var shown = $"{_snapshotInterval.TotalMilliseconds}ms";
+        if (!inCluster)
+            throw new InvalidConfigException(_snapshotIntervalKey, shown, "needs cluster mode (akka-tcp.cluster.enabled = on and resp.cluster = auto); set it to 0s on a single node");
+        const string Plugin = "akka.persistence.snapshot-store.plugin";
+        if (string.IsNullOrEmpty(system.Settings.Config.GetString(Plugin, "")))
+            throw new InvalidConfigException(Plugin, null, $"must name a snapshot store every member shares when {_snapshotIntervalKey} is set (e.g. \"akka.persistence.snapshot-store.sql\")");
     }
 
     /// <summary>How long a starting partition waits for the members' stores (within resp's request-timeout of the requests it holds).</summary>

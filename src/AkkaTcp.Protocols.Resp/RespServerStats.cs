@@ -12,6 +12,9 @@ internal sealed class RespServerStats(string serverName, TimeSpan requestTimeout
 
     public PubSub.PubSubCounts PubSub { get; } = new();
 
+    /// <summary>This member's partitions' snapshots (resp.snapshot-interval, cluster mode).</summary>
+    public Cluster.SnapshotStats Snapshots { get; } = new(partitions);
+
     /// <summary>maxmemory and maxmemory-policy, live.</summary>
     public MemoryLimit Memory { get; } = memory;
 

@@ -41,7 +41,10 @@ public static class HostConfig
             var hocon = $"akka-tcp.servers.{MainServer} {{ {string.Join(", ", main)} }}";
             config = AkkaTcpConfig.Parse(hocon, "--port/--host/--protocol").WithFallback(config);
         }
-        config = config.WithFallback(HostDefaults());
+        // Akka.Persistence.Sql's defaults (its plugins' classes, table names; it selects no plugin):
+        // a configuration that picks its snapshot store (resp.snapshot-interval) then needs only a
+        // connection string and a provider name.
+        config = config.WithFallback(HostDefaults()).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
         var inline = config.GetBoolean("akka-tcp.host.inline-execution");
         return AkkaTcpConfig.WithDefaults(config.WithFallback(DefaultDispatcher(inline)));
     }

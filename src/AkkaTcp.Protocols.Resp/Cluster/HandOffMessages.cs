@@ -22,9 +22,10 @@ internal sealed record TakeHandedOff(int Partition) : IClusterMessage;
 
 /// <summary>
 /// A store's answer, in order: chunks of a partition's state (so no remoting frame is too large),
-/// the last with <paramref name="Last"/> set; a store holding nothing answers one empty last chunk.
+/// the last with <paramref name="Last"/> set; a store holding nothing answers one empty last chunk
+/// with <paramref name="Held"/> unset (a partition handed off empty is held, and loads no snapshot).
 /// </summary>
-internal sealed record HandedOffChunk(int Partition, PartitionState State, bool Last) : IClusterMessage;
+internal sealed record HandedOffChunk(int Partition, PartitionState State, bool Last, bool Held = true) : IClusterMessage;
 
 /// <summary>Asks a member's store to start partitions through its node's region (they then collect their state).</summary>
 internal sealed record WakePartitions(int[] Partitions) : IClusterMessage;

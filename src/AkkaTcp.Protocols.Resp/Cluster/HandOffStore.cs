@@ -80,7 +80,7 @@ internal sealed class HandOffStore(ShardedKeyspace keyspace, string storeName) :
     {
         if (!_held.Remove(partition, out var state))
         {
-            to.Tell(new HandedOffChunk(partition, PartitionState.Empty, Last: true));
+            to.Tell(new HandedOffChunk(partition, PartitionState.Empty, Last: true, Held: false));
             return;
         }
         var keys = new List<StoredKey>();

@@ -17,6 +17,9 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
 {
     public override int Identifier => 7301;
 
+    /// <summary>The manifest of a <see cref="PartitionSnapshot"/>, whose bytes a snapshot store keeps.</summary>
+    public const string SnapshotManifest = "S";
+
     public override string Manifest(object o) => o switch
     {
         KeyspaceBatch => "B",
@@ -34,6 +37,7 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
         HandedOffChunk => "HC",
         WakePartitions => "HW",
         WakeUp => "HU",
+        PartitionSnapshot => SnapshotManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a resp cluster message"),
     };
 
@@ -95,6 +99,7 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
             case HandedOffChunk chunk:
                 w.Int(chunk.Partition);
                 w.Bool(chunk.Last);
+                w.Bool(chunk.Held);
                 WriteState(w, chunk.State);
                 break;
             case WakePartitions wake:
@@ -103,6 +108,11 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
                     w.Int(partition);
                 break;
             case WakeUp:
+                break;
+            case PartitionSnapshot snapshot:
+                w.Int(snapshot.Partition);
+                w.Long(snapshot.Changes);
+                WriteState(w, new PartitionState(snapshot.Keys, [], []));
                 break;
             default:
                 throw new ArgumentException($"{o.GetType()} is not a resp cluster message");
@@ -130,16 +140,25 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
             "HC" => ReadChunk(r),
             "HW" => new WakePartitions(r.Many(static r => r.Int())),
             "HU" => WakeUp.Instance,
+            SnapshotManifest => ReadSnapshot(r),
             _ => throw new SerializationException($"unknown resp cluster message manifest '{manifest}'"),
         };
     }
 
-    /// <summary>A chunk as written: partition, last, then the state.</summary>
+    /// <summary>A chunk as written: partition, last, held, then the state.</summary>
     private HandedOffChunk ReadChunk(WireReader r)
     {
         var partition = r.Int();
         var last = r.Bool();
-        return new HandedOffChunk(partition, ReadState(r), last);
+        var held = r.Bool();
+        return new HandedOffChunk(partition, ReadState(r), last, held);
+    }
+
+    private PartitionSnapshot ReadSnapshot(WireReader r)
+    {
+        var partition = r.Int();
+        var changes = r.Long();
+        return new PartitionSnapshot(partition, changes, ReadState(r).Keys);
     }
 
     private static void WriteBatch(WireWriter w, KeyspaceBatch batch)

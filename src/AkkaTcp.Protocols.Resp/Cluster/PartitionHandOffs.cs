@@ -4,10 +4,14 @@ namespace AkkaTcp.Protocols.Resp.Cluster;
 
 /// <summary>
 /// What a sharded partition needs to move with its shard: its node's <see cref="HandOffStore"/>,
-/// and every member's, found by the same top-level name on each node.
+/// and every member's, found by the same top-level name on each node; and, with snapshots on
+/// (<paramref name="durability"/>), what it needs to outlive its member.
 /// </summary>
-internal sealed class PartitionHandOffs(string storeName, IActorRef localStore, TimeSpan collectTimeout)
+internal sealed class PartitionHandOffs(string storeName, IActorRef localStore, TimeSpan collectTimeout, PartitionDurability? durability)
 {
+    /// <summary>Null when resp.snapshot-interval is off.</summary>
+    public PartitionDurability? Durability { get; } = durability;
+
     public IActorRef LocalStore { get; } = localStore;
 
     /// <summary>How long a starting partition waits for members' stores to answer before it starts without theirs.</summary>

@@ -70,6 +70,11 @@ internal sealed class CommandSpec
     /// <summary>May add memory: refused with -OOM when the keyspace is full and nothing may be evicted.</summary>
     public bool DenyOom => _denyOom ??= Array.IndexOf(Flags, "denyoom") >= 0;
 
+    /// <summary>Redis's write flag: the command may change a key (its partition's next snapshot is due).</summary>
+    public bool Write => _write ??= Array.IndexOf(Flags, "write") >= 0;
+
+    private bool? _write;
+
     private bool? _denyOom;
 
     public bool ArityFits(int count) => Arity >= 0 ? count == Arity : count >= -Arity;

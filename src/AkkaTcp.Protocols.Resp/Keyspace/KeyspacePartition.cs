@@ -48,6 +48,11 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer(Sweep.Instance, Sweep.Instance, SweepInterval);
+        if (Durability is { } durability)
+        {
+            StartSnapshots();
+            Timers.StartPeriodicTimer(SnapshotTick.Instance, SnapshotTick.Instance, durability.Interval);
+        }
         if (_handOffs is not null)
             StartCollecting(_handOffs);
         _gate?.Open(RunHere, RunHere);
@@ -124,16 +129,34 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
                 break;
             case WaitForList wait:
                 _waiters.OnWait(wait, Sender);
+                _changes++; // a waiter served at once pops a value
                 break;
             case WaitSettled settled:
                 _waiters.OnSettled(settled, Sender);
+                _changes++; // a value given back
                 break;
             case WaitCancelled cancelled:
                 _waiters.OnCancelled(cancelled.WaitId, Sender);
+                _changes++;
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_snapshots):
+                OnSnapshotsStopped();
                 break;
             case Terminated terminated:
                 _waiters.OnClientGone(terminated.ActorRef);
+                _changes++; // its unsettled values given back
                 break;
+            case SnapshotTick:
+                SaveIfChanged();
+                break;
+            case SnapshotSaved saved:
+                OnSnapshotSaved(saved);
+                break;
+            case SnapshotFailed:
+                OnSnapshotFailed();
+                break;
+            case SnapshotLoaded:
+                break; // a child started again after a failure: the keys being served are newer
             case HandOffPartition when _handOffs is not null:
                 HandOff();
                 return;
@@ -144,6 +167,7 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
                 break;
         }
         _size.Set(_index, _store.Keys.Count);
+        Durability?.Stats.Unsaved(_index, _changes - _savedChanges);
     }
 
     /// <summary>
@@ -192,6 +216,8 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
         }
         if (!part)
             _stats.Record(command, timer, reply.IsError);
+        if (spec.Write && !reply.IsError)
+            _changes++;
         if (_store.ListsPushed.Count > 0)
             _waiters.ServePushed();
         return reply;

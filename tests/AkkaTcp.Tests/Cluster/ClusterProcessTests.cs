@@ -62,8 +62,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
     /// <summary>INFO's connected_clients of <paramref name="node"/>, counting the connection that asks.</summary>
     private async Task<int> ClientsOnAsync(ClusterNodes.Node node)
     {
-        await using var observer = await RawRespClient.ConnectAsync(node.Resp, Within());
-        var info = await observer.AskAsync(Within(), "INFO", "clients");
+        var info = await AskAsync(node, "INFO", "clients");
         return int.Parse(System.Text.RegularExpressions.Regex.Match(info, @"connected_clients:(\d+)").Groups[1].Value);
     }
 
@@ -130,7 +129,11 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         await WithNodeOutputOnFailureAsync(cluster, () => KilledMemberAsync(cluster));
     }
 
-    private async Task KilledMemberAsync(ClusterNodes cluster)
+    /// <summary>
+    /// Starts three members with a control endpoint and metrics each (their ports returned), writes
+    /// the keys through A, reads them through B and C, and waits until every member holds some.
+    /// </summary>
+    private async Task<(int[] Control, int[] Metrics)> StartThreeWithKeysAsync(ClusterNodes cluster)
     {
         var control = new int[3];
         var metrics = new int[3];
@@ -151,9 +154,38 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(c))!));
         await using (var client = await RawRespClient.ConnectAsync(b.Resp, Within()))
             Assert.Equal($":{KeyCount}\r\n", await client.AskAsync(Within(), "DBSIZE"));
-        // Every member holds some of the keys (partitions placed or rebalanced onto it), so the kill below loses some.
+        // Every member holds some of the keys (partitions placed or rebalanced onto it), so a kill loses some.
         for (var i = 0; i < 3; i++)
             await PrometheusScrape.WaitForAsync(metrics[i], s => s.Value("akkatcp_resp_keyspace_keys") > 0, Within(60));
+        return (control, metrics);
+    }
+
+    /// <summary>
+    /// Kills the member running the shard coordinator (the oldest) — the hardest case: its
+    /// partitions must start again elsewhere and the coordinator too — and reads every key through
+    /// a survivor until the keyspace answers whole (every answer meanwhile is a value, nil or an
+    /// error); returns the victim and what was read.
+    /// </summary>
+    private async Task<(ClusterNodes.Node Victim, string?[] Values)> KillCoordinatorMemberAsync(ClusterNodes cluster)
+    {
+        var victim = cluster.Nodes.Single(n => n.Host.Output.Any(line => line.Contains("Singleton manager started singleton actor [akka://akka-tcp/system/sharding/resp-keyspace-main")));
+        var first = cluster.Nodes.First(n => n != victim);
+        victim.Host.Kill();
+        var killed = Stopwatch.StartNew();
+        string?[]? afterLoss = null;
+        while (afterLoss is null)
+        {
+            Assert.True(killed.Elapsed < Dilated(TimeSpan.FromSeconds(60)), "the keyspace did not answer whole within 60 s of losing a member");
+            afterLoss = await ReadKeysAsync(first); // an error until the killed member's partitions have started elsewhere
+        }
+        Output.WriteLine($"answering again {killed.Elapsed.TotalSeconds:F1} s after the kill");
+        return (victim, afterLoss);
+    }
+
+    private async Task KilledMemberAsync(ClusterNodes cluster)
+    {
+        var (control, metrics) = await StartThreeWithKeysAsync(cluster);
+        var (a, b, c) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
 
         // redis-cli subscribed on C receives what is published through A.
         var info = new ProcessStartInfo("redis-cli", ["-p", c.Resp.Port.ToString(), "subscribe", "alerts"]) { RedirectStandardOutput = true };
@@ -191,22 +223,11 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         foreach (var node in cluster.Nodes)
             await AwaitAssertAsync(async () => Assert.Equal(2, await ClientsOnAsync(node)), Dilated(TimeSpan.FromSeconds(10))); // the pool's and the observer's
 
-        // The member running the shard coordinator (the oldest) is killed — the hardest case: its
-        // partitions must start again elsewhere and the coordinator too. After the failure detector
-        // and the split-brain resolver, every answer meanwhile is a value, nil or an error.
-        var victim = cluster.Nodes.Single(n => n.Host.Output.Any(line => line.Contains("Singleton manager started singleton actor [akka://akka-tcp/system/sharding/resp-keyspace-main")));
+        // After the failure detector and the split-brain resolver, the keys the survivors held answer again.
+        var (victim, afterLoss) = await KillCoordinatorMemberAsync(cluster);
         var (first, second) = (cluster.Nodes.First(n => n != victim), cluster.Nodes.Last(n => n != victim));
-        victim.Host.Kill();
-        var killed = Stopwatch.StartNew();
-        string?[]? afterLoss = null;
-        while (afterLoss is null)
-        {
-            Assert.True(killed.Elapsed < Dilated(TimeSpan.FromSeconds(60)), "the keyspace did not answer whole within 60 s of losing a member");
-            afterLoss = await ReadKeysAsync(first); // an error until the killed member's partitions have started elsewhere
-        }
-        var available = killed.Elapsed;
         var survivors = CheckValues(afterLoss);
-        Output.WriteLine($"answering again {available.TotalSeconds:F1} s after the kill; {survivors} of {KeyCount} keys kept (the rest lived on the killed member)");
+        Output.WriteLine($"{survivors} of {KeyCount} keys kept (the rest lived on the killed member)");
         Assert.InRange(survivors, 1, KeyCount - 1);
         Assert.Equal(afterLoss, await ReadKeysAsync(second));
         await first.Host.WaitForLineAsync(line => line.Contains($"Cluster member removed: {victim.Address}"), Within(60));
@@ -227,6 +248,62 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         Assert.DoesNotContain(ctl.Output, line => line.Contains(victim.Address));
         var scrape = await PrometheusScrape.WaitForAsync(metrics[first.Index], s => s.Value("akkatcp_cluster_members", "status=\"up\"") == 2, Within());
         Assert.Equal(0, scrape.Value("akkatcp_cluster_members", "status=\"unreachable\""));
+    }
+
+    [ToolFact(ExternalTools.RedisCli)]
+    public async Task With_snapshots_on_a_killed_member_loses_no_key_written_before_its_last_snapshot()
+    {
+        await using var cluster = new ClusterNodes(seeds: 3, """
+            akka-tcp.servers.main.resp.snapshot-interval = 200ms
+            akka.persistence.snapshot-store {
+              plugin = "akka.persistence.snapshot-store.sql"
+              sql { connection-string = "Data Source={directory}/snapshots.db", provider-name = "SQLite.MS", auto-initialize = on }
+            }
+            """);
+        await WithNodeOutputOnFailureAsync(cluster, async () =>
+        {
+            await StartThreeWithKeysAsync(cluster);
+            foreach (var node in cluster.Nodes)
+                await AwaitAssertAsync(async () => Assert.Contains("rdb_changes_since_last_save:0\r\n", await AskAsync(node, "INFO", "persistence")), Dilated(TimeSpan.FromSeconds(30)));
+
+            var (victim, afterLoss) = await KillCoordinatorMemberAsync(cluster);
+            Assert.Equal(KeyCount, CheckValues(afterLoss));
+            var survivor = cluster.Nodes.Last(n => n != victim);
+            Assert.Equal($":{KeyCount}\r\n", await AskAsync(survivor, "DBSIZE"));
+            Assert.Contains(cluster.Nodes.Where(n => n != victim).SelectMany(n => n.Host.Output), line => line.Contains("started from its snapshot with"));
+        });
+    }
+
+    [Fact]
+    public async Task While_its_snapshot_cannot_be_loaded_a_partition_serves_nothing_and_serves_once_it_can()
+    {
+        await using var cluster = new ClusterNodes(seeds: 1, """
+            akka-tcp.servers.main.resp { snapshot-interval = 200ms, request-timeout = 1s }
+            akka.persistence.snapshot-store {
+              plugin = "akka.persistence.snapshot-store.sql"
+              sql { connection-string = "Data Source={directory}/not-yet/snapshots.db", provider-name = "SQLite.MS", auto-initialize = on }
+            }
+            """);
+        await WithNodeOutputOnFailureAsync(cluster, async () =>
+        {
+            var node = await cluster.StartAsync(0, Within(60)); // a cluster of its own
+            // The database's directory does not exist: no snapshot can be loaded, and no partition answers from an empty keyspace.
+            Assert.StartsWith("-ERR request timed out", await AskAsync(node, "SET", "k", "v"));
+            await node.Host.WaitForLineAsync(line => line.Contains("SnapshotStore initialization"), Within(60)); // Akka.Persistence.Sql's, retried every second
+            Assert.StartsWith("-ERR request timed out", await AskAsync(node, "GET", "k"));
+
+            Directory.CreateDirectory(Path.Combine(cluster.SharedDirectory, "not-yet"));
+            await AwaitAssertAsync(async () => Assert.Equal("+OK\r\n", await AskAsync(node, "SET", "k", "v")), Dilated(TimeSpan.FromSeconds(90)));
+            Assert.Equal("$1\r\nv\r\n", await AskAsync(node, "GET", "k"));
+            await AwaitAssertAsync(async () => Assert.Contains("rdb_changes_since_last_save:0\r\n", await AskAsync(node, "INFO", "persistence")), Dilated(TimeSpan.FromSeconds(30)));
+        });
+    }
+
+    /// <summary>The reply to <paramref name="command"/> sent to <paramref name="node"/> on a connection of its own.</summary>
+    private async Task<string> AskAsync(ClusterNodes.Node node, params string[] command)
+    {
+        await using var client = await RawRespClient.ConnectAsync(node.Resp, Within());
+        return await client.AskAsync(Within(), command);
     }
 
     [Fact]

@@ -131,12 +131,25 @@ public sealed class KeyspaceSerializerTests(ITestOutputHelper output) : ServerSp
             [new ExportedWaiter(client, 8, [B("q1"), B("q2")], Left: false)],
             [new ExportedPop(client, 9, B("q3"), B("popped"), Left: true)]);
         var chunk = RoundTrip(new HandedOffChunk(3, state, Last: true));
-        Assert.Equal((3, true), (chunk.Partition, chunk.Last));
+        Assert.Equal((3, true, true), (chunk.Partition, chunk.Last, chunk.Held));
+        var nothing = RoundTrip(new HandedOffChunk(4, PartitionState.Empty, Last: true, Held: false));
+        Assert.Equal((4, true, false, true), (nothing.Partition, nothing.Last, nothing.Held, nothing.State.IsEmpty));
         Assert.Equal(state.Keys.Select(k => $"{k.ExpiresAt} {Stored(k.Key)} {Stored(k.Value)}"), chunk.State.Keys.Select(k => $"{k.ExpiresAt} {Stored(k.Key)} {Stored(k.Value)}"));
         Assert.Equal(client, chunk.State.Waiters[0].Client);
         Assert.Equal((8L, false), (chunk.State.Waiters[0].WaitId, chunk.State.Waiters[0].Left));
         Assert.Equal(client, chunk.State.Unsettled[0].Client);
         Assert.Equal(B("popped"), chunk.State.Unsettled[0].Value);
+    }
+
+    [Fact]
+    public void A_partition_snapshot_round_trips_with_every_kind_of_value_and_its_expiry()
+    {
+        var (list, hash, set) = Collections();
+        StoredKey[] keys = [new StoredKey(B("s"), B("str"), 0), new StoredKey(B("l"), list, 77), new StoredKey(B("h"), hash, 0), new StoredKey(B("S"), set, 1)];
+        var back = RoundTrip(new PartitionSnapshot(11, 123_456, keys));
+        Assert.Equal((11, 123_456L), (back.Partition, back.Changes));
+        Assert.Equal(keys.Select(k => $"{k.ExpiresAt} {Stored(k.Key)} {Stored(k.Value)}"), back.Keys.Select(k => $"{k.ExpiresAt} {Stored(k.Key)} {Stored(k.Value)}"));
+        Assert.Equal(KeyspaceSerializer.SnapshotManifest, ((KeyspaceSerializer)Sys.Serialization.FindSerializerForType(typeof(PartitionSnapshot))).Manifest(back));
     }
 
     [Fact]

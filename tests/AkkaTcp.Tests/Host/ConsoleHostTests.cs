@@ -92,6 +92,14 @@ public sealed class ConsoleHostTests
     }
 
     [Fact]
+    public async Task Resp_snapshots_on_a_single_node_stop_the_host_naming_the_key()
+    {
+        await using var host = HostProcess.Start("--protocol", "resp", "--port", "0", "--set", "akka-tcp.servers.main.resp.snapshot-interval=1s");
+        Assert.Equal(3, await host.WaitForExitAsync(Within()));
+        Assert.Contains(host.Output, line => line.Contains("FTL] server 'main' cannot start: akka-tcp.servers.main.resp.snapshot-interval = 1000ms: needs cluster mode"));
+    }
+
+    [Fact]
     public async Task A_taken_port_exits_3_with_one_line_saying_so()
     {
         using var taken = new TakenPort();

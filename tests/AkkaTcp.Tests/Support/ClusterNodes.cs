@@ -13,13 +13,17 @@ public sealed class ClusterNodes : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("akka-tcp-cluster-").FullName;
 
     /// <param name="seeds">How many of the nodes are seed nodes (the first ones).</param>
+    /// <param name="extraHocon">Added to every node's configuration; {directory} stands for a directory the nodes share, deleted with them.</param>
     public ClusterNodes(int seeds, string extraHocon = "")
     {
         _remotingPorts = [.. Enumerable.Range(0, seeds).Select(_ => ReusablePort.Next())];
-        _extraHocon = extraHocon;
+        _extraHocon = extraHocon.Replace("{directory}", _directory);
     }
 
     public List<Node> Nodes { get; } = [];
+
+    /// <summary>The directory the nodes share ({directory} in their configuration).</summary>
+    public string SharedDirectory => _directory;
 
     public sealed record Node(int Index, HostProcess Host, IPEndPoint Resp, string Address);
 

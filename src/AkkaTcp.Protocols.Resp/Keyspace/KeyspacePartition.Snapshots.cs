@@ -1,0 +1,101 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Serialization;
+using AkkaTcp.Protocols.Resp.Cluster;
+
+namespace AkkaTcp.Keyspace;
+
+// A sharded partition's snapshots (resp.snapshot-interval; see PartitionSnapshots). Every interval,
+// when a write ran since the last snapshot saved, the partition serializes its live keys here, on
+// its own thread (its values are mutable), and its child saves the bytes. A write is a command
+// with Redis's write flag that did not fail, a blocking pop's step, or keys arriving from a hand-off.
+internal sealed partial class KeyspacePartition
+{
+    private static readonly TimeSpan RetryLoadAfter = TimeSpan.FromSeconds(1);
+
+    private IActorRef? _snapshots;
+    private bool _loading;
+    private byte[]? _loadedSnapshot;
+    private long _changes;
+    private long _savedChanges;
+    private bool _saving;
+
+    private PartitionDurability? Durability => _handOffs?.Durability;
+
+    /// <summary>Starts the snapshots child; while <paramref name="loading"/>, the partition waits for its snapshot before it serves.</summary>
+    private void StartSnapshots(bool loading = true)
+    {
+        _loading = loading;
+        var persistenceId = Durability!.PersistenceId(_index);
+        _snapshots = Context.Watch(Context.ActorOf(Props.Create(() => new PartitionSnapshots(persistenceId)), "snapshots"));
+    }
+
+    private void OnSnapshotLoaded(SnapshotLoaded loaded)
+    {
+        if (!_loading)
+            return; // a child started again after it failed: the keys being served are newer
+        _loading = false;
+        _loadedSnapshot = loaded.Bytes;
+    }
+
+    /// <summary>The child stops when its load fails (Akka.Persistence logs why): the partition serves nothing until a load succeeds.</summary>
+    private void OnSnapshotsStopped()
+    {
+        _snapshots = null;
+        _saving = false;
+        if (_loading)
+        {
+            _log.Error("Keyspace partition {Partition}: its snapshot could not be loaded; its requests wait (and time out) while it tries again every {Delay}", _index, RetryLoadAfter);
+            Timers.StartSingleTimer(RetryLoad.Instance, RetryLoad.Instance, RetryLoadAfter);
+        }
+        else
+        {
+            StartSnapshots(loading: false);
+        }
+    }
+
+    private void ImportSnapshot()
+    {
+        if (_loadedSnapshot is not { } bytes)
+            return;
+        PartitionSnapshot snapshot;
+        try
+        {
+            snapshot = (PartitionSnapshot)Serializer.FromBinary(bytes, KeyspaceSerializer.SnapshotManifest);
+        }
+        catch (Exception e) when (e is System.Runtime.Serialization.SerializationException or InvalidCastException or ArgumentException)
+        {
+            _log.Error(e, "Keyspace partition {Partition}: its snapshot ({Bytes} bytes) is damaged; starting without it", _index, bytes.Length);
+            return;
+        }
+        foreach (var key in snapshot.Keys)
+            _store.Place(key.Key, key.Value, key.ExpiresAt);
+        _store.ListsPushed.Clear();
+        _log.Info("Keyspace partition {Partition} started from its snapshot with {Keys} keys", _index, snapshot.Keys.Length);
+    }
+
+    private void SaveIfChanged()
+    {
+        if (_snapshots is null || _saving || _changes == _savedChanges)
+            return;
+        var bytes = Serializer.ToBinary(new PartitionSnapshot(_index, _changes, LiveKeys()));
+        _saving = true;
+        _snapshots.Tell(new SaveSnapshotOf(bytes, _changes));
+    }
+
+    private void OnSnapshotSaved(SnapshotSaved saved)
+    {
+        _saving = false;
+        _savedChanges = saved.Changes;
+        Durability!.Stats.Saved();
+    }
+
+    private void OnSnapshotFailed()
+    {
+        _saving = false;
+        Durability!.Stats.Failed();
+    }
+
+    private SerializerWithStringManifest Serializer =>
+        (SerializerWithStringManifest)Context.System.Serialization.FindSerializerForType(typeof(PartitionSnapshot));
+}
