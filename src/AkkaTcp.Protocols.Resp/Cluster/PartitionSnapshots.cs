@@ -6,46 +6,65 @@ namespace AkkaTcp.Protocols.Resp.Cluster;
 
 /// <summary>
 /// A sharded partition's snapshots in Akka.Persistence's snapshot store (the one
-/// akka.persistence.snapshot-store.plugin names, shared by every member). On start it loads the
-/// latest and hands it to its partition; then it saves what the partition sends, one save at a
-/// time (a newer snapshot waiting replaces an older one), and deletes the snapshots before each
-/// one saved. A failed load stops it (Akka.Persistence's rule): its partition sees it end.
+/// akka.persistence.snapshot-store.plugin names, shared by every member), spoken to directly: no
+/// journal is involved. On start it loads the latest and hands it to its partition, trying again
+/// every second while the store fails or does not answer. Then it saves what the partition sends,
+/// one save at a time (a newer snapshot waiting replaces an older one), and deletes the ones
+/// before. A snapshot's sequence number is its time (UTC ticks, rising within a member), so a
+/// save that a partition's previous incarnation started just before it moved, landing after its
+/// next incarnation's first save, is never the one loaded.
 /// </summary>
-internal sealed class PartitionSnapshots : UntypedPersistentActor
+internal sealed class PartitionSnapshots(string persistenceId) : UntypedActor, IWithTimers
 {
+    private static readonly TimeSpan RetryLoadAfter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly string _persistenceId;
-    private byte[]? _loaded;
+    private readonly IActorRef _store = Persistence.Instance.Apply(Context.System).SnapshotStoreFor(null);
+    private bool _loaded;
+    private long _lastSequenceNr;
     private SaveSnapshotOf? _saving;
     private SaveSnapshotOf? _next;
 
-    public PartitionSnapshots(string persistenceId)
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed class LoadAgain
     {
-        _persistenceId = persistenceId;
-        // No events are ever written, so recovery needs no shared journal: the in-memory one answers "none".
-        JournalPluginId = "akka.persistence.journal.inmem";
+        public static readonly LoadAgain Instance = new();
     }
 
-    public override string PersistenceId => _persistenceId;
+    protected override void PreStart() => Load();
 
-    protected override void OnRecover(object message)
+    /// <summary>A save in flight when this failed is forgotten: its partition's next interval saves again.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        Context.Parent.Tell(SnapshotFailed.Instance);
+        base.PostRestart(reason);
+    }
+
+    private void Load()
+    {
+        _store.Tell(new LoadSnapshot(persistenceId, SnapshotSelectionCriteria.Latest, long.MaxValue));
+        Timers.StartSingleTimer(LoadAgain.Instance, LoadAgain.Instance, LoadTimeout);
+    }
+
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
-            case SnapshotOffer { Snapshot: byte[] bytes }:
-                _loaded = bytes;
+            case LoadSnapshotResult result when !_loaded:
+                _loaded = true;
+                Timers.Cancel(LoadAgain.Instance);
+                _lastSequenceNr = result.Snapshot?.Metadata.SequenceNr ?? 0;
+                Context.Parent.Tell(new SnapshotLoaded(result.Snapshot?.Snapshot as byte[]));
                 break;
-            case RecoveryCompleted:
-                Context.Parent.Tell(new SnapshotLoaded(_loaded));
-                _loaded = null;
+            case LoadSnapshotFailed failed when !_loaded:
+                _log.Error(failed.Cause, "Snapshot of {PersistenceId} could not be loaded; its partition answers nothing until it is, trying again every {Delay}", persistenceId, RetryLoadAfter);
+                Timers.StartSingleTimer(LoadAgain.Instance, LoadAgain.Instance, RetryLoadAfter);
                 break;
-        }
-    }
-
-    protected override void OnCommand(object message)
-    {
-        switch (message)
-        {
+            case LoadAgain when !_loaded:
+                Load();
+                break;
             case SaveSnapshotOf save when _saving is not null:
                 _next = save;
                 break;
@@ -53,19 +72,19 @@ internal sealed class PartitionSnapshots : UntypedPersistentActor
                 Start(save);
                 break;
             case SaveSnapshotSuccess success:
-                DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr, success.Metadata.Timestamp.AddTicks(-1)));
+                _store.Tell(new DeleteSnapshots(persistenceId, new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
                 Context.Parent.Tell(new SnapshotSaved(_saving!.Changes));
                 StartNext();
                 break;
             case SaveSnapshotFailure failure:
-                _log.Warning(failure.Cause, "Snapshot of {PersistenceId} not saved; the partition tries again at its next interval", _persistenceId);
+                _log.Warning(failure.Cause, "Snapshot of {PersistenceId} not saved; its partition tries again at its next interval", persistenceId);
                 Context.Parent.Tell(SnapshotFailed.Instance);
                 StartNext();
                 break;
             case DeleteSnapshotsFailure failure:
-                _log.Warning(failure.Cause, "Older snapshots of {PersistenceId} not deleted; the next save deletes them", _persistenceId);
+                _log.Warning(failure.Cause, "Older snapshots of {PersistenceId} not deleted; the next save deletes them", persistenceId);
                 break;
-            case DeleteSnapshotsSuccess:
+            case DeleteSnapshotsSuccess or LoadSnapshotResult or LoadSnapshotFailed or LoadAgain:
                 break;
             default:
                 Unhandled(message);
@@ -76,7 +95,8 @@ internal sealed class PartitionSnapshots : UntypedPersistentActor
     private void Start(SaveSnapshotOf save)
     {
         _saving = save;
-        SaveSnapshot(save.Bytes);
+        _lastSequenceNr = Math.Max(_lastSequenceNr + 1, DateTime.UtcNow.Ticks);
+        _store.Tell(new SaveSnapshot(new SnapshotMetadata(persistenceId, _lastSequenceNr, DateTime.UtcNow), save.Bytes));
     }
 
     private void StartNext()

@@ -29,9 +29,3 @@ internal sealed class SnapshotTick
 {
     public static readonly SnapshotTick Instance = new();
 }
-
-/// <summary>A partition's retry of a snapshot load that failed.</summary>
-internal sealed class RetryLoad
-{
-    public static readonly RetryLoad Instance = new();
-}

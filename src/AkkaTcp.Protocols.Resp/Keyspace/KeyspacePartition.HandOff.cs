@@ -57,12 +57,6 @@ internal sealed partial class KeyspacePartition : IWithUnboundedStash
                 OnSnapshotLoaded(loaded);
                 DoneCollecting();
                 break;
-            case Terminated terminated when terminated.ActorRef.Equals(_snapshots):
-                OnSnapshotsStopped();
-                break;
-            case RetryLoad:
-                StartSnapshots();
-                break;
             case WakeUp or SnapshotTick:
                 break;
             default:

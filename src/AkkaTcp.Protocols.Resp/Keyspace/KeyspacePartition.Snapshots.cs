@@ -11,8 +11,6 @@ namespace AkkaTcp.Keyspace;
 // with Redis's write flag that did not fail, a blocking pop's step, or keys arriving from a hand-off.
 internal sealed partial class KeyspacePartition
 {
-    private static readonly TimeSpan RetryLoadAfter = TimeSpan.FromSeconds(1);
-
     private IActorRef? _snapshots;
     private bool _loading;
     private byte[]? _loadedSnapshot;
@@ -22,36 +20,20 @@ internal sealed partial class KeyspacePartition
 
     private PartitionDurability? Durability => _handOffs?.Durability;
 
-    /// <summary>Starts the snapshots child; while <paramref name="loading"/>, the partition waits for its snapshot before it serves.</summary>
-    private void StartSnapshots(bool loading = true)
+    /// <summary>Starts the snapshots child, which loads the last snapshot first: the partition waits for it before it serves.</summary>
+    private void StartSnapshots()
     {
-        _loading = loading;
+        _loading = true;
         var persistenceId = Durability!.PersistenceId(_index);
-        _snapshots = Context.Watch(Context.ActorOf(Props.Create(() => new PartitionSnapshots(persistenceId)), "snapshots"));
+        _snapshots = Context.ActorOf(Props.Create(() => new PartitionSnapshots(persistenceId)), "snapshots");
     }
 
     private void OnSnapshotLoaded(SnapshotLoaded loaded)
     {
         if (!_loading)
-            return; // a child started again after it failed: the keys being served are newer
+            return; // the child restarted after a failure: the keys being served are newer
         _loading = false;
         _loadedSnapshot = loaded.Bytes;
-    }
-
-    /// <summary>The child stops when its load fails (Akka.Persistence logs why): the partition serves nothing until a load succeeds.</summary>
-    private void OnSnapshotsStopped()
-    {
-        _snapshots = null;
-        _saving = false;
-        if (_loading)
-        {
-            _log.Error("Keyspace partition {Partition}: its snapshot could not be loaded; its requests wait (and time out) while it tries again every {Delay}", _index, RetryLoadAfter);
-            Timers.StartSingleTimer(RetryLoad.Instance, RetryLoad.Instance, RetryLoadAfter);
-        }
-        else
-        {
-            StartSnapshots(loading: false);
-        }
     }
 
     private void ImportSnapshot()

@@ -139,9 +139,6 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
                 _waiters.OnCancelled(cancelled.WaitId, Sender);
                 _changes++;
                 break;
-            case Terminated terminated when terminated.ActorRef.Equals(_snapshots):
-                OnSnapshotsStopped();
-                break;
             case Terminated terminated:
                 _waiters.OnClientGone(terminated.ActorRef);
                 _changes++; // its unsettled values given back
@@ -156,7 +153,7 @@ internal sealed partial class KeyspacePartition : UntypedActor, IWithTimers
                 OnSnapshotFailed();
                 break;
             case SnapshotLoaded:
-                break; // a child started again after a failure: the keys being served are newer
+                break; // the child restarted after a failure: the keys being served are newer
             case HandOffPartition when _handOffs is not null:
                 HandOff();
                 return;
