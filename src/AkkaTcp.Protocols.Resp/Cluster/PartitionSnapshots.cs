@@ -8,9 +8,8 @@ namespace AkkaTcp.Protocols.Resp.Cluster;
 /// A sharded partition's snapshots in Akka.Persistence's snapshot store (the one
 /// akka.persistence.snapshot-store.plugin names, shared by every member), spoken to directly: no
 /// journal is involved. On start it loads the latest and hands it to its partition, trying again
-/// every second while the store fails or does not answer. Then it saves what the partition sends,
-/// one save at a time (a newer snapshot waiting replaces an older one), and deletes the ones
-/// before. A snapshot's sequence number is its time (UTC ticks, rising within a member), so a
+/// every second while the store fails or does not answer. Then it saves what the partition sends
+/// (one at a time: the partition waits for each answer), and deletes the ones before. A snapshot's sequence number is its time (UTC ticks, rising within a member), so a
 /// save that a partition's previous incarnation started just before it moved, landing after its
 /// next incarnation's first save, is never the one loaded.
 /// </summary>
@@ -24,7 +23,6 @@ internal sealed class PartitionSnapshots(string persistenceId) : UntypedActor, I
     private bool _loaded;
     private long _lastSequenceNr;
     private SaveSnapshotOf? _saving;
-    private SaveSnapshotOf? _next;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -65,47 +63,29 @@ internal sealed class PartitionSnapshots(string persistenceId) : UntypedActor, I
             case LoadAgain when !_loaded:
                 Load();
                 break;
-            case SaveSnapshotOf save when _saving is not null:
-                _next = save;
-                break;
             case SaveSnapshotOf save:
-                Start(save);
+                _saving = save;
+                _lastSequenceNr = Math.Max(_lastSequenceNr + 1, DateTime.UtcNow.Ticks);
+                _store.Tell(new SaveSnapshot(new SnapshotMetadata(persistenceId, _lastSequenceNr, DateTime.UtcNow), save.Bytes));
                 break;
-            case SaveSnapshotSuccess success:
+            case SaveSnapshotSuccess success when _saving is not null:
                 _store.Tell(new DeleteSnapshots(persistenceId, new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
-                Context.Parent.Tell(new SnapshotSaved(_saving!.Changes));
-                StartNext();
+                Context.Parent.Tell(new SnapshotSaved(_saving.Changes));
+                _saving = null;
                 break;
-            case SaveSnapshotFailure failure:
+            case SaveSnapshotFailure failure when _saving is not null:
                 _log.Warning(failure.Cause, "Snapshot of {PersistenceId} not saved; its partition tries again at its next interval", persistenceId);
                 Context.Parent.Tell(SnapshotFailed.Instance);
-                StartNext();
+                _saving = null;
                 break;
             case DeleteSnapshotsFailure failure:
                 _log.Warning(failure.Cause, "Older snapshots of {PersistenceId} not deleted; the next save deletes them", persistenceId);
                 break;
-            case DeleteSnapshotsSuccess or LoadSnapshotResult or LoadSnapshotFailed or LoadAgain:
-                break;
+            case DeleteSnapshotsSuccess or LoadSnapshotResult or LoadSnapshotFailed or LoadAgain or SaveSnapshotSuccess or SaveSnapshotFailure:
+                break; // late answers: to a load already done, or to a save from before a restart
             default:
                 Unhandled(message);
                 break;
-        }
-    }
-
-    private void Start(SaveSnapshotOf save)
-    {
-        _saving = save;
-        _lastSequenceNr = Math.Max(_lastSequenceNr + 1, DateTime.UtcNow.Ticks);
-        _store.Tell(new SaveSnapshot(new SnapshotMetadata(persistenceId, _lastSequenceNr, DateTime.UtcNow), save.Bytes));
-    }
-
-    private void StartNext()
-    {
-        _saving = null;
-        if (_next is { } next)
-        {
-            _next = null;
-            Start(next);
         }
     }
 }

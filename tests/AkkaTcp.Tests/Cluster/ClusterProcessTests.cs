@@ -250,7 +250,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         Assert.Equal(0, scrape.Value("akkatcp_cluster_members", "status=\"unreachable\""));
     }
 
-    [ToolFact(ExternalTools.RedisCli)]
+    [Fact]
     public async Task With_snapshots_on_a_killed_member_loses_no_key_written_before_its_last_snapshot()
     {
         await using var cluster = new ClusterNodes(seeds: 3, """
