@@ -29,16 +29,16 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         },
     };
 
-    private static string Value(int i) => $"value-{i}";
+    private static string Value(int i, string version = "value") => $"{version}-{i}";
 
     private static string[] KeyNames => [.. Enumerable.Range(0, KeyCount).Select(i => $"key:{i}")];
 
-    private async Task WriteKeysAsync(ClusterNodes.Node node)
+    private async Task WriteKeysAsync(ClusterNodes.Node node, string version = "value")
     {
         await using var client = await RawRespClient.ConnectAsync(node.Resp, Within());
         var pipeline = new List<byte>();
         for (var i = 0; i < KeyCount; i++)
-            pipeline.AddRange(RawRespClient.Encode(["SET", $"key:{i}", Value(i)]));
+            pipeline.AddRange(RawRespClient.Encode(["SET", $"key:{i}", Value(i, version)]));
         await client.SendRawAsync(pipeline.ToArray(), Within());
         for (var i = 0; i < KeyCount; i++)
             Assert.Equal("+OK\r\n", await client.ReadReplyAsync(Within(30)));
@@ -66,13 +66,13 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         return int.Parse(System.Text.RegularExpressions.Regex.Match(info, @"connected_clients:(\d+)").Groups[1].Value);
     }
 
-    /// <summary>Every value present is the one written under that key.</summary>
-    private static int CheckValues(string?[] values)
+    /// <summary>Every value present is the one written under that key (in <paramref name="version"/>).</summary>
+    private static int CheckValues(string?[] values, string version = "value")
     {
         for (var i = 0; i < values.Length; i++)
         {
             if (values[i] is not null)
-                Assert.Equal(Value(i), values[i]);
+                Assert.Equal(Value(i, version), values[i]);
         }
         return values.Count(v => v is not null);
     }
@@ -304,6 +304,58 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
     {
         await using var client = await RawRespClient.ConnectAsync(node.Resp, Within());
         return await client.AskAsync(Within(), command);
+    }
+
+    [Fact]
+    public async Task With_snapshots_a_cluster_started_anew_has_its_keys_and_a_moved_partition_keeps_its_newer_ones()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"akka-tcp-snapshots-{Guid.NewGuid():N}.db");
+        string Snapshots(string interval) => $$"""
+            akka-tcp.servers.main.resp.snapshot-interval = {{interval}}
+            akka.persistence.snapshot-store {
+              plugin = "akka.persistence.snapshot-store.sql"
+              sql { connection-string = "Data Source={{database}}", provider-name = "SQLite.MS", auto-initialize = on }
+            }
+            akka.cluster.sharding.rebalance-interval = 1s
+            """;
+        try
+        {
+            // A first cluster saves version 1 of every key, then dies whole.
+            await using (var before = new ClusterNodes(seeds: 1, Snapshots("200ms")))
+            {
+                await WithNodeOutputOnFailureAsync(before, async () =>
+                {
+                    var only = await before.StartAsync(0, Within(60));
+                    await WriteKeysAsync(only, "v1");
+                    await AwaitAssertAsync(async () => Assert.Contains("rdb_changes_since_last_save:0\r\n", await AskAsync(only, "INFO", "persistence")), Dilated(TimeSpan.FromSeconds(30)));
+                });
+            }
+
+            // A new cluster on the same database, saving only hourly: it starts from version 1.
+            await using var cluster = new ClusterNodes(seeds: 2, Snapshots("1h"));
+            await WithNodeOutputOnFailureAsync(cluster, async () =>
+            {
+                var a = await cluster.StartAsync(0, Within(60));
+                var b = await cluster.StartAsync(1, Within(60));
+                await ClusterNodes.WaitForMembersAsync(a, 2, Within(60));
+                Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(b))!, "v1"));
+
+                // Version 2, in no snapshot. Partitions moved to a joining member, and back when it
+                // leaves, keep version 2: what they hand over wins over their older snapshots.
+                await WriteKeysAsync(a, "v2");
+                var c = await cluster.StartAsync(2, Within(60));
+                await a.Host.WaitForLineAsync(line => line.Contains($"keys handed to {c.Address}"), Within(60));
+                Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(c))!, "v2"));
+                c.Host.Terminate();
+                Assert.Equal(0, await c.Host.WaitForExitAsync(Within(60)));
+                Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(a))!, "v2"));
+            });
+        }
+        finally
+        {
+            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(database)!, Path.GetFileName(database) + "*"))
+                File.Delete(file);
+        }
     }
 
     [Fact]
