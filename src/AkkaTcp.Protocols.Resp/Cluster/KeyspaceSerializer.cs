@@ -111,7 +111,7 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
                 break;
             case PartitionSnapshot snapshot:
                 w.Int(snapshot.Partition);
-                w.Long(snapshot.Changes);
+                w.Int(snapshot.Partitions);
                 WriteState(w, new PartitionState(snapshot.Keys, [], []));
                 break;
             default:
@@ -157,8 +157,8 @@ internal sealed class KeyspaceSerializer(ExtendedActorSystem system) : Serialize
     private PartitionSnapshot ReadSnapshot(WireReader r)
     {
         var partition = r.Int();
-        var changes = r.Long();
-        return new PartitionSnapshot(partition, changes, ReadState(r).Keys);
+        var partitions = r.Int();
+        return new PartitionSnapshot(partition, partitions, ReadState(r).Keys);
     }
 
     private static void WriteBatch(WireWriter w, KeyspaceBatch batch)

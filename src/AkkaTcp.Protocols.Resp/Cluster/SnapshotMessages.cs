@@ -6,8 +6,11 @@ namespace AkkaTcp.Protocols.Resp.Cluster;
 // its own thread (its values are mutable) and hands the bytes to its PartitionSnapshots child,
 // which keeps them in Akka.Persistence's snapshot store.
 
-/// <summary>A partition's keys as saved, taken when it had seen <paramref name="Changes"/> writes.</summary>
-internal sealed record PartitionSnapshot(int Partition, long Changes, StoredKey[] Keys) : IClusterMessage;
+/// <summary>
+/// A partition's keys as saved, and how many partitions the keyspace had then: a key's partition
+/// depends on that count, so a snapshot made with another one holds keys this partition does not own.
+/// </summary>
+internal sealed record PartitionSnapshot(int Partition, int Partitions, StoredKey[] Keys) : IClusterMessage;
 
 /// <summary>To the snapshots child: save these bytes (a serialized <see cref="PartitionSnapshot"/>).</summary>
 internal sealed record SaveSnapshotOf(byte[] Bytes, long Changes);

@@ -50,9 +50,14 @@ internal sealed partial class KeyspacePartition
             _log.Error(e, "Keyspace partition {Partition}: its snapshot ({Bytes} bytes) is damaged; starting without it", _index, bytes.Length);
             return;
         }
-        foreach (var key in snapshot.Keys)
-            _store.Place(key.Key, key.Value, key.ExpiresAt);
-        _store.ListsPushed.Clear();
+        if (snapshot.Partitions != _partitions.Count)
+        {
+            _log.Error("Keyspace partition {Partition}: its snapshot was made with {Then} partitions and the keyspace now has {Now}, so its keys belong to other partitions; starting without it",
+                _index, snapshot.Partitions, _partitions.Count);
+            return;
+        }
+        Import(new PartitionState(snapshot.Keys, [], []));
+        _savedChanges = _changes; // what it holds is what is saved
         _log.Info("Keyspace partition {Partition} started from its snapshot with {Keys} keys", _index, snapshot.Keys.Length);
     }
 
@@ -60,7 +65,7 @@ internal sealed partial class KeyspacePartition
     {
         if (_snapshots is null || _saving || _changes == _savedChanges)
             return;
-        var bytes = Serializer.ToBinary(new PartitionSnapshot(_index, _changes, LiveKeys()));
+        var bytes = Serializer.ToBinary(new PartitionSnapshot(_index, _partitions.Count, LiveKeys()));
         _saving = true;
         _snapshots.Tell(new SaveSnapshotOf(bytes, _changes));
     }

@@ -152,8 +152,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         await WriteKeysAsync(a);
         Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(b))!));
         Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(c))!));
-        await using (var client = await RawRespClient.ConnectAsync(b.Resp, Within()))
-            Assert.Equal($":{KeyCount}\r\n", await client.AskAsync(Within(), "DBSIZE"));
+        Assert.Equal($":{KeyCount}\r\n", await AskAsync(b, "DBSIZE"));
         // Every member holds some of the keys (partitions placed or rebalanced onto it), so a kill loses some.
         for (var i = 0; i < 3; i++)
             await PrometheusScrape.WaitForAsync(metrics[i], s => s.Value("akkatcp_resp_keyspace_keys") > 0, Within(60));
@@ -231,8 +230,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         Assert.InRange(survivors, 1, KeyCount - 1);
         Assert.Equal(afterLoss, await ReadKeysAsync(second));
         await first.Host.WaitForLineAsync(line => line.Contains($"Cluster member removed: {victim.Address}"), Within(60));
-        await using (var client = await RawRespClient.ConnectAsync(second.Resp, Within()))
-            Assert.Equal($":{survivors}\r\n", await client.AskAsync(Within(), "DBSIZE"));
+        Assert.Equal($":{survivors}\r\n", await AskAsync(second, "DBSIZE"));
 
         // The pool's connection to the killed member is gone; its callers are served by the others, with the same answers.
         var throughPool = await Task.WhenAll(KeyNames.Select(key => pool.GetAsync(key))).WaitAsync(Within(60));
@@ -306,33 +304,69 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         return await client.AskAsync(Within(), command);
     }
 
+    /// <summary>Snapshots every <paramref name="interval"/> into the SQLite file <paramref name="database"/>.</summary>
+    private static string Snapshots(string database, string interval) => $$"""
+        akka-tcp.servers.main.resp.snapshot-interval = {{interval}}
+        akka.persistence.snapshot-store {
+          plugin = "akka.persistence.snapshot-store.sql"
+          sql { connection-string = "Data Source={{database}}", provider-name = "SQLite.MS", auto-initialize = on }
+        }
+        akka.cluster.sharding.rebalance-interval = 1s
+        """;
+
+    /// <summary>A one-member cluster saves version 1 of every key in <paramref name="database"/>, then dies whole.</summary>
+    private async Task SaveVersionOneAsync(string database)
+    {
+        await using var before = new ClusterNodes(seeds: 1, Snapshots(database, "200ms"));
+        await WithNodeOutputOnFailureAsync(before, async () =>
+        {
+            var only = await before.StartAsync(0, Within(60));
+            await WriteKeysAsync(only, "v1");
+            await AwaitAssertAsync(async () => Assert.Contains("rdb_changes_since_last_save:0\r\n", await AskAsync(only, "INFO", "persistence")), Dilated(TimeSpan.FromSeconds(30)));
+        });
+    }
+
+    private static string NewDatabase() => Path.Combine(Path.GetTempPath(), $"akka-tcp-snapshots-{Guid.NewGuid():N}.db");
+
+    private static void DeleteDatabase(string database)
+    {
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(database)!, Path.GetFileName(database) + "*"))
+            File.Delete(file);
+    }
+
+    [Fact]
+    public async Task A_snapshot_made_with_another_partition_count_is_refused_not_loaded_into_the_wrong_partitions()
+    {
+        var database = NewDatabase();
+        try
+        {
+            await SaveVersionOneAsync(database); // 12 partitions
+            await using var cluster = new ClusterNodes(seeds: 1, Snapshots(database, "1h") + "\nakka-tcp.servers.main.resp.partitions = 8");
+            await WithNodeOutputOnFailureAsync(cluster, async () =>
+            {
+                var node = await cluster.StartAsync(0, Within(60));
+                Assert.Equal(":0\r\n", await AskAsync(node, "DBSIZE"));
+                await node.Host.WaitForLineAsync(line => line.Contains("its snapshot was made with 12 partitions and the keyspace now has 8"), Within(30));
+                await WriteKeysAsync(node, "v2");
+                Assert.Equal(KeyCount, CheckValues((await ReadKeysAsync(node))!, "v2"));
+            });
+        }
+        finally
+        {
+            DeleteDatabase(database);
+        }
+    }
+
     [Fact]
     public async Task With_snapshots_a_cluster_started_anew_has_its_keys_and_a_moved_partition_keeps_its_newer_ones()
     {
-        var database = Path.Combine(Path.GetTempPath(), $"akka-tcp-snapshots-{Guid.NewGuid():N}.db");
-        string Snapshots(string interval) => $$"""
-            akka-tcp.servers.main.resp.snapshot-interval = {{interval}}
-            akka.persistence.snapshot-store {
-              plugin = "akka.persistence.snapshot-store.sql"
-              sql { connection-string = "Data Source={{database}}", provider-name = "SQLite.MS", auto-initialize = on }
-            }
-            akka.cluster.sharding.rebalance-interval = 1s
-            """;
+        var database = NewDatabase();
         try
         {
-            // A first cluster saves version 1 of every key, then dies whole.
-            await using (var before = new ClusterNodes(seeds: 1, Snapshots("200ms")))
-            {
-                await WithNodeOutputOnFailureAsync(before, async () =>
-                {
-                    var only = await before.StartAsync(0, Within(60));
-                    await WriteKeysAsync(only, "v1");
-                    await AwaitAssertAsync(async () => Assert.Contains("rdb_changes_since_last_save:0\r\n", await AskAsync(only, "INFO", "persistence")), Dilated(TimeSpan.FromSeconds(30)));
-                });
-            }
+            await SaveVersionOneAsync(database);
 
             // A new cluster on the same database, saving only hourly: it starts from version 1.
-            await using var cluster = new ClusterNodes(seeds: 2, Snapshots("1h"));
+            await using var cluster = new ClusterNodes(seeds: 2, Snapshots(database, "1h"));
             await WithNodeOutputOnFailureAsync(cluster, async () =>
             {
                 var a = await cluster.StartAsync(0, Within(60));
@@ -353,8 +387,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
         }
         finally
         {
-            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(database)!, Path.GetFileName(database) + "*"))
-                File.Delete(file);
+            DeleteDatabase(database);
         }
     }
 
