@@ -43,6 +43,9 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
     private TimerDeadlines _deadlines;
     // 1 while a resume of reading is left with DeferredReads (read and cleared on its thread too).
     private int _readDeferred;
+    // What a request touches, for DeferredReads to prefetch: gathered at this connection's first
+    // turn in a large batch, on that batch's thread.
+    private object[]? _hot;
     private int _missedHeartbeats;
     private long _lastInputAt;
     private long _writeStartedAt;
@@ -125,6 +128,19 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
     /// withdraw it. Should a withdrawal race this resume, Akka.IO reads at most one chunk more, which
     /// the connection keeps without resuming again, as with a receive in flight at SuspendReading.
     /// </summary>
+    void IDeferredRead.PrefetchSelf()
+    {
+        CachePrefetch.Lines(this, 4);
+        CachePrefetch.Lines(_hot, 6);
+    }
+
+    void IDeferredRead.PrefetchHot()
+    {
+        var hot = _hot ??= HotObjects.Collect(_sink.Self, _socket, [_input, _output, _replies, _sink, _session, _alarm]);
+        foreach (var o in hot)
+            CachePrefetch.Lines(o, 2);
+    }
+
     void IDeferredRead.ResumeDeferredRead()
     {
         if (Interlocked.Exchange(ref _readDeferred, 0) == 1)

@@ -21,6 +21,9 @@ namespace AkkaTcp.Runtime;
 /// </summary>
 internal static class DeferredReads
 {
+    // Below this many readers a batch's objects stay in the caches, and an idle connection that
+    // answered once keeps no list.
+    internal const int PrefetchBatch = 32;
     private static readonly object Gate = new();
     private static Kicker[]? _kickers;
     private static bool _unavailable;
@@ -35,6 +38,28 @@ internal static class DeferredReads
         var kicker = _own ?? Choose();
         if (kicker is null || !kicker.TryDefer(reader))
             reader.ResumeDeferredRead();
+    }
+
+    /// <summary>
+    /// Resumes each reader in turn. In a large batch the readers' objects are no longer in the
+    /// CPU's caches, so each reader's are prefetched while the ones before it run: itself two
+    /// turns ahead, then, once its own fields are cached, what it points to one turn ahead.
+    /// </summary>
+    internal static void Resume(List<IDeferredRead> batch)
+    {
+        var count = batch.Count;
+        var prefetch = count >= PrefetchBatch;
+        for (var i = 0; i < count; i++)
+        {
+            if (prefetch)
+            {
+                if (i + 2 < count)
+                    batch[i + 2].PrefetchSelf();
+                if (i + 1 < count)
+                    batch[i + 1].PrefetchHot();
+            }
+            batch[i].ResumeDeferredRead();
+        }
     }
 
     /// <summary>The kicker whose completions run on this thread, else any (a pool thread, or before the engines are known).</summary>
@@ -192,8 +217,7 @@ internal static class DeferredReads
                 _deferred = _spare ?? []; // a list of its own while another flush iterates the spare
                 _spare = null;
             }
-            foreach (var reader in batch)
-                reader.ResumeDeferredRead();
+            Resume(batch);
             batch.Clear();
             lock (_gate)
                 _spare ??= batch;
@@ -205,4 +229,10 @@ internal static class DeferredReads
 internal interface IDeferredRead
 {
     void ResumeDeferredRead();
+
+    /// <summary>Prefetches the reader itself and its list of <see cref="HotObjects"/>: two turns ahead of its own.</summary>
+    void PrefetchSelf();
+
+    /// <summary>Prefetches what its next request touches (the list, gathered at the first call): one turn ahead.</summary>
+    void PrefetchHot();
 }

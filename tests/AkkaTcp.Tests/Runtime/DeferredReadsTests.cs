@@ -45,9 +45,49 @@ public sealed class DeferredReadsTests(ITestOutputHelper output) : Akka.TestKit.
         await AwaitConditionAsync(() => Task.FromResult(reader.Resumes == 500), Dilated(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public void In_a_large_batch_each_reader_is_prefetched_two_turns_then_one_turn_before_it_resumes()
+    {
+        var log = new List<string>();
+        var batch = Enumerable.Range(0, DeferredReads.PrefetchBatch + 8).Select(i => (IDeferredRead)new RecordingReader(i, log)).ToList();
+        DeferredReads.Resume(batch);
+        var expected = new List<string>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (i + 2 < batch.Count)
+                expected.Add($"self {i + 2}");
+            if (i + 1 < batch.Count)
+                expected.Add($"hot {i + 1}");
+            expected.Add($"resume {i}");
+        }
+        Assert.Equal(expected, log);
+    }
+
+    [Fact]
+    public void A_small_batch_is_resumed_without_prefetching()
+    {
+        var log = new List<string>();
+        var batch = Enumerable.Range(0, DeferredReads.PrefetchBatch - 1).Select(i => (IDeferredRead)new RecordingReader(i, log)).ToList();
+        DeferredReads.Resume(batch);
+        Assert.Equal(batch.Select((_, i) => $"resume {i}"), log);
+    }
+
+    private sealed class RecordingReader(int index, List<string> log) : IDeferredRead
+    {
+        public void ResumeDeferredRead() => log.Add($"resume {index}");
+
+        public void PrefetchSelf() => log.Add($"self {index}");
+
+        public void PrefetchHot() => log.Add($"hot {index}");
+    }
+
     private sealed class TellingReader(IActorRef probe) : IDeferredRead
     {
         public void ResumeDeferredRead() => probe.Tell("resumed");
+
+        public void PrefetchSelf() { }
+
+        public void PrefetchHot() { }
     }
 
     /// <summary>Counts its resumes, and defers again at each until it has been deferred <paramref name="deferrals"/> times.</summary>
@@ -56,6 +96,10 @@ public sealed class DeferredReadsTests(ITestOutputHelper output) : Akka.TestKit.
         private int _resumes;
 
         public int Resumes => Volatile.Read(ref _resumes);
+
+        public void PrefetchSelf() { }
+
+        public void PrefetchHot() { }
 
         public void ResumeDeferredRead()
         {
