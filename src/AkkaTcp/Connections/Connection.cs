@@ -43,9 +43,11 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
     private TimerDeadlines _deadlines;
     // 1 while a resume of reading is left with DeferredReads (read and cleared on its thread too).
     private int _readDeferred;
-    // What a request touches, for DeferredReads to prefetch: gathered at this connection's first
-    // turn in a large batch, on that batch's thread.
+    // What a request touches, for DeferredReads to prefetch: gathered at this connection's
+    // TurnsBeforeHotList-th turn in a large batch, on that batch's thread.
     private object[]? _hot;
+    private int _largeBatchTurns;
+    private const int TurnsBeforeHotList = 8;
     private int _missedHeartbeats;
     private long _lastInputAt;
     private long _writeStartedAt;
@@ -128,23 +130,32 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
     /// withdraw it. Should a withdrawal race this resume, Akka.IO reads at most one chunk more, which
     /// the connection keeps without resuming again, as with a receive in flight at SuspendReading.
     /// </summary>
-    void IDeferredRead.PrefetchSelf()
-    {
-        CachePrefetch.Lines(this, 4);
-        CachePrefetch.Lines(_hot, 6);
-    }
-
-    void IDeferredRead.PrefetchHot()
-    {
-        var hot = _hot ??= HotObjects.Collect(_sink.Self, _socket, [_input, _output, _replies, _sink, _session, _alarm]);
-        foreach (var o in hot)
-            CachePrefetch.Lines(o, 2);
-    }
-
     void IDeferredRead.ResumeDeferredRead()
     {
         if (Interlocked.Exchange(ref _readDeferred, 0) == 1)
             _socket.Tell(Tcp.ResumeReading.Instance);
+    }
+
+    // The connection object and its list (at most 48 references: 7 lines).
+    void IDeferredRead.PrefetchSelf()
+    {
+        CachePrefetch.Lines(this, 4);
+        CachePrefetch.Lines(_hot, 7);
+    }
+
+    // Two lines of each: most of these objects whole, the start of the larger ones (cells, socket arguments).
+    void IDeferredRead.PrefetchHot()
+    {
+        if (_hot is null)
+        {
+            // The list costs about 400 bytes: a connection earns it by being busy in large batches,
+            // not by answering a few times (10,000 idle connections each pinged at once would all keep one).
+            if (++_largeBatchTurns < TurnsBeforeHotList)
+                return;
+            _hot = HotObjects.Collect(_sink.Self, _socket, [_input, _output, _replies, _sink, _session, _alarm]);
+        }
+        foreach (var o in _hot)
+            CachePrefetch.Lines(o, 2);
     }
 
     /// <summary>Takes back a resume left with DeferredReads; Akka.IO then stays paused after its chunk.</summary>

@@ -10,6 +10,8 @@ internal static class CachePrefetch
     {
         if (!Sse.IsSupported || target is null)
             return;
+        // Should the GC move the object meanwhile, the hint only loads the wrong lines: a prefetch
+        // never faults.
         var address = (byte*)Unsafe.As<object, nint>(ref target);
         for (var i = 0; i < lines; i++)
             Sse.Prefetch0(address + i * 64);
