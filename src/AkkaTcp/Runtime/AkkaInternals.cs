@@ -17,9 +17,11 @@ internal static class AkkaInternals
 
     public static readonly Func<object, object?>? CellState = FieldReader(typeof(ActorCell), "_state");
     public static readonly Func<object, object?>? BehaviorStack = FieldReader(FullActorState, "_behaviorStack");
+    public static readonly Func<object, object?>? BehaviorStackArray = FieldReader(typeof(Stack<Receive>), "_array");
     public static readonly Func<object, object?>? ReceiveArgs = FieldReader(TcpConnection, "_receiveArgs");
     public static readonly Func<object, object?>? SendArgs = FieldReader(TcpConnection, "_sendArgs");
     public static readonly Func<object, object?>? PendingWrites = FieldReader(TcpConnection, "_pendingWrites");
+    public static readonly Func<object, object?>? PendingWritesArray = FieldReader(TcpConnection?.GetField("_pendingWrites", BindingFlags.Instance | BindingFlags.NonPublic)?.FieldType, "_array");
     public static readonly Func<object, object?>? Socket = FieldReader(TcpConnection, "Socket");
     public static readonly Func<object, object?>? ReceiveBuffer = FieldReader(TcpConnection, "_receiveBuffer");
     public static readonly Func<object, object?>? PendingAcks = FieldReader(TcpConnection?.GetNestedType("AckSocketAsyncEventArgs", BindingFlags.NonPublic), "PendingAcks");
@@ -30,8 +32,6 @@ internal static class AkkaInternals
 
     public static bool IsFullActorState(object? state) => state is not null && state.GetType() == FullActorState;
 
-    /// <summary>The backing array of a <see cref="Queue{T}"/> or <see cref="Stack{T}"/>.</summary>
-    public static object? BackingArray(object collection) => FieldReader(collection.GetType(), "_array")?.Invoke(collection);
 
     private static Func<object, object?>? FieldReader(Type? type, string name)
     {

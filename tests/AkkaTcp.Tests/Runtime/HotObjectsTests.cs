@@ -41,6 +41,8 @@ public sealed class HotObjectsTests(ITestOutputHelper output) : Akka.TestKit.Xun
         Assert.Contains(hot, o => o is SafeSocketHandle);
         Assert.Contains(hot, o => o.GetType().Name == "SocketAsyncContext");
         Assert.Contains(hot, o => o.GetType().Name.StartsWith("Queue", StringComparison.Ordinal));
+        Assert.Contains(hot, o => o.GetType().IsArray && o.GetType().GetElementType()!.Name.StartsWith("ValueTuple", StringComparison.Ordinal)); // the queue's array
+        Assert.Contains(hot, o => o is Receive[]); // the behaviour stack's array
         Assert.Contains(hot, o => o is byte[] { Length: >= 4096 }); // the receive buffer
         Assert.Contains(hot, o => o.GetType().Name.StartsWith("PartialHandlerArgumentsCapture", StringComparison.Ordinal));
         Assert.True(hot.Count(o => o is Delegate) >= 8, $"{hot.Count(o => o is Delegate)} delegates: the behaviour and its message handlers");
