@@ -16,7 +16,11 @@ internal static class HotObjects
 {
     private const int Limit = 48;
     private static readonly ConcurrentDictionary<Type, FieldInfo[]> ClosureFields = new();
+    private static long _listsGathered;
     private static readonly Type? CompiledClosure = Type.GetType("System.Runtime.CompilerServices.Closure, System.Linq.Expressions");
+
+    /// <summary>How many lists were gathered in this process (once per busy connection).</summary>
+    public static long ListsGathered => Volatile.Read(ref _listsGathered);
 
     /// <summary>
     /// Best effort: what cannot be read (another Akka version, or state changing under a read from
@@ -24,6 +28,7 @@ internal static class HotObjects
     /// </summary>
     public static object[] Collect(IActorRef self, IActorRef socket, ReadOnlySpan<object?> own)
     {
+        Interlocked.Increment(ref _listsGathered);
         var found = new List<object>(Limit);
         try
         {
@@ -58,7 +63,7 @@ internal static class HotObjects
         if (AkkaInternals.IsFullActorState(state) && AkkaInternals.BehaviorStack?.Invoke(state!) is Stack<Receive> { Count: > 0 } stack)
         {
             Add(found, stack);
-            Add(found, AkkaInternals.BackingArray(stack));
+            Add(found, AkkaInternals.BehaviorStackArray?.Invoke(stack));
             Walk(found, stack.Peek(), 0);
         }
     }
@@ -73,7 +78,7 @@ internal static class HotObjects
         if (AkkaInternals.PendingWrites?.Invoke(io) is { } pending)
         {
             Add(found, pending);
-            Add(found, AkkaInternals.BackingArray(pending));
+            Add(found, AkkaInternals.PendingWritesArray?.Invoke(pending));
         }
         Add(found, AkkaInternals.ReceiveBuffer?.Invoke(io));
         if (AkkaInternals.Socket?.Invoke(io) is Socket socket)
