@@ -9,9 +9,10 @@ namespace AkkaTcp.Protocols.Resp.Cluster;
 /// akka.persistence.snapshot-store.plugin names, shared by every member), spoken to directly: no
 /// journal is involved. On start it loads the latest and hands it to its partition, trying again
 /// every second while the store fails or does not answer. Then it saves what the partition sends
-/// (one at a time: the partition waits for each answer), and deletes the ones before. A snapshot's sequence number is its time (UTC ticks, rising within a member), so a
-/// save that a partition's previous incarnation started just before it moved, landing after its
-/// next incarnation's first save, is never the one loaded.
+/// (one at a time: the partition waits for each answer), and deletes the ones before. A snapshot's
+/// sequence number is its time (UTC ticks, rising within a member), so a save that a partition's
+/// previous incarnation started just before it moved, landing after its next incarnation's first
+/// save, is never the one loaded.
 /// </summary>
 internal sealed class PartitionSnapshots(string persistenceId) : UntypedActor, IWithTimers
 {
