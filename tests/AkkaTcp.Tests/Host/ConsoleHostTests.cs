@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using AkkaTcp.Tests.Support;
 using Xunit;
 
@@ -121,5 +122,14 @@ public sealed class ConsoleHostTests
         var text = string.Join("\n", host.Output);
         foreach (var option in new[] { "--config", "--port", "--host", "--protocol", "--set", "--help" })
             Assert.Contains(option, text);
+    }
+
+    [Fact]
+    public void The_host_runs_with_pool_workers_that_block_instead_of_spinning()
+    {
+        // What an idle host burns: spinning pool workers kept it at 4.6 % of a core (src/AkkaTcp/README.md).
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "akka-tcp.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
 }
