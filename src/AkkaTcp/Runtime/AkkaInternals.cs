@@ -32,7 +32,6 @@ internal static class AkkaInternals
 
     public static bool IsFullActorState(object? state) => state is not null && state.GetType() == FullActorState;
 
-
     private static Func<object, object?>? FieldReader(Type? type, string name)
     {
         var field = type?.GetField(name, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);

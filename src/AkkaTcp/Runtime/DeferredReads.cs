@@ -233,6 +233,6 @@ internal interface IDeferredRead
     /// <summary>Prefetches the reader itself and its list of <see cref="HotObjects"/>: two turns ahead of its own.</summary>
     void PrefetchSelf();
 
-    /// <summary>Prefetches what its next request touches (the list, gathered at the first call): one turn ahead.</summary>
+    /// <summary>Prefetches what its next request touches (its list, gathered once it has been busy in a few large batches): one turn ahead.</summary>
     void PrefetchHot();
 }
