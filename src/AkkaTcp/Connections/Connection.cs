@@ -670,6 +670,10 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
             case TimerKind.MinRate:
                 OnMinRateTick();
                 break;
+            case TimerKind.ConfirmWrites:
+                if (_output.UnconfirmedBytes > 0 && !_output.IsWriting)
+                    SendConfirmation();
+                break;
         }
     }
 
@@ -705,10 +709,25 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
             _metrics.OnSent(bytes.Count);
             _bytesSent += bytes.Count;
             _socket.Tell(Tcp.Write.Create(bytes));
+            if (!IsArmed(TimerKind.ConfirmWrites))
+                Arm(TimerKind.ConfirmWrites, ConfirmWritesAfter);
             return;
         }
         _socket.Tell(Tcp.Write.Create(bytes, WriteAck.Instance));
         _inFlightWireBytes = bytes.Count;
+        WatchWrite();
+    }
+
+    /// <summary>An empty acknowledged write: its ack confirms the small writes sent before it and frees their buffer.</summary>
+    private void SendConfirmation()
+    {
+        _socket.Tell(Tcp.Write.Create(_output.StartConfirmation(), WriteAck.Instance));
+        WatchWrite();
+    }
+
+    /// <summary>An acknowledged write went out: the write-timeout watches for its ack.</summary>
+    private void WatchWrite()
+    {
         _writeStartedAt = Environment.TickCount64;
         if (_settings.WriteTimeout > TimeSpan.Zero && !IsArmed(TimerKind.WriteTimeout))
             Arm(TimerKind.WriteTimeout, _settings.WriteTimeout);
@@ -783,7 +802,7 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
             return;
         if (_output.UnconfirmedBytes > 0)
         {
-            _socket.Tell(Tcp.Write.Create(_output.StartConfirmation(), WriteAck.Instance));
+            SendConfirmation();
             return;
         }
         SendCloseNotify();
@@ -981,7 +1000,14 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
     }
 
     private const long NoDeadline = 0;
-    private const int TimerKinds = 7;
+    private const int TimerKinds = 8;
+
+    /// <summary>
+    /// How long small writes may stay unconfirmed before an empty acknowledged write confirms them:
+    /// their bytes sit in the output's pooled buffer until an ack, and a connection that went quiet
+    /// gives it back.
+    /// </summary>
+    private static readonly TimeSpan ConfirmWritesAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>One deadline per <see cref="TimerKind"/>, held inside the connection (no array of its own).</summary>
     [System.Runtime.CompilerServices.InlineArray(TimerKinds)]
@@ -999,6 +1025,7 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
         QueueTimeout,
         CloseTimeout,
         MinRate,
+        ConfirmWrites,
     }
 
     /// <summary>A timer's deadline passed: what <see cref="OnAlarm"/> hands the current state.</summary>
@@ -1011,8 +1038,9 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
         public static readonly Tick QueueTimeout = new(TimerKind.QueueTimeout);
         public static readonly Tick CloseTimeout = new(TimerKind.CloseTimeout);
         public static readonly Tick MinRate = new(TimerKind.MinRate);
+        public static readonly Tick ConfirmWrites = new(TimerKind.ConfirmWrites);
         // After the instances: static fields start in the order they are written.
-        private static readonly Tick[] ByKind = [Idle, Handshake, WriteTimeout, Heartbeat, QueueTimeout, CloseTimeout, MinRate];
+        private static readonly Tick[] ByKind = [Idle, Handshake, WriteTimeout, Heartbeat, QueueTimeout, CloseTimeout, MinRate, ConfirmWrites];
 
         public static Tick Of(TimerKind kind) => ByKind[(int)kind];
 

@@ -9,8 +9,11 @@ namespace AkkaTcp.Protocols;
 /// gathered into the next one, so many small replies leave in one send. Both buffers are pooled;
 /// the in-flight one is wrapped (not copied) into the ByteString Akka.IO sends, and goes back to
 /// the pool on the ack. Small writes (up to <see cref="SmallWriteBytes"/>) skip the ack for all but
-/// every Nth write and past <c>maxUnacknowledgedBytes</c>: they are copied out, so the pooled
-/// buffer is free at once, and the next ack (Akka.IO acknowledges in order) confirms them too.
+/// every Nth write and past <c>maxUnacknowledgedBytes</c>: each is wrapped too, and the replies
+/// after it gather behind it in the same buffer, which the next ack (Akka.IO acknowledges in order)
+/// frees with them. A write that outgrows a buffer small writes still use asks for that ack; a
+/// connection that goes quiet with small writes unconfirmed sends an empty acknowledged write
+/// (<see cref="StartConfirmation"/>), so an idle connection keeps no buffer.
 /// </summary>
 /// Public by design: the client library's connections write their requests through it too.
 /// <param name="ackEveryWrites">Every this many writes in a row, one asks for an ack (1 = all do).</param>
@@ -27,21 +30,27 @@ public sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBy
     private const int MinimumBufferSize = 4096;
 
     private byte[] _gathering = [];
+    // _gathering[.._sent] went out in small writes no ack has confirmed yet; _gathering[_sent.._gathered] is gathered.
+    private int _sent;
     private int _gathered;
+    // A buffer outgrown while small writes from it were unconfirmed: pooled again at the next ack.
+    private byte[]? _retired;
     private byte[]? _inFlight;
     private int _inFlightCount;
     private int _unacknowledgedWrites;
     private int _unacknowledgedBytes;
 
+    private int Gathered => _gathered - _sent;
+
     /// <summary>Bytes not yet confirmed by an ack: gathered, in flight, and small writes sent since the last ack.</summary>
-    public int PendingBytes => _gathered + _inFlightCount + _unacknowledgedBytes;
+    public int PendingBytes => Gathered + _inFlightCount + _unacknowledgedBytes;
 
     /// <summary>
     /// Bytes still held here: gathered, or in an acknowledged write not yet acknowledged. What a
     /// streaming session paces itself by: small writes sent without an ack are not counted, since
     /// no ack may come for them until a later write asks for one.
     /// </summary>
-    public int HeldBytes => _gathered + _inFlightCount;
+    public int HeldBytes => Gathered + _inFlightCount;
 
     /// <summary>An acknowledged write is outstanding (the write-timeout watches it).</summary>
     public bool IsWriting => _inFlight is not null;
@@ -52,7 +61,7 @@ public sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBy
     /// <summary>Bytes of the acknowledged write in flight.</summary>
     public int InFlightBytes => _inFlightCount;
 
-    public bool IsEmpty => _gathered == 0 && _inFlight is null;
+    public bool IsEmpty => Gathered == 0 && _inFlight is null;
 
     public void Advance(int count) => _gathered += count;
 
@@ -76,23 +85,25 @@ public sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBy
     public ByteString? StartWrite(out bool wantsAck)
     {
         wantsAck = false;
-        if (_inFlight is not null || _gathered == 0)
+        var count = Gathered;
+        if (_inFlight is not null || count == 0)
             return null;
-        if (_gathered <= SmallWriteBytes && _unacknowledgedWrites + 1 < ackEveryWrites
-            && _unacknowledgedBytes + _gathered <= maxUnacknowledgedBytes)
+        var write = ByteString.FromBytes(_gathering, _sent, count);
+        if (count <= SmallWriteBytes && _retired is null && _unacknowledgedWrites + 1 < ackEveryWrites
+            && _unacknowledgedBytes + count <= maxUnacknowledgedBytes)
         {
-            var copy = ByteString.CopyFrom(_gathering, 0, _gathered);
+            _sent = _gathered; // the next replies gather behind it
             _unacknowledgedWrites++;
-            _unacknowledgedBytes += _gathered;
-            Release(); // an idle connection keeps no buffer
-            return copy;
+            _unacknowledgedBytes += count;
+            return write;
         }
         wantsAck = true;
         _inFlight = _gathering;
-        _inFlightCount = _gathered;
+        _inFlightCount = count;
         _gathering = [];
         _gathered = 0;
-        return ByteString.FromBytes(_inFlight, 0, _inFlightCount);
+        _sent = 0;
+        return write;
     }
 
     /// <summary>
@@ -111,6 +122,17 @@ public sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBy
     {
         _unacknowledgedWrites = 0;
         _unacknowledgedBytes = 0;
+        if (_retired is not null)
+            ArrayPool<byte>.Shared.Return(_retired);
+        _retired = null;
+        if (_sent > 0) // an empty confirmation's ack: what the small writes used is free
+        {
+            _gathering.AsSpan(_sent, Gathered).CopyTo(_gathering);
+            _gathered -= _sent;
+            _sent = 0;
+        }
+        if (_gathered == 0)
+            Release(); // an idle connection keeps no buffer
         if (_inFlight is null)
             return;
         if (_inFlight.Length > 0)
@@ -119,13 +141,17 @@ public sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBy
         _inFlightCount = 0;
     }
 
-    /// <summary>Returns the gathering buffer to the pool. The in-flight one may still be in Akka.IO's hands, so it is left to the GC.</summary>
+    /// <summary>
+    /// Returns the gathering buffer to the pool, unless small writes from it are unconfirmed. Those,
+    /// and the in-flight one, may still be in Akka.IO's hands, so they are left to the GC.
+    /// </summary>
     public void Release()
     {
-        if (_gathering.Length > 0)
+        if (_gathering.Length > 0 && _sent == 0)
             ArrayPool<byte>.Shared.Return(_gathering);
         _gathering = [];
         _gathered = 0;
+        _sent = 0;
     }
 
     private void Reserve(int sizeHint)
@@ -133,11 +159,16 @@ public sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBy
         var needed = Math.Max(sizeHint, 1);
         if (_gathering.Length - _gathered >= needed)
             return;
-        var size = Math.Max(Math.Max(MinimumBufferSize, _gathering.Length * 2), _gathered + needed);
+        var count = Gathered;
+        var size = Math.Max(Math.Max(MinimumBufferSize, _sent == 0 ? _gathering.Length * 2 : 0), count + needed);
         var bigger = ArrayPool<byte>.Shared.Rent(size);
-        _gathering.AsSpan(0, _gathered).CopyTo(bigger);
-        if (_gathering.Length > 0)
+        _gathering.AsSpan(_sent, count).CopyTo(bigger);
+        if (_sent > 0)
+            _retired = _gathering; // the next write asks for the ack that frees it
+        else if (_gathering.Length > 0)
             ArrayPool<byte>.Shared.Return(_gathering);
         _gathering = bigger;
+        _gathered = count;
+        _sent = 0;
     }
 }

@@ -123,6 +123,48 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [Fact]
+    public void Small_writes_keep_their_bytes_while_later_replies_gather_behind_them_in_the_same_buffer()
+    {
+        var (connection, socket) = StartConnection("akka-tcp.servers.main.ack-every-writes = 16");
+        var lines = new[] { "a", "b", "c", "d" }.Select(letter => new string(letter[0], 1499) + "\n").ToArray();
+        var writes = new List<Tcp.Write>();
+        foreach (var line in lines.Take(3))
+        {
+            connection.Tell(Received(line), socket.Ref);
+            writes.Add(socket.ExpectMsg<Tcp.Write>());
+        }
+
+        // Two fill the 4 KiB buffer; the third outgrows it while the first two are unconfirmed, so
+        // it asks for the ack that frees the old buffer; the fourth waits for that ack.
+        Assert.Equal([false, false, true], writes.Select(write => write.WantsAck));
+        connection.Tell(Received(lines[3]), socket.Ref);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        connection.Tell(writes[2].Ack, socket.Ref);
+        writes.Add(socket.ExpectMsg<Tcp.Write>());
+        Assert.False(writes[3].WantsAck); // a new round of small writes
+        Assert.Equal(lines, writes.Select(Text));
+    }
+
+    [Fact]
+    public void Small_writes_left_unconfirmed_by_a_quiet_connection_are_confirmed_within_seconds()
+    {
+        var (connection, socket) = StartConnection("akka-tcp.servers.main.ack-every-writes = 16");
+        connection.Tell(Received("a\n"), socket.Ref);
+        Assert.False(socket.ExpectMsg<Tcp.Write>().WantsAck);
+
+        // An empty acknowledged write, so that its ack frees the buffer the reply went out of.
+        var confirmation = socket.ExpectMsg<Tcp.Write>(TimeSpan.FromSeconds(5));
+        Assert.True(confirmation.WantsAck);
+        Assert.Equal(0, confirmation.Data.Count);
+        connection.Tell(confirmation.Ack, socket.Ref);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(1500)); // nothing left to confirm
+
+        connection.Tell(Received("b\n"), socket.Ref);
+        var next = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal(("b\n", false), (Text(next), next.WantsAck));
+    }
+
+    [Fact]
     public void Unacknowledged_writes_stay_below_the_low_water_mark_so_reading_held_back_always_waits_on_an_ack()
     {
         var (connection, socket) = StartConnection("""
