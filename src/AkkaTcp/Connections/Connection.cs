@@ -671,7 +671,7 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
                 OnMinRateTick();
                 break;
             case TimerKind.ConfirmWrites:
-                if (_output.UnconfirmedBytes > 0 && !_output.IsWriting)
+                if (_output.HoldsUnconfirmed && !_output.IsWriting)
                     SendConfirmation();
                 break;
         }
@@ -709,7 +709,7 @@ internal sealed partial class Connection : UntypedActor, IConnectionSinkOwner, I
             _metrics.OnSent(bytes.Count);
             _bytesSent += bytes.Count;
             _socket.Tell(Tcp.Write.Create(bytes));
-            if (!IsArmed(TimerKind.ConfirmWrites))
+            if (_output.HoldsUnconfirmed && !IsArmed(TimerKind.ConfirmWrites))
                 Arm(TimerKind.ConfirmWrites, ConfirmWritesAfter);
             return;
         }

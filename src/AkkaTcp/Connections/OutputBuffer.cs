@@ -9,11 +9,12 @@ namespace AkkaTcp.Protocols;
 /// gathered into the next one, so many small replies leave in one send. Both buffers are pooled;
 /// the in-flight one is wrapped (not copied) into the ByteString Akka.IO sends, and goes back to
 /// the pool on the ack. Small writes (up to <see cref="SmallWriteBytes"/>) skip the ack for all but
-/// every Nth write and past <c>maxUnacknowledgedBytes</c>: each is wrapped too, and the replies
-/// after it gather behind it in the same buffer, which the next ack (Akka.IO acknowledges in order)
-/// frees with them. A write that outgrows a buffer small writes still use asks for that ack; a
-/// connection that goes quiet with small writes unconfirmed sends an empty acknowledged write
-/// (<see cref="StartConfirmation"/>), so an idle connection keeps no buffer.
+/// every Nth write and past <c>maxUnacknowledgedBytes</c>. The first after an ack is copied out, so
+/// the buffer is free at once; the ones after it are wrapped too, and the replies after each gather
+/// behind it in the same buffer, which the next ack (Akka.IO acknowledges in order) frees with them.
+/// A write that outgrows a buffer small writes still use asks for that ack; a connection that goes
+/// quiet while its buffer is held sends an empty acknowledged write (<see cref="StartConfirmation"/>),
+/// so an idle connection keeps no buffer.
 /// </summary>
 /// Public by design: the client library's connections write their requests through it too.
 /// <param name="ackEveryWrites">Every this many writes in a row, one asks for an ack (1 = all do).</param>
@@ -58,6 +59,9 @@ public sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBy
     /// <summary>Bytes sent without an ack that no ack has confirmed yet.</summary>
     public int UnconfirmedBytes => _unacknowledgedBytes;
 
+    /// <summary>A pooled buffer is held for small writes no ack has confirmed yet.</summary>
+    internal bool HoldsUnconfirmed => _sent > 0 || _retired is not null;
+
     /// <summary>Bytes of the acknowledged write in flight.</summary>
     public int InFlightBytes => _inFlightCount;
 
@@ -88,15 +92,22 @@ public sealed class OutputBuffer(int ackEveryWrites = 1, int maxUnacknowledgedBy
         var count = Gathered;
         if (_inFlight is not null || count == 0)
             return null;
-        var write = ByteString.FromBytes(_gathering, _sent, count);
         if (count <= SmallWriteBytes && _retired is null && _unacknowledgedWrites + 1 < ackEveryWrites
             && _unacknowledgedBytes + count <= maxUnacknowledgedBytes)
         {
-            _sent = _gathered; // the next replies gather behind it
-            _unacknowledgedWrites++;
             _unacknowledgedBytes += count;
-            return write;
+            if (_unacknowledgedWrites++ == 0)
+            {
+                // A lone reply may have no followers: copied, so a quiet connection keeps no buffer.
+                var copy = ByteString.CopyFrom(_gathering, _sent, count);
+                Release();
+                return copy;
+            }
+            var small = ByteString.FromBytes(_gathering, _sent, count);
+            _sent = _gathered; // the next replies gather behind it
+            return small;
         }
+        var write = ByteString.FromBytes(_gathering, _sent, count);
         wantsAck = true;
         _inFlight = _gathering;
         _inFlightCount = count;
