@@ -26,11 +26,18 @@ internal static class PortRelease
             await Task.Delay(PollInterval).ConfigureAwait(false);
     }
 
+    private static bool IsFree(IPEndPoint endPoint, Transport transport) =>
+        transport == Transport.Udp && UdpSocketTable.IsReadable
+            ? !UdpSocketTable.IsBound(endPoint)
+            : ProbeBinds(endPoint, transport);
+
     /// <summary>
     /// Binds a probe like Akka.IO's socket (same family and address; for TCP .NET lets it bind over
     /// connections in TIME_WAIT, so only a socket still listening refuses it), and closes it at once.
+    /// Not for UDP where the kernel's table can be read instead: a process forked while the probe
+    /// is open holds it until its exec, and the restart would find the port taken by the probe.
     /// </summary>
-    private static bool IsFree(IPEndPoint endPoint, Transport transport)
+    private static bool ProbeBinds(IPEndPoint endPoint, Transport transport)
     {
         using var probe = transport == Transport.Udp
             ? new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
