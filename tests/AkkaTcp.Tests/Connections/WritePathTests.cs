@@ -387,6 +387,27 @@ public sealed class WritePathTests(ITestOutputHelper output) : ServerSpec(output
     }
 
     [Fact]
+    public void A_drain_while_small_writes_hold_the_buffer_confirms_them_before_the_FIN()
+    {
+        var (connection, socket) = StartConnection("akka-tcp.servers.main.ack-every-writes = 16");
+        connection.Tell(Received("a\n"), socket.Ref);
+        connection.Tell(Received("b\n"), socket.Ref); // wrapped: its buffer is held until an ack
+        Assert.Equal("a\n", Text(socket.ExpectMsg<Tcp.Write>()));
+        var held = socket.ExpectMsg<Tcp.Write>();
+        Assert.Equal(("b\n", false), (Text(held), held.WantsAck));
+
+        connection.Tell(AkkaTcp.Connections.Connection.Drain.Instance);
+        var confirmation = socket.ExpectMsg<Tcp.Write>();
+        Assert.True(confirmation.WantsAck);
+        Assert.Equal(0, confirmation.Data.Count);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal("b\n", Text(held)); // still intact while Akka.IO may hold it
+        connection.Tell(confirmation.Ack, socket.Ref);
+        socket.ExpectMsg<Tcp.ConfirmedClose>();
+        ExpectProbeAfterClose(socket);
+    }
+
+    [Fact]
     public void Small_writes_sent_without_an_ack_are_confirmed_before_the_FIN()
     {
         var (connection, socket) = StartConnection("akka-tcp.servers.main.ack-every-writes = 16");
