@@ -7,8 +7,8 @@
 # the load to core 1 (--both-cores: both share cores 0 and 1); server CPU time (utime+stime from
 # /proc) per reply, peak RSS, and the load cores' idle time and wake-up IPIs (echo, resp) are
 # recorded. Every server is warmed up first, unmeasured (echo: --warmup seconds of load;
-# redis-benchmark: passes at half the requests, at least two and --warmup seconds). Prints medians and per-round ratios
-# (summarize.py) and keeps raw results.
+# redis-benchmark: passes at half the requests, at least two and for --warmup seconds). Prints
+# medians and per-round ratios (summarize.py) and keeps raw results.
 #
 #   src/AkkaTcp.Bench/suite/run-suite.sh [--rounds N] [--duration S] [--warmup S] [--only echo|resp|resp-commands|idle|tls|idle-tls|resp-tls] [--both-cores] [--akka-set KEY=VALUE]... [--out DIR]
 #
@@ -24,9 +24,10 @@
 # garnet-server dotnet tool when missing. Everything listens on 127.0.0.1 only and stops by itself.
 set -euo pipefail
 
-# Warm-up (echo, and at least for resp): long enough for a pinned .NET server to reach tier-1 code. On one CPU .NET waits ten
-# times longer before recompiling hot code (TC_DelaySingleProcMultiplier), and AkkaTcp's and
-# Kestrel's last tier-1 recompilations land about 4 s into the load (src/AkkaTcp.Bench/README.md).
+# Warm-up, echo and resp alike: long enough for a pinned .NET server to reach tier-1 code. On one
+# CPU .NET waits ten times longer before recompiling hot code (TC_DelaySingleProcMultiplier), and
+# AkkaTcp's and Kestrel's last tier-1 recompilations land about 4 s into the load
+# (src/AkkaTcp.Bench/README.md).
 ROUNDS=3 DURATION=10 WARMUP=6 ONLY=all SERVER_CORES=0 LOAD_CORES=1 REDIS_THREADS=() AKKA_SET=()
 OUT=${TMPDIR:-/tmp}/akka-tcp-suite
 while [ $# -gt 0 ]; do
@@ -149,7 +150,8 @@ echo_suite() {
 # --warmup seconds the same way). The suite measures the long-lived server its users run, and a
 # fresh .NET server pinned to one CPU recompiles its hot framework code at tier 1 only about a
 # second after its last new method: each test of a pass brings new ones, so after a single pass that
-# recompilation (some 450 methods) fell into the first measured test. warmup PORT PIPELINE REQUESTS TESTS [--tls ARGS...]
+# recompilation (some 450 methods) fell into the first measured test.
+# warmup PORT PIPELINE REQUESTS TESTS [--tls ARGS...]
 warmup() {
   local port=$1 pipeline=$2 requests=$3 tests=$4; shift 4
   local started=$SECONDS passes=0
