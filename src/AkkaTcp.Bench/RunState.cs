@@ -37,13 +37,20 @@ internal sealed class RunState(long requestCap)
 
     public bool BudgetSpent => requestCap > 0 && Interlocked.Read(ref _budgetTaken) >= requestCap;
 
-    public void OnReply(long sentAt)
+    public void OnReply(long sentAt) => OnReplies(sentAt, 1, Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// <paramref name="count"/> replies to requests sent together at <paramref name="sentAt"/>, all
+    /// read at <paramref name="readAt"/>: one histogram entry for them, so that the generator's
+    /// bookkeeping stays small beside the server's work when replies come sixteen to a read.
+    /// </summary>
+    public void OnReplies(long sentAt, int count, long readAt)
     {
-        Interlocked.Increment(ref _total);
+        Interlocked.Add(ref _total, count);
         if (!_measuring)
             return;
-        Interlocked.Increment(ref _measured);
-        Latency.RecordValue(Math.Max(1, Stopwatch.GetTimestamp() - sentAt));
+        Interlocked.Add(ref _measured, count);
+        Latency.RecordValueWithCount(Math.Max(1, readAt - sentAt), count);
     }
 
     public void OnError() => Interlocked.Increment(ref _errors);

@@ -41,21 +41,35 @@ internal sealed class ScriptedLoad(BenchOptions options, Workload workload, RunS
                 if (read == 0)
                     throw new IOException("the server closed the connection");
                 var completed = 0;
-                for (var i = 0; i < read; i++)
+                var readAt = Stopwatch.GetTimestamp();
+                long batchSentAt = 0;
+                var batch = 0; // completed replies to requests sent together, not yet recorded
+                for (var i = 0; i < read;)
                 {
                     if (_inFlight.Count == 0)
                         throw new IOException("a reply came for no request");
                     var (step, sentAt) = _inFlight.Peek();
                     var expected = workload.Replies[step];
-                    if (buffer[i] != expected[matched])
+                    var n = Math.Min(expected.Length - matched, read - i);
+                    if (!buffer.AsSpan(i, n).SequenceEqual(expected.AsSpan(matched, n)))
                         throw new IOException("a reply did not match its request");
-                    if (++matched < expected.Length)
+                    i += n;
+                    matched += n;
+                    if (matched < expected.Length)
                         continue;
                     matched = 0;
                     _inFlight.Dequeue();
-                    run.OnReply(sentAt);
                     completed++;
+                    if (batch > 0 && sentAt != batchSentAt)
+                    {
+                        run.OnReplies(batchSentAt, batch, readAt);
+                        batch = 0;
+                    }
+                    batchSentAt = sentAt;
+                    batch++;
                 }
+                if (batch > 0)
+                    run.OnReplies(batchSentAt, batch, readAt);
                 if (completed > 0 && !stop.IsCancellationRequested)
                     await SendAsync(socket, tls, outgoing, completed);
             }
