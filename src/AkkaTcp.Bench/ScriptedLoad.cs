@@ -44,32 +44,39 @@ internal sealed class ScriptedLoad(BenchOptions options, Workload workload, RunS
                 var readAt = Stopwatch.GetTimestamp();
                 long batchSentAt = 0;
                 var batch = 0; // completed replies to requests sent together, not yet recorded
-                for (var i = 0; i < read;)
+                try
                 {
-                    if (_inFlight.Count == 0)
-                        throw new IOException("a reply came for no request");
-                    var (step, sentAt) = _inFlight.Peek();
-                    var expected = workload.Replies[step];
-                    var n = Math.Min(expected.Length - matched, read - i);
-                    if (!buffer.AsSpan(i, n).SequenceEqual(expected.AsSpan(matched, n)))
-                        throw new IOException("a reply did not match its request");
-                    i += n;
-                    matched += n;
-                    if (matched < expected.Length)
-                        continue;
-                    matched = 0;
-                    _inFlight.Dequeue();
-                    completed++;
-                    if (batch > 0 && sentAt != batchSentAt)
+                    for (var i = 0; i < read;)
                     {
-                        run.OnReplies(batchSentAt, batch, readAt);
-                        batch = 0;
+                        if (_inFlight.Count == 0)
+                            throw new IOException("a reply came for no request");
+                        var (step, sentAt) = _inFlight.Peek();
+                        var expected = workload.Replies[step];
+                        var n = Math.Min(expected.Length - matched, read - i);
+                        if (!buffer.AsSpan(i, n).SequenceEqual(expected.AsSpan(matched, n)))
+                            throw new IOException("a reply did not match its request");
+                        i += n;
+                        matched += n;
+                        if (matched < expected.Length)
+                            continue;
+                        matched = 0;
+                        _inFlight.Dequeue();
+                        completed++;
+                        if (batch > 0 && sentAt != batchSentAt)
+                        {
+                            run.OnReplies(batchSentAt, batch, readAt);
+                            batch = 0;
+                        }
+                        batchSentAt = sentAt;
+                        batch++;
                     }
-                    batchSentAt = sentAt;
-                    batch++;
                 }
-                if (batch > 0)
-                    run.OnReplies(batchSentAt, batch, readAt);
+                finally
+                {
+                    // Also when a later byte of the read fails: the replies matched before it count.
+                    if (batch > 0)
+                        run.OnReplies(batchSentAt, batch, readAt);
+                }
                 if (completed > 0 && !stop.IsCancellationRequested)
                     await SendAsync(socket, tls, outgoing, completed);
             }
