@@ -12,7 +12,7 @@ namespace AkkaTcp.Tests.Cluster;
 /// back with theirs). Answers are checked throughout: a value, nil for a lost key, or an error —
 /// never another key's value.
 /// </summary>
-[Collection(ClusterProcesses.Name)]
+[Collection(RunsAlone.Name)]
 public sealed partial class ClusterProcessTests(ITestOutputHelper output) : ServerSpec(output)
 {
     private const int KeyCount = 120;
@@ -463,14 +463,4 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output) : Serv
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Keyspace partition (\d+) handed off with \d+ keys and 1 blocked clients")]
     private static partial System.Text.RegularExpressions.Regex HandedOffLine();
-}
-
-/// <summary>
-/// Cluster tests run alone, after the others: on a loaded 2-core machine other tests' load could
-/// make a member miss heartbeats long enough to be downed.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ClusterProcesses
-{
-    public const string Name = "cluster processes";
 }

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace AkkaTcp.Tests.Limits;
 
 /// <summary>Limits seen from outside the process: memory under a flood, and running out of file descriptors.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class HostLimitsTests(ITestOutputHelper output)
 {
     private static CancellationToken Within(double seconds = 60) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
